@@ -1,0 +1,74 @@
+/**
+ * The one description of every table, read by the CDK app (infra/) and by the local runtime
+ * (src/local/) alike, so the laptop and the cloud cannot drift apart.
+ * Plain data: no SDK or CDK import, so both sides can turn it into their own constructs.
+ */
+
+export type KeyType = "S" | "N";
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface TableDefinition {
+  /** Default physical name; overridable by an environment variable of the same role. */
+  readonly defaultName: string;
+  readonly envVar: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly timeToLiveAttribute?: string;
+  readonly stream?: "NEW_AND_OLD_IMAGES";
+  readonly globalSecondaryIndexes?: readonly {
+    readonly indexName: string;
+    readonly partitionKey: KeyAttribute;
+    readonly sortKey?: KeyAttribute;
+    /** Non-key attributes copied into the index (projection INCLUDE). */
+    readonly nonKeyAttributes: readonly string[];
+  }[];
+}
+
+/** One row per live WebSocket connection; API Gateway drops a connection after 2 h. */
+export const connectionsTable = {
+  defaultName: "live-likes-connections",
+  envVar: "CONNECTIONS_TABLE",
+  partitionKey: { name: "connectionId", type: "S" },
+  timeToLiveAttribute: "expiresAt",
+  globalSecondaryIndexes: [
+    {
+      indexName: "byUser",
+      partitionKey: { name: "userId", type: "S" },
+      sortKey: { name: "connectionId", type: "S" },
+      // expiresAt lets the fan-out skip rows whose TTL passed but that DynamoDB has not yet deleted.
+      nonKeyAttributes: ["expiresAt"],
+    },
+  ],
+} as const satisfies TableDefinition;
+
+/** One item per Qiita article, written by the collector only when its like count changes. */
+export const articlesTable = {
+  defaultName: "live-likes-articles",
+  envVar: "ARTICLES_TABLE",
+  partitionKey: { name: "userId", type: "S" },
+  sortKey: { name: "itemId", type: "S" },
+  stream: "NEW_AND_OLD_IMAGES",
+} as const satisfies TableDefinition;
+
+/** Like frames kept for 24 h so a client that was away can `resume`. */
+export const eventsTable = {
+  defaultName: "live-likes-events",
+  envVar: "EVENTS_TABLE",
+  partitionKey: { name: "userId", type: "S" },
+  sortKey: { name: "id", type: "S" },
+  timeToLiveAttribute: "expiresAt",
+} as const satisfies TableDefinition;
+
+export const tableDefinitions = [connectionsTable, articlesTable, eventsTable] as const;
+
+/** The physical table name: the role's environment variable, else its default. */
+export function tableName(
+  definition: TableDefinition,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  return env[definition.envVar] || definition.defaultName;
+}

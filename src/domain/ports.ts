@@ -1,0 +1,73 @@
+/**
+ * The interfaces the domain needs from the outside world. Adapters in src/adapters implement
+ * them; tests pass small in-memory fakes. Named for what the domain needs, not for a service.
+ */
+import type { Article, Connection, LikeEvent, StoredArticle } from "./model.ts";
+
+/** Where live connections are remembered (DynamoDB connections table). */
+export interface ConnectionStore {
+  save(connection: Connection): Promise<void>;
+  remove(connectionId: string): Promise<void>;
+  /** Connection ids of a user whose TTL has not passed at `nowSeconds`. */
+  listByUser(userId: string, nowSeconds: number): Promise<string[]>;
+}
+
+export type PostOutcome = "delivered" | "gone";
+
+/** Sends one frame to one connection (API Gateway Management API). */
+export interface FramePoster {
+  /**
+   * Resolves "delivered", or "gone" when the connection no longer exists (410).
+   * Throttling and 5xx are retried inside; what still fails rejects.
+   */
+  post(connectionId: string, frame: string): Promise<PostOutcome>;
+}
+
+export type PushOutcome = "sent" | "already-accepted";
+
+/** Pushes text messages to one LINE recipient. */
+export interface LineSender {
+  /**
+   * `retryKey` is a UUID derived from the events, so LINE drops a repeat of the same push.
+   * Resolves "already-accepted" for LINE's 409 with `x-line-accepted-request-id`.
+   */
+  push(to: string, texts: readonly string[], retryKey: string): Promise<PushOutcome>;
+}
+
+/** Reads one writer's articles and their likers (Qiita API v2, or the demo simulation). */
+export interface ArticleSource {
+  /** The writer's Qiita user id. */
+  userId(): Promise<string>;
+  /** Every article of the writer, all pages. Rejects on any partial or malformed answer. */
+  listArticles(): Promise<Article[]>;
+  /**
+   * Likers of an article, newest first, page by page until `enough(likersSoFar)` says stop
+   * or the list ends.
+   */
+  listLikers(itemId: string, enough: (likersSoFar: readonly string[]) => boolean): Promise<string[]>;
+}
+
+/** What the collector knows of one account. */
+export interface AccountSnapshot {
+  readonly baselined: boolean;
+  readonly articles: ReadonlyMap<string, StoredArticle>;
+}
+
+/** The articles table, as the collector uses it. */
+export interface ArticleStore {
+  /** One query: every stored article of the user plus whether the baseline was taken. */
+  load(userId: string): Promise<AccountSnapshot>;
+  /**
+   * Writes `next` only if the stored count is still `previousCount` (undefined: only if absent).
+   * Resolves false when another writer got there first.
+   */
+  write(next: StoredArticle, previousCount: number | undefined): Promise<boolean>;
+  markBaselined(userId: string, at: number): Promise<void>;
+}
+
+/** The 24 h log of like events that `resume` replays. */
+export interface EventLog {
+  append(events: readonly LikeEvent[]): Promise<void>;
+  /** Events of the user after `sinceId`, oldest first, within the retention window. */
+  since(userId: string, sinceId: string): Promise<LikeEvent[]>;
+}
