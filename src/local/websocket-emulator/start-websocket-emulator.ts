@@ -1,0 +1,149 @@
+/**
+ * A local API Gateway WebSocket API on one port: the `ws://` endpoint running the Lambda route
+ * handlers in-process, the Management API at `/@connections/{id}`, and the browser client at `/`.
+ *
+ * @example
+ * const emulator = await startWebSocketEmulator({
+ *   port: 3001,
+ *   routes: { $connect: { handler: connect }, $default: { handler: onMessage, returnResponse: true } },
+ *   webRoot: "web",
+ * });
+ * new ApiGatewayManagementApiClient({ endpoint: emulator.managementEndpoint });
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+import { ConnectionRegistry } from "./connection-registry.ts";
+import { handleConnectionsRequest } from "./connections-controller.ts";
+import type { Log } from "./route-invoker.ts";
+import { serveStatic } from "./static-files.ts";
+import type { EmulatorOptions } from "./types.ts";
+import { createUpgradeHandler } from "./websocket-upgrade.ts";
+
+/** API Gateway's frame limit: a bigger frame closes the connection with 1009. */
+export const MAX_FRAME_BYTES = 32 * 1024;
+
+export interface WebSocketEmulator {
+  /** `ws://localhost:PORT` — add `/?token=…`. */
+  readonly url: string;
+  /** `http://localhost:PORT` — the Management API endpoint for the AWS SDK. */
+  readonly managementEndpoint: string;
+  readonly port: number;
+  /** Ids of the open connections. */
+  connectionIds(): string[];
+  /** Closes every connection (running `$disconnect`), then the server. */
+  close(): Promise<void>;
+}
+
+export async function startWebSocketEmulator(options: EmulatorOptions): Promise<WebSocketEmulator> {
+  const stage = options.stage ?? "local";
+  const log: Log = options.log ?? ((message, error) => console.error(message, error ?? ""));
+  const registry = new ConnectionRegistry();
+  const pending = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const onUpgrade = createUpgradeHandler({
+    wss,
+    stage,
+    routes: options.routes,
+    registry,
+    idleTimeoutMs: (options.idleTimeoutSeconds ?? 600) * 1000,
+    maxConnectionMs: (options.maxConnectionSeconds ?? 7200) * 1000,
+    log,
+    track,
+  });
+  const connectionsPath = new RegExp(`^(?:/${escapeRegExp(stage)})?/@connections/([^/]+)$`);
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
+    const { pathname } = new URL(request.url ?? "/", "http://localhost");
+    const match = connectionsPath.exec(pathname);
+    let work: Promise<void>;
+    if (match) {
+      work = handleConnectionsRequest(request, response, safeDecode(match[1] ?? ""), registry);
+    } else if (options.webRoot && (request.method === "GET" || request.method === "HEAD")) {
+      work = serveStatic(request, response, options.webRoot);
+    } else {
+      response.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("Not Found");
+      return;
+    }
+    work.catch((error) => {
+      log(`${request.method} ${pathname} failed`, error);
+      if (!response.headersSent) response.writeHead(500).end();
+      else response.destroy();
+    });
+  };
+
+  const servers = await listen(options.port, options.host, (server) => {
+    server.on("request", onRequest);
+    server.on("upgrade", (request, socket, head) => void onUpgrade(request, socket, head));
+  });
+  const port = (servers[0]?.address() as AddressInfo).port;
+
+  return {
+    url: `ws://localhost:${port}`,
+    managementEndpoint: `http://localhost:${port}`,
+    port,
+    connectionIds: () => registry.ids(),
+    async close() {
+      await Promise.all(registry.all().map(({ socket }) => closeSocket(socket)));
+      await Promise.allSettled([...pending]);
+      wss.close();
+      await Promise.all(
+        servers.map((server) => {
+          server.closeAllConnections();
+          return new Promise<void>((done) => server.close(() => done()));
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * Without a host: both loopback addresses on one port, since `localhost` resolves to ::1 on
+ * some machines and 127.0.0.1 on others. A machine without IPv6 just gets the first.
+ */
+async function listen(port: number, host: string | undefined, setUp: (server: Server) => void) {
+  const hosts = host ? [host] : ["127.0.0.1", "::1"];
+  const servers: Server[] = [];
+  for (const [index, address] of hosts.entries()) {
+    const server = createServer();
+    setUp(server);
+    const chosenPort = index === 0 ? port : (servers[0]?.address() as AddressInfo).port;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(chosenPort, address, () => resolve());
+      });
+      servers.push(server);
+    } catch (error) {
+      if (index === 0) throw error;
+    }
+  }
+  return servers;
+}
+
+function closeSocket(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    // A peer that never answers the close frame is cut off, as API Gateway would.
+    const timer = setTimeout(() => socket.terminate(), 2_000);
+    socket.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.close(1001, "Going away");
+  });
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
