@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { errorFrame, likeFrame, parseClientFrame, pongFrame, resumedFrame } from "#domain/frames.ts";
+import type { LikeEvent } from "#domain/model.ts";
+
+const event: LikeEvent = {
+  id: "0000000000000000000000000000000000000042",
+  userId: "alice",
+  itemId: "c686397e4a0f4f11683d",
+  title: "Hello",
+  url: "https://qiita.com/alice/items/c686397e4a0f4f11683d",
+  delta: 2,
+  likesCount: 7,
+  likers: ["bob", "carol"],
+  at: "2026-11-21T05:00:00.000Z",
+};
+
+describe("server frames", () => {
+  it("writes a like frame with exactly the public fields", () => {
+    // Act
+    const frame = JSON.parse(likeFrame(event));
+
+    // Assess
+    expect(frame).toEqual({ type: "like", ...event });
+    expect(Object.keys(frame)).toEqual([
+      "type", "id", "userId", "itemId", "title", "url", "delta", "likesCount", "likers", "at",
+    ]);
+  });
+
+  it("writes pong, resumed and error frames", () => {
+    expect(JSON.parse(pongFrame())).toEqual({ type: "pong" });
+    expect(JSON.parse(resumedFrame(3))).toEqual({ type: "resumed", count: 3 });
+    expect(JSON.parse(errorFrame("nope"))).toEqual({ type: "error", message: "nope" });
+  });
+});
+
+describe("parseClientFrame", () => {
+  it("reads ping", () => {
+    expect(parseClientFrame('{"action":"ping"}')).toEqual({ action: "ping" });
+  });
+
+  it("reads resume with the last seen id", () => {
+    expect(parseClientFrame(`{"action":"resume","since":"${event.id}"}`)).toEqual({
+      action: "resume",
+      since: event.id,
+    });
+  });
+
+  it.each([
+    [undefined, /empty/],
+    ["not json", /not JSON/],
+    ["[1,2]", /object/],
+    ["null", /object/],
+    ['{"action":"dance"}', /unknown action "dance"/],
+    ['{"hello":1}', /no "action"/],
+    ['{"action":"resume"}', /since/],
+    ['{"action":"resume","since":5}', /since/],
+    ['{"action":"resume","since":"a b"}', /since/],
+  ])("answers %j with an error naming the problem", (body, message) => {
+    const request = parseClientFrame(body);
+
+    expect(request.action).toBe("invalid");
+    expect(request).toMatchObject({ message: expect.stringMatching(message) });
+  });
+
+  it("never throws and only returns the three known requests (fuzz)", () => {
+    const frames = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.record({ action: fc.oneof(fc.constantFrom("ping", "resume"), fc.string()), since: fc.anything() }).map((o) =>
+        JSON.stringify(o),
+      ),
+    );
+    fc.assert(
+      fc.property(frames, (body) => {
+        const request = parseClientFrame(body);
+        expect(["ping", "resume", "invalid"]).toContain(request.action);
+      }),
+      { numRuns: 3_000, seed: 1 },
+    );
+  });
+});
