@@ -1,0 +1,96 @@
+/**
+ * Use case: poll one writer's articles.  schedule ─▶ [collect-account] ─▶ articles table ─▶ stream
+ *
+ * 1. Skip the poll while the account is paused by a rate limit.
+ * 2. List every article (all pages) from the source.
+ * 3. Load what is stored for the account (one query).
+ * 4. Plan: the first poll is a silent baseline; later, only changed articles are written.
+ * 5. Fetch the new likers of each increase, stopping at the boundary with the known likers.
+ * 6. Write each change on the condition that the stored count is still the one read, then mark
+ *    the baseline. Every source call happens before the first write, so a source failure writes
+ *    nothing and the next poll starts over from the same stored state.
+ */
+import type { ArticleSource, ArticleStore } from "../ports.ts";
+import { enoughLikers } from "./new-likers.ts";
+import { needsLikers, planPoll, toStoredArticle } from "./plan-poll.ts";
+import type { PollPause } from "./poll-pause.ts";
+import { SourceRateLimitedError } from "./source-rate-limited-error.ts";
+
+/** A source that counts the requests it sent (QiitaClient does), for the poll summary. */
+export interface RequestCounting {
+  requestCount(): number;
+}
+
+export interface CollectDeps {
+  readonly source: ArticleSource & Partial<RequestCounting>;
+  readonly store: ArticleStore;
+  readonly pause: PollPause;
+  /** Epoch ms. */
+  readonly now?: () => number;
+  /** Conditional writes in flight at once. */
+  readonly writeConcurrency?: number;
+}
+
+export interface CollectSummary {
+  readonly userId: string;
+  readonly baseline: boolean;
+  readonly written: number;
+  /** Writes refused because another collector changed the article first. */
+  readonly conflicts: number;
+  /** Epoch ms: set when the poll was skipped or stopped by a rate limit. */
+  readonly skippedUntil?: number;
+  readonly qiitaRequests: number;
+}
+
+export async function collectAccount(deps: CollectDeps): Promise<CollectSummary> {
+  const { source, store, pause } = deps;
+  const now = deps.now ?? Date.now;
+  const requestsBefore = source.requestCount?.() ?? 0;
+  const requests = () => (source.requestCount?.() ?? 0) - requestsBefore;
+  const userId = await source.userId();
+  const pausedUntil = pause.pausedUntil(userId, now());
+  if (pausedUntil !== undefined) {
+    return { userId, baseline: false, written: 0, conflicts: 0, skippedUntil: pausedUntil, qiitaRequests: 0 };
+  }
+
+  let writes;
+  let baseline = false;
+  try {
+    const articles = await source.listArticles();
+    const snapshot = await store.load(userId);
+    const plan = planPoll(snapshot, articles);
+    baseline = plan.baseline;
+    writes = [];
+    for (const change of plan.changes) {
+      const fetched = needsLikers(change)
+        ? await source.listLikers(change.article.itemId, enoughLikers(change.known, change.delta))
+        : undefined;
+      writes.push({ change, fetched });
+    }
+  } catch (error) {
+    if (!(error instanceof SourceRateLimitedError)) throw error;
+    pause.pause(userId, error.resetAt);
+    return { userId, baseline, written: 0, conflicts: 0, skippedUntil: error.resetAt, qiitaRequests: requests() };
+  }
+
+  const changedAt = now();
+  const results = await mapLimit(writes, deps.writeConcurrency ?? 8, ({ change, fetched }) =>
+    store.write(toStoredArticle(userId, change, baseline, fetched, changedAt), change.stored?.likesCount),
+  );
+  if (baseline) await store.markBaselined(userId, changedAt);
+  const written = results.filter(Boolean).length;
+  return { userId, baseline, written, conflicts: results.length - written, qiitaRequests: requests() };
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
