@@ -1,0 +1,94 @@
+/**
+ * Lambda entry: EventBridge schedule ─▶ [collect] ─▶ articles table (changed articles only).
+ * Polls every configured account; one account failing (bad token, Qiita down) does not stop the
+ * others. Fails the invocation only when every account failed, so the errors alarm sees outages.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { ScheduledEvent } from "aws-lambda";
+import { collectAccount, type CollectSummary, type RequestCounting } from "#domain/collector/collect-account.ts";
+import { PollPause } from "#domain/collector/poll-pause.ts";
+import type { ArticleSource, ArticleStore } from "#domain/ports.ts";
+import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
+import { articlesTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
+import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
+import { readAccounts, type Account } from "#adapters/secrets/deployed-settings.ts";
+
+export interface CollectHandlerDeps<A extends { readonly userId: string }> {
+  accounts(): Promise<readonly A[]>;
+  /** Called every invocation: return the same source for the same account to keep its rate state. */
+  sourceFor(account: A): ArticleSource & Partial<RequestCounting>;
+  readonly store: ArticleStore;
+  readonly pause?: PollPause;
+  readonly logger: Pick<Logger, "info" | "warn" | "error">;
+  readonly metrics: Pick<Metrics, "addMetric" | "publishStoredMetrics">;
+  readonly now?: () => number;
+}
+
+export type CollectResult = CollectSummary | { readonly userId: string; readonly error: string };
+
+export function createCollectHandler<A extends { readonly userId: string }>(deps: CollectHandlerDeps<A>) {
+  const pause = deps.pause ?? new PollPause();
+  return async (_event?: ScheduledEvent): Promise<CollectResult[]> => {
+    const { logger, metrics } = deps;
+    const accounts = await deps.accounts();
+    const results = await Promise.all(
+      accounts.map(async (account): Promise<CollectResult> => {
+        try {
+          const summary = await collectAccount({
+            source: deps.sourceFor(account),
+            store: deps.store,
+            pause,
+            ...(deps.now ? { now: deps.now } : {}),
+          });
+          if (summary.skippedUntil !== undefined) {
+            logger.warn("Qiita rate limit: account paused", {
+              userId: summary.userId,
+              until: new Date(summary.skippedUntil).toISOString(),
+            });
+          } else {
+            logger.info("account polled", { ...summary });
+          }
+          return summary;
+        } catch (error) {
+          // The error's message says what to fix (QIITA_TOKEN, QIITA_BASE_URL…); tokens never reach it.
+          logger.error("account poll failed", { userId: account.userId, error: error as Error });
+          return { userId: account.userId, error: (error as Error).message };
+        }
+      }),
+    );
+    const summaries = results.filter((r): r is CollectSummary => !("error" in r));
+    const sum = (pick: (s: CollectSummary) => number) => summaries.reduce((total, s) => total + pick(s), 0);
+    metrics.addMetric("ArticlesWritten", MetricUnit.Count, sum((s) => s.written));
+    metrics.addMetric("WriteConflicts", MetricUnit.Count, sum((s) => s.conflicts));
+    metrics.addMetric("QiitaRequests", MetricUnit.Count, sum((s) => s.qiitaRequests));
+    metrics.addMetric("AccountsRateLimited", MetricUnit.Count, summaries.filter((s) => s.skippedUntil).length);
+    metrics.addMetric("AccountsFailed", MetricUnit.Count, results.length - summaries.length);
+    metrics.publishStoredMetrics();
+    if (results.length > 0 && summaries.length === 0) {
+      throw new Error(`Every account's poll failed (${results.length}); see the logged errors for what to fix.`);
+    }
+    return results;
+  };
+}
+
+const clients = new Map<string, QiitaClient>();
+
+/** One client per account and token for the life of the instance, so rate-limit state carries over. */
+function qiitaClientFor(account: Account): QiitaClient {
+  const key = `${account.userId}\u0000${account.qiitaToken}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = new QiitaClient({ token: account.qiitaToken, userId: account.userId });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+export const handler = createCollectHandler<Account>({
+  accounts: readAccounts,
+  sourceFor: qiitaClientFor,
+  store: new DynamoDBArticleStore(tableName(articlesTable)),
+  logger: new Logger({ serviceName: "collect" }),
+  metrics: new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "LiveLikes", serviceName: "collect" }),
+});
