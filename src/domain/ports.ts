@@ -8,6 +8,8 @@ import type { Article, Connection, LikeEvent, StoredArticle } from "./model.ts";
 export interface ConnectionStore {
   save(connection: Connection): Promise<void>;
   remove(connectionId: string): Promise<void>;
+  /** The row of one connection, or undefined once it is gone. */
+  get(connectionId: string): Promise<Connection | undefined>;
   /** Connection ids of a user whose TTL has not passed at `nowSeconds`. */
   listByUser(userId: string, nowSeconds: number): Promise<string[]>;
 }

@@ -1,0 +1,64 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
+import { eventIdFromSequence } from "#domain/like-events.ts";
+import type { LikeEvent } from "#domain/model.ts";
+import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
+
+function like(userId: string, sequence: number): LikeEvent {
+  return {
+    id: eventIdFromSequence(String(sequence)),
+    userId,
+    itemId: `item-${sequence}`,
+    title: `Article ${sequence}`,
+    url: `https://qiita.com/${userId}/items/item-${sequence}`,
+    delta: 1,
+    likesCount: sequence,
+    likers: [`fan-${sequence}`],
+    at: new Date(1_800_000_000_000 + sequence).toISOString(),
+  };
+}
+
+describe("DynamoDbEventLog", () => {
+  let tables: TestTables;
+  let clock = 1_800_000_000_000;
+  let log: DynamoDbEventLog;
+
+  beforeAll(async () => {
+    tables = await createTestTables();
+    log = new DynamoDbEventLog({ tableName: tables.events, client: tables.doc, now: () => clock });
+  });
+
+  it("returns the events after an id, oldest first, with their original fields", async () => {
+    // Prepare: more than one BatchWriteItem (25) and out of order
+    const events = [30, 9, 10, 11, ...Array.from({ length: 30 }, (_, i) => 100 + i)].map((n) => like("alice", n));
+    await log.append(events);
+
+    // Act
+    const missed = await log.since("alice", eventIdFromSequence("10"));
+
+    // Assess
+    expect(missed.map((e) => e.likesCount)).toEqual([11, 30, ...Array.from({ length: 30 }, (_, i) => 100 + i)]);
+    expect(missed[0]).toEqual(like("alice", 11));
+  });
+
+  it("never returns another user's events", async () => {
+    await log.append([like("bob", 1), like("carol", 2)]);
+
+    expect((await log.since("bob", eventIdFromSequence("0"))).map((e) => e.userId)).toEqual(["bob"]);
+  });
+
+  it("writing the same event twice keeps one copy", async () => {
+    await log.append([like("dave", 5)]);
+    await log.append([like("dave", 5)]);
+
+    expect(await log.since("dave", eventIdFromSequence("0"))).toHaveLength(1);
+  });
+
+  it("forgets events older than 24 hours even before TTL deletes them", async () => {
+    await log.append([like("erin", 7)]);
+
+    clock += 24 * 3_600 * 1_000 + 1_000;
+
+    expect(await log.since("erin", eventIdFromSequence("0"))).toEqual([]);
+  });
+});
