@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
+import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
+import { createDefaultHandler } from "#handlers/default.handler.ts";
+import { eventIdFromSequence } from "#domain/like-events.ts";
+import type { LikeEvent } from "#domain/model.ts";
+import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
+import { websocketEvent } from "#test/support/events.ts";
+import { RecordingPoster } from "#test/support/recording-poster.ts";
+
+const logger = new Logger({ logLevel: "SILENT" });
+
+function like(userId: string, sequence: number): LikeEvent {
+  return {
+    id: eventIdFromSequence(String(sequence)),
+    userId,
+    itemId: `item-${sequence}`,
+    title: `Article ${sequence}`,
+    url: `https://qiita.com/${userId}/items/item-${sequence}`,
+    delta: 1,
+    likesCount: sequence,
+    likers: ["fan"],
+    at: new Date().toISOString(),
+  };
+}
+
+describe("default handler", () => {
+  let tables: TestTables;
+  let poster: RecordingPoster;
+  let handle: ReturnType<typeof createDefaultHandler>;
+  let connections: DynamoDbConnectionStore;
+
+  beforeAll(async () => {
+    tables = await createTestTables();
+    poster = new RecordingPoster();
+    connections = new DynamoDbConnectionStore({ tableName: tables.connections, client: tables.doc });
+    const events = new DynamoDbEventLog({ tableName: tables.events, client: tables.doc });
+    handle = createDefaultHandler({ connections, events, poster, logger });
+    await connections.save({ connectionId: "alice-tab", userId: "alice", connectedAt: 1, expiresAt: 2e9 });
+    await events.append([like("alice", 1), like("alice", 2), like("alice", 3), like("bob", 4)]);
+  });
+
+  it("answers ping with pong", async () => {
+    // Act
+    const result = await handle(websocketEvent("message", "alice-tab", { body: '{"action":"ping"}' }));
+
+    // Assess
+    expect(JSON.parse(result.body ?? "")).toEqual({ type: "pong" });
+  });
+
+  it.each(["{oops", '{"action":"dance"}', ""])("answers %j with an error frame and keeps the connection", async (body) => {
+    const result = await handle(websocketEvent("message", "alice-tab", { body }));
+
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? "")).toMatchObject({ type: "error", message: expect.any(String) });
+  });
+
+  it("replays the user's own missed likes in order with their ids, then says how many", async () => {
+    // Act
+    const result = await handle(
+      websocketEvent("message", "alice-tab", { body: JSON.stringify({ action: "resume", since: eventIdFromSequence("1") }) }),
+    );
+
+    // Assess
+    expect(poster.framesOf("alice-tab").map((frame) => [frame.type, frame.id])).toEqual([
+      ["like", eventIdFromSequence("2")],
+      ["like", eventIdFromSequence("3")],
+    ]);
+    expect(JSON.parse(result.body ?? "")).toEqual({ type: "resumed", count: 2 });
+  });
+
+  it("refuses resume on a connection it does not know", async () => {
+    const result = await handle(
+      websocketEvent("message", "stranger", { body: JSON.stringify({ action: "resume", since: "0" }) }),
+    );
+
+    expect(JSON.parse(result.body ?? "")).toMatchObject({ type: "error" });
+    expect(poster.framesOf("stranger")).toEqual([]);
+  });
+});

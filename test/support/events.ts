@@ -1,0 +1,51 @@
+/**
+ * Real event shapes from test/events/, cloned per use (structuredClone) so tests cannot leak
+ * changes into each other.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { DynamoDBRecord } from "aws-lambda";
+import type { WebSocketEvent } from "#handlers/websocket-event.ts";
+
+function fixture<T>(path: string): T {
+  return JSON.parse(readFileSync(fileURLToPath(new URL(`../events/${path}`, import.meta.url)), "utf8")) as T;
+}
+
+const websocket = {
+  connect: fixture<WebSocketEvent>("apigw-websocket/connect.json"),
+  disconnect: fixture<WebSocketEvent>("apigw-websocket/disconnect.json"),
+  message: fixture<WebSocketEvent>("apigw-websocket/message.json"),
+};
+
+/** A WebSocket event of the given kind for one connection; `token` and `body` as given. */
+export function websocketEvent(
+  kind: keyof typeof websocket,
+  connectionId: string,
+  extra: { token?: string | null; body?: string } = {},
+): WebSocketEvent {
+  const event = structuredClone(websocket[kind]) as WebSocketEvent & {
+    requestContext: { connectionId: string };
+    queryStringParameters?: Record<string, string> | null;
+    multiValueQueryStringParameters?: Record<string, string[]> | null;
+    body?: string;
+  };
+  event.requestContext.connectionId = connectionId;
+  if (kind === "connect") {
+    const token = extra.token;
+    event.queryStringParameters = token == null ? null : { token };
+    event.multiValueQueryStringParameters = token == null ? null : { token: [token] };
+  }
+  if (extra.body !== undefined) event.body = extra.body;
+  return event;
+}
+
+const stream = {
+  insert: fixture<{ Records: DynamoDBRecord[] }>("dynamodb-stream/insert.json"),
+  modify: fixture<{ Records: DynamoDBRecord[] }>("dynamodb-stream/modify.json"),
+  remove: fixture<{ Records: DynamoDBRecord[] }>("dynamodb-stream/remove.json"),
+};
+
+/** The first record of a DynamoDB Streams fixture, cloned. */
+export function streamRecord(kind: keyof typeof stream): DynamoDBRecord {
+  return structuredClone(stream[kind].Records[0] as DynamoDBRecord);
+}
