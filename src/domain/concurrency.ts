@@ -1,0 +1,22 @@
+/**
+ * Runs `work` over `items` with at most `limit` in flight; results keep the items' order.
+ * Bounded, unlike `Promise.all(items.map(…))`, so a large fan-out does not open thousands of
+ * sockets at once or trip API Gateway's throttling all together.
+ */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be >= 1, got ${limit}`);
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,43 @@
+/**
+ * Fan-out of one like to every live connection of its writer.
+ * 1. Post the frame to each connection, at most `concurrency` at a time.
+ * 2. A connection that is gone (410) loses its row; it does not count as a failure.
+ * 3. Any other failure is collected, not thrown, so the other connections still get the frame.
+ */
+import { mapWithConcurrency } from "./concurrency.ts";
+import { likeFrame } from "./frames.ts";
+import type { LikeEvent } from "./model.ts";
+import type { ConnectionStore, FramePoster } from "./ports.ts";
+
+export interface Delivery {
+  readonly delivered: number;
+  readonly gone: number;
+  readonly errors: readonly unknown[];
+}
+
+export async function deliverLike(
+  event: LikeEvent,
+  connectionIds: readonly string[],
+  ports: { readonly poster: FramePoster; readonly connections: ConnectionStore },
+  concurrency: number,
+): Promise<Delivery> {
+  const frame = likeFrame(event);
+  const outcomes = await mapWithConcurrency(connectionIds, concurrency, async (connectionId) => {
+    try {
+      const outcome = await ports.poster.post(connectionId, frame);
+      if (outcome === "gone") await ports.connections.remove(connectionId);
+      return outcome;
+    } catch (error) {
+      return { error };
+    }
+  });
+  let delivered = 0;
+  let gone = 0;
+  const errors: unknown[] = [];
+  for (const outcome of outcomes) {
+    if (outcome === "delivered") delivered++;
+    else if (outcome === "gone") gone++;
+    else errors.push(outcome.error);
+  }
+  return { delivered, gone, errors };
+}
