@@ -35,7 +35,7 @@ export function parseArticles(body: unknown): Article[] {
     }
     const url = text(entry, "url", what);
     if (!/^https?:\/\//.test(url)) throw new QiitaResponseError(`${what} has a "url" that is not http(s)`);
-    return { itemId: text(entry, "id", what), title: text(entry, "title", what, false), url, likesCount };
+    return { itemId: text(entry, "id", what), title: text(entry, "title", what), url, likesCount };
   });
 }
 
