@@ -20,9 +20,22 @@ export interface CollectHandlerDeps<A extends { readonly userId: string }> {
   sourceFor(account: A): ArticleSource & Partial<RequestCounting>;
   readonly store: ArticleStore;
   readonly pause?: PollPause;
-  readonly logger: Pick<Logger, "info" | "warn" | "error">;
-  readonly metrics: Pick<Metrics, "addMetric" | "publishStoredMetrics">;
+  readonly logger: CollectLogger;
+  readonly metrics: CollectMetrics;
   readonly now?: () => number;
+}
+
+/** The part of Powertools' Logger the handler uses; tests pass a recorder. */
+export interface CollectLogger {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+  error(message: string, extra: Record<string, unknown>): void;
+}
+
+/** The part of Powertools' Metrics the handler uses. */
+export interface CollectMetrics {
+  addMetric(name: string, unit: typeof MetricUnit.Count, value: number): unknown;
+  publishStoredMetrics(): void;
 }
 
 export type CollectResult = CollectSummary | { readonly userId: string; readonly error: string };

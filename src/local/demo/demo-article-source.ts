@@ -70,12 +70,12 @@ export class DemoArticleSource implements ArticleSource, RequestCounting {
     return likers;
   }
 
-  /** 1-2 new likes from made-up users on one random article. Returns what happened. */
+  /** 1-2 new likes from made-up users on one random article. Returns the new likers, newest first. */
   tick(): { itemId: string; likers: string[] } {
     const demo = this.#articles[Math.floor(this.#random() * this.#articles.length)] ?? this.#articles[0]!;
     const likers = Array.from({ length: this.#random() < 0.5 ? 1 : 2 }, () => this.#newLiker());
     for (const liker of likers) demo.likers.unshift(liker);
-    return { itemId: demo.article.itemId, likers };
+    return { itemId: demo.article.itemId, likers: likers.reverse() };
   }
 
   #newLiker(): string {
