@@ -19,7 +19,7 @@ const knownEventNames = new Set(["INSERT", "MODIFY", "REMOVE"]);
 export function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
   const stream = record.dynamodb ?? {};
   const eventName = String(record.eventName ?? "");
-  const isTtlDeletion = !knownEventNames.has(eventName) && !!stream.OldImage && !stream.NewImage;
+  const isTtlDeletion = !knownEventNames.has(eventName) && !stream.NewImage;
   const created = stream.ApproximateCreationDateTime;
   return {
     eventID: record.eventID,

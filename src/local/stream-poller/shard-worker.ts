@@ -56,6 +56,8 @@ export async function readShard(options: ShardWorkerOptions): Promise<"closed" |
         new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(options.batchSize, maxGetRecordsLimit) }),
       );
       failures = 0;
+      // Stopping: leave this batch unread; it is read again after a restart.
+      if (signal.stopped) break;
       if (Records.length > 0) {
         const records = Records.map((record) => toLambdaRecord(record, streamArn));
         const { completed } = await options.deliver(records);
