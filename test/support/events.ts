@@ -25,15 +25,20 @@ export function websocketEvent(
 ): WebSocketEvent {
   const event = structuredClone(websocket[kind]) as WebSocketEvent & {
     requestContext: { connectionId: string };
-    queryStringParameters?: Record<string, string> | null;
-    multiValueQueryStringParameters?: Record<string, string[]> | null;
+    queryStringParameters?: Record<string, string>;
+    multiValueQueryStringParameters?: Record<string, string[]>;
     body?: string;
   };
   event.requestContext.connectionId = connectionId;
   if (kind === "connect") {
     const token = extra.token;
-    event.queryStringParameters = token == null ? null : { token };
-    event.multiValueQueryStringParameters = token == null ? null : { token: [token] };
+    // API Gateway leaves the query fields out when the URL has no query string.
+    delete event.queryStringParameters;
+    delete event.multiValueQueryStringParameters;
+    if (token != null) {
+      event.queryStringParameters = { token };
+      event.multiValueQueryStringParameters = { token: [token] };
+    }
   }
   if (extra.body !== undefined) event.body = extra.body;
   return event;
