@@ -1,0 +1,68 @@
+/**
+ * The deploy-time choices, read from CDK context (`cdk.json` or `-c key=value`), validated once
+ * so a typo stops `cdk synth` with a message instead of deploying a broken stack.
+ *
+ * @example
+ *   npx cdk deploy --all -c collectRateMinutes=10 -c lineMode=always -c alarmEmail=me@example.com
+ */
+import type { Node } from "constructs";
+
+export type LineMode = "fallback" | "always" | "off";
+export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+
+export interface DeploySettings {
+  /** Minutes between two collector runs (EventBridge rate). */
+  readonly collectRateMinutes: number;
+  /** LINE_MODE of the stream handler. */
+  readonly lineMode: LineMode;
+  /** LOG_LEVEL of every function (Powertools Logger). */
+  readonly logLevel: LogLevel;
+  /** Where alarm notifications are mailed; none: subscribe to the topic yourself. */
+  readonly alarmEmail?: string;
+  /**
+   * Whether this app sets API Gateway's account-wide CloudWatch Logs role, which WebSocket access
+   * logs need. Turn off when the account already has one (another stack set it).
+   */
+  readonly apiGatewayLogsRole: boolean;
+}
+
+export class DeploySettingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DeploySettingError";
+  }
+}
+
+const LINE_MODES: readonly LineMode[] = ["fallback", "always", "off"];
+const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARN", "ERROR"];
+
+export function readDeploySettings(node: Node): DeploySettings {
+  const get = (key: string): unknown => node.tryGetContext(key);
+
+  const rate = Number(get("collectRateMinutes") ?? 5);
+  if (!Number.isInteger(rate) || rate < 1 || rate > 1440) {
+    throw new DeploySettingError(
+      `collectRateMinutes must be a whole number of minutes from 1 to 1440 (got ${String(get("collectRateMinutes"))}): fix it in cdk.json or pass -c collectRateMinutes=5.`,
+    );
+  }
+  const lineMode = String(get("lineMode") ?? "fallback") as LineMode;
+  if (!LINE_MODES.includes(lineMode)) {
+    throw new DeploySettingError(`lineMode must be one of ${LINE_MODES.join(", ")} (got ${lineMode}): pass -c lineMode=fallback.`);
+  }
+  const logLevel = String(get("logLevel") ?? "INFO").toUpperCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new DeploySettingError(`logLevel must be one of ${LOG_LEVELS.join(", ")} (got ${logLevel}): pass -c logLevel=INFO.`);
+  }
+  const email = get("alarmEmail");
+  if (email !== undefined && email !== "" && !/^[^@\s]+@[^@\s]+$/.test(String(email))) {
+    throw new DeploySettingError(`alarmEmail is not an e-mail address (got ${String(email)}): pass -c alarmEmail=you@example.com or leave it out.`);
+  }
+  const logsRole = get("apiGatewayLogsRole");
+  return {
+    collectRateMinutes: rate,
+    lineMode,
+    logLevel,
+    ...(email ? { alarmEmail: String(email) } : {}),
+    apiGatewayLogsRole: logsRole === undefined ? true : logsRole !== false && logsRole !== "false",
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Builds both stacks on an App, with cdk-nag's AwsSolutions checks registered, so `cdk synth`
+ * and the tests in test/infra/ synthesize exactly the same thing.
+ *
+ * @example
+ *   const { stateful, stateless } = buildLiveLikesApp(new App({ context: { collectRateMinutes: 10 } }));
+ */
+import { Tags, Validations, type App } from "aws-cdk-lib";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { readDeploySettings } from "./deploy-settings.ts";
+import { StatefulStack } from "./stateful-stack.ts";
+import { StatelessStack } from "./stateless-stack.ts";
+
+export function buildLiveLikesApp(app: App): { stateful: StatefulStack; stateless: StatelessStack } {
+  const settings = readDeploySettings(app.node);
+  // No env: the stacks are environment-agnostic, so synth needs no account, credentials or
+  // lookups; `cdk deploy` targets the account and region of the caller's AWS profile.
+  const stateful = new StatefulStack(app, "LiveLikesStateful", {
+    description: "live-likes: tables and secrets (kept across redeploys)",
+  });
+  const stateless = new StatelessStack(app, "LiveLikesStateless", {
+    description: "live-likes: WebSocket API, functions, schedule, alarms",
+    connections: stateful.connections,
+    articles: stateful.articles,
+    events: stateful.events,
+    secrets: stateful.secrets,
+    settings,
+  });
+  Tags.of(app).add("project", "live-likes");
+  // An unacknowledged AwsSolutions error fails the synth; every acknowledgement carries its reason.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { stateful, stateless };
+}

@@ -1,0 +1,144 @@
+/**
+ * The one Lambda construct every live-likes function is built with: Node.js 22 on arm64, its own
+ * log group with retention, its own role that can write only to that log group, ESM bundled by
+ * the local esbuild. Access is added with `bind*` helpers that grant AND set the environment
+ * variable together, so a function never has a name it cannot use or a grant it does not need.
+ *
+ * @example
+ *   const connect = new LiveLikesFunction(this, "Connect", { handlerFile: "connect.handler.ts", ... });
+ *   connect.bindTable(stateful.connections, ["PutItem"]);
+ *   connect.bindSecret("TOKEN_SECRET_NAME", stateful.secrets.tokenSecret);
+ */
+import { fileURLToPath } from "node:url";
+import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import type { WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
+import type { Construct } from "constructs";
+import type { LogLevel } from "./deploy-settings.ts";
+import type { ProjectTable } from "./project-table.ts";
+
+/** The DynamoDB data-plane actions a handler may be given; nothing table-wide like Scan. */
+export type TableAction = "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "Query" | "BatchWriteItem";
+
+export type SecretEnvVar = "TOKEN_SECRET_NAME" | "ACCOUNTS_SECRET_NAME" | "LINE_SECRET_NAME";
+
+export interface LiveLikesFunctionProps {
+  /** A file of src/handlers that exports `handler`, e.g. "connect.handler.ts". */
+  readonly handlerFile: string;
+  readonly description: string;
+  readonly logLevel: LogLevel;
+  /** @default 10 seconds: API Gateway gives a route 29 s, a handler should answer far sooner */
+  readonly timeout?: Duration;
+  /** @default 256 MB: Lambda's CPU share scales with memory; 256 halves cold starts over 128 for cents */
+  readonly memorySize?: number;
+}
+
+const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+
+export class LiveLikesFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: LiveLikesFunctionProps) {
+    // Its own group, not Lambda's implicit one: retention is set here instead of "never expire".
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Its own role instead of AWSLambdaBasicExecutionRole, whose logs:* on every log group in the
+    // account is more than a function that writes to one group needs.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: `live-likes ${id}: writes its own log group plus what bind* grants`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: fileURLToPath(new URL(`../src/handlers/${props.handlerFile}`, import.meta.url)),
+      handler: "handler",
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      // Graviton: about 20% cheaper per GB-second than x86, and nothing here is x86-only.
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role,
+      logGroup,
+      projectRoot,
+      depsLockFilePath: `${projectRoot}package-lock.json`,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: "live-likes",
+        POWERTOOLS_METRICS_NAMESPACE: "LiveLikes",
+        LOG_LEVEL: props.logLevel,
+        // Stack traces in the logs point at the .ts lines, through the bundled source map.
+        NODE_OPTIONS: "--enable-source-maps",
+      },
+      bundling: {
+        // Never Docker: the esbuild in node_modules is the one the tests run, and CI has no Docker.
+        forceDockerBundling: false,
+        // The handlers are ES modules (import.meta, top-level await); bundle them as such.
+        format: OutputFormat.ESM,
+        // The exact runtime, so esbuild keeps native syntax instead of down-levelling it.
+        target: "node22",
+        // Prefer dependencies' ESM builds so esbuild can tree-shake what a handler does not use.
+        mainFields: ["module", "main"],
+        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins;
+        // ESM has no require, so give them one.
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // Include the SDK we tested against instead of the runtime's copy, which AWS updates
+        // on its own schedule; tree-shaken, it only adds the few clients a handler imports.
+        bundleAwsSDK: true,
+        // Smaller code loads faster on a cold start; source maps keep traces readable anyway.
+        minify: true,
+        // A separate .map file next to index.mjs, loaded only when an error is printed.
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        // The map need not carry the sources themselves: file and line are enough in a trace.
+        sourcesContent: false,
+      },
+    });
+    Validations.of(this).acknowledge({
+      id: "AwsSolutions-L1",
+      reason:
+        "Node.js 22 on purpose: it is the LTS line the project is built and tested for (package engines, CI), supported by Lambda into 2027; moving to a newer runtime is a deliberate upgrade with its own test run, not a side effect of a deploy.",
+    });
+  }
+
+  /**
+   * Sets the table's environment variable (from its definition) and allows exactly `actions`,
+   * on the table or, with `index`, on that one index.
+   */
+  bindTable(
+    { definition, table }: ProjectTable,
+    actions: readonly TableAction[],
+    options: { readonly index?: string } = {},
+  ): this {
+    this.addEnvironment(definition.envVar, table.tableName);
+    const resource = options.index ? `${table.tableArn}/index/${options.index}` : table.tableArn;
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [resource] }),
+    );
+    return this;
+  }
+
+  /** Sets `envVar` to the secret's NAME and allows reading that one secret; never its value. */
+  bindSecret(envVar: SecretEnvVar, secret: ISecret): this {
+    this.addEnvironment(envVar, secret.secretName);
+    secret.grantRead(this);
+    return this;
+  }
+
+  /** Sets MANAGEMENT_API_ENDPOINT to the stage's callback URL and allows posting to its connections. */
+  bindManagementApi(stage: WebSocketStage): this {
+    this.addEnvironment("MANAGEMENT_API_ENDPOINT", stage.callbackUrl);
+    stage.grantManagementApiAccess(this);
+    const api = Stack.of(stage).getLogicalId(stage.api.node.defaultChild as CfnElement);
+    Validations.of(this.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${api}>/${stage.stageName}/*/@connections/*]`,
+      reason:
+        "Connection ids are only known at run time, so the resource ends in @connections/*; it is this API's own stage and nothing else (grantManagementApiAccess).",
+    });
+    return this;
+  }
+}
