@@ -62,7 +62,10 @@ export class StatelessStack extends Stack {
       handlerFile: "default.handler.ts",
       description: "$default: ping/pong and resume (replays the last 24 h of like frames)",
       logLevel,
-    }).bindTable(events, ["Query"]);
+    })
+      // resume reads whose connection it is, and forgets it when the replay finds it gone.
+      .bindTable(connections, ["GetItem", "DeleteItem"])
+      .bindTable(events, ["Query"]);
 
     this.webSocket = new LiveLikesWebSocketApi(this, "WebSocket", {
       connect,
@@ -83,7 +86,8 @@ export class StatelessStack extends Stack {
     })
       .bindTable(connections, ["Query"], { index: "byUser" })
       .bindTable(connections, ["DeleteItem"])
-      .bindTable(events, ["PutItem", "BatchWriteItem"])
+      // The event log appends a batch's likes in one BatchWriteItem (no single PutItem).
+      .bindTable(events, ["BatchWriteItem"])
       .bindManagementApi(stage)
       .bindSecret("ACCOUNTS_SECRET_NAME", secrets.accountsSecret)
       .bindSecret("LINE_SECRET_NAME", secrets.lineSecret);
@@ -137,7 +141,8 @@ export class StatelessStack extends Stack {
       logLevel,
       timeout: collectTimeout,
     })
-      .bindTable(articles, ["Query", "PutItem", "UpdateItem"])
+      // One Query per account, then conditional PutItems; the article store never updates in place.
+      .bindTable(articles, ["Query", "PutItem"])
       .bindSecret("ACCOUNTS_SECRET_NAME", secrets.accountsSecret);
     // No retry of a failed poll: the next scheduled one starts again from the stored counts, and
     // a retry would only spend Qiita's 1000 requests/hour sooner.

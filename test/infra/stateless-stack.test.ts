@@ -98,7 +98,7 @@ describe("StatelessStack", () => {
       const expected: Record<FunctionName, string[]> = {
         connect: ["CONNECTIONS_TABLE", "TOKEN_SECRET_NAME"],
         disconnect: ["CONNECTIONS_TABLE"],
-        default: ["EVENTS_TABLE", "MANAGEMENT_API_ENDPOINT"],
+        default: ["CONNECTIONS_TABLE", "EVENTS_TABLE", "MANAGEMENT_API_ENDPOINT"],
         stream: ["CONNECTIONS_TABLE", "EVENTS_TABLE", "MANAGEMENT_API_ENDPOINT", "ACCOUNTS_SECRET_NAME", "LINE_SECRET_NAME", "LINE_MODE"],
         collect: ["ARTICLES_TABLE", "ACCOUNTS_SECRET_NAME"],
       };
@@ -142,17 +142,19 @@ describe("StatelessStack", () => {
       const expected: Record<FunctionName, { action: string; on: RegExp }[]> = {
         connect: [{ action: "dynamodb:PutItem", on: table("connections") }],
         disconnect: [{ action: "dynamodb:DeleteItem", on: table("connections") }],
-        default: [{ action: "dynamodb:Query", on: table("events") }],
+        default: [
+          { action: "dynamodb:GetItem", on: table("connections") },
+          { action: "dynamodb:DeleteItem", on: table("connections") },
+          { action: "dynamodb:Query", on: table("events") },
+        ],
         stream: [
           { action: "dynamodb:Query", on: new RegExp(`${arnOf("connections")}[0-9A-F]{8}"},"/index/byUser"`) },
           { action: "dynamodb:DeleteItem", on: table("connections") },
           { action: "dynamodb:BatchWriteItem", on: table("events") },
-          { action: "dynamodb:PutItem", on: table("events") },
         ],
         collect: [
           { action: "dynamodb:PutItem", on: table("articles") },
           { action: "dynamodb:Query", on: table("articles") },
-          { action: "dynamodb:UpdateItem", on: table("articles") },
         ],
       };
 
