@@ -15,6 +15,7 @@ import { signToken } from "#domain/token.ts";
 import { createConnectHandler } from "#handlers/connect.handler.ts";
 import { createStreamHandler } from "#handlers/stream.handler.ts";
 import { startStreamPoller, type StreamPoller } from "#local/stream-poller/stream-poller.ts";
+import { silentLogger } from "#local/stream-poller/poller-logger.ts";
 import { latestStreamArn } from "#local/tables.ts";
 import { startWebSocketEmulator, type WebSocketEmulator } from "#local/websocket-emulator/start-websocket-emulator.ts";
 import { connect, type TestClient } from "#test/local/websocket-emulator/emulator-harness.ts";
@@ -140,7 +141,7 @@ describe("stream fan-out over the WebSocket emulator", () => {
         handler: streamHandler(64),
         pollIntervalMs: 20,
         retryDelayMs: 10,
-        logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+        logger: silentLogger,
       });
 
       // Act
