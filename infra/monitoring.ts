@@ -32,6 +32,8 @@ export interface MonitoringProps {
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
+/** The stream handler's end-to-end delay metric: a duration, so graphed by its maximum, not summed. */
+const DELAY_METRIC = "EndToEndDelay";
 
 export class Monitoring extends Construct {
   readonly topic: Topic;
@@ -124,13 +126,24 @@ export class Monitoring extends Construct {
         ],
         [
           new GraphWidget({
-            title: "live-likes metrics (deliveries, gone connections, LINE pushes, delay)",
-            width: 24,
-            // Every metric the handlers emit under the LiveLikes namespace, whatever its name, so
-            // a new metric shows up without editing this dashboard.
+            title: "live-likes counts: deliveries, gone connections, LINE pushes, collector writes",
+            width: 16,
+            // Every count the handlers emit under the LiveLikes namespace, whatever its name, so a
+            // new metric shows up without editing this dashboard.
             left: [
               new MathExpression({
-                expression: "SEARCH('{LiveLikes,service}', 'Sum', 300)",
+                expression: `SEARCH('{LiveLikes,service} NOT MetricName="${DELAY_METRIC}"', 'Sum', 300)`,
+                label: "",
+                period: FIVE_MINUTES,
+              }),
+            ],
+          }),
+          new GraphWidget({
+            title: "Like delay, article write to post (ms, max)",
+            width: 8,
+            left: [
+              new MathExpression({
+                expression: `SEARCH('{LiveLikes,service} MetricName="${DELAY_METRIC}"', 'Maximum', 300)`,
                 label: "",
                 period: FIVE_MINUTES,
               }),

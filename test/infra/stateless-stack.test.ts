@@ -316,7 +316,9 @@ describe("StatelessStack", () => {
           expect.objectContaining({ MetricName: "Errors", Dimensions: [{ Name: "FunctionName", Value: { Ref: fnId(name) } }] }),
         );
       }
-      template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+      const dashboard = JSON.stringify(Object.values(template.findResources("AWS::CloudWatch::Dashboard"))[0]);
+      expect(dashboard).toContain("IteratorAge");
+      expect(dashboard).toContain("SEARCH('{LiveLikes,service}");
     });
 
     it("mails alarms when alarmEmail is set", () => {
