@@ -1,0 +1,54 @@
+/**
+ * `npm start`: live-likes on this machine. Reads the environment, starts everything, prints the
+ * URLs, and shuts everything down (DynamoDB Local included) on Ctrl-C.
+ */
+import { loadConfig } from "./config.ts";
+import { ConfigError } from "./config-error.ts";
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  // Settings first, before the handlers load, so a wrong one stops us with one clear line.
+  const config = loadConfig(process.env);
+  const { startLocalRuntime, welcomeToken } = await import("./runtime.ts");
+  const runtime = await startLocalRuntime(config);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  const token = welcomeToken(runtime);
+  const page = runtime.httpUrl.replace("127.0.0.1", "localhost");
+  const ws = runtime.websocketUrl.replace("127.0.0.1", "localhost");
+  console.log(
+    [
+      "",
+      `live-likes is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)` +
+        (runtime.demo ? ` — demo mode: the simulated Qiita writer "${runtime.userId}" gets likes every few seconds` : ` — watching Qiita writer "${runtime.userId}"`),
+      "",
+      `  Open in a browser:  ${page}/?token=${token}`,
+      `  Or in a terminal:   npx wscat -c "${ws}/?token=${token}"`,
+      `  Management API:     ${page}/@connections/{connectionId}`,
+      `  DynamoDB:           ${runtime.dynamodbEndpoint}  (tables ${config.tables.connections}, ${config.tables.articles}, ${config.tables.events})`,
+      `  Data kept in:       ${config.dataDir ?? "memory (DATA_DIR=memory)"}`,
+      `  More tokens:        npm run --silent token -- ${runtime.userId} --ttl 30d`,
+      "",
+      "Press Ctrl-C to stop.",
+    ].join("\n"),
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`Cannot start: ${error.message}`);
+  } else {
+    console.error("Cannot start:", error);
+  }
+  process.exit(1);
+});

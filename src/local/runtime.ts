@@ -1,0 +1,219 @@
+/**
+ * Everything of live-likes on one machine, wired from the same handlers Lambda runs:
+ * DynamoDB Local ─▶ tables ─▶ WebSocket emulator (connect/disconnect/default) ─▶ stream poller
+ * (stream handler) ─▶ collector on a timer (Qiita or the demo account).
+ */
+import { appendFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ManagementApiPoster } from "#adapters/apigateway/management-api-poster.ts";
+import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
+import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
+import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
+import { articlesTable, connectionsTable, eventsTable } from "#adapters/dynamodb/table-definitions.ts";
+import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
+import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
+import { signToken } from "#domain/token.ts";
+import type { ArticleSource, FramePoster } from "#domain/ports.ts";
+import { createCollectHandler, type CollectResult } from "#handlers/collect.handler.ts";
+import { createConnectHandler } from "#handlers/connect.handler.ts";
+import { createDefaultHandler } from "#handlers/default.handler.ts";
+import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
+import { createStreamHandler, type LineTarget } from "#handlers/stream.handler.ts";
+import type { LocalConfig } from "./config.ts";
+import { DemoArticleSource } from "./demo/demo-article-source.ts";
+import { startDynamoDbLocal, type DynamoDbLocal } from "./dynamodb-local.ts";
+import { assertPortFree } from "./ports-check.ts";
+import { startStreamPoller, type StreamPoller } from "./stream-poller/stream-poller.ts";
+import { ensureTable, latestStreamArn } from "./tables.ts";
+import { resolveTokenSecret } from "./token-secret.ts";
+import { startWebSocketEmulator, type WebSocketEmulator } from "./websocket-emulator/start-websocket-emulator.ts";
+
+export interface LocalRuntime {
+  readonly userId: string;
+  readonly demo: boolean;
+  /** ws://localhost:PORT */
+  readonly websocketUrl: string;
+  /** http://localhost:PORT */
+  readonly httpUrl: string;
+  readonly dynamodbEndpoint: string;
+  readonly tokenSecret: string;
+  readonly poller: StreamPoller;
+  readonly emulator: WebSocketEmulator;
+  /** Runs one collector poll now (the timer keeps its own schedule). */
+  collectNow(): Promise<CollectResult[]>;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Likes in the demo arrive every this many ms. */
+  readonly demoLikeEveryMs?: number;
+  /** Replaces the demo/Qiita source (tests). */
+  readonly source?: ArticleSource;
+  readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  /** Stream poller's wait after an empty poll. */
+  readonly streamPollMs?: number;
+}
+
+const webRoot = fileURLToPath(new URL("../../web/", import.meta.url));
+/** Lambda's default batch size for DynamoDB Streams. */
+const STREAM_BATCH_SIZE = 100;
+
+export async function startLocalRuntime(config: LocalConfig, options: RuntimeOptions = {}): Promise<LocalRuntime> {
+  const logLevel = options.logLevel ?? ((process.env.LOG_LEVEL as RuntimeOptions["logLevel"]) || "WARN");
+  const logger = new Logger({ serviceName: "live-likes-local", logLevel });
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+
+  try {
+    await assertPortFree(config.port, "PORT");
+
+    // 1. DynamoDB: the one given, or DynamoDB Local (shared DB, persisted unless DATA_DIR=memory).
+    let dynamodbEndpoint = config.dynamodbEndpoint;
+    if (!dynamodbEndpoint) {
+      await assertPortFree(config.dynamodbPort, "DYNAMODB_PORT");
+      const local: DynamoDbLocal = await startDynamoDbLocal({
+        port: config.dynamodbPort,
+        dataDir: config.dataDir ? join(config.dataDir, "dynamodb") : undefined,
+      });
+      stops.push(() => local.stop());
+      dynamodbEndpoint = local.endpoint;
+    }
+    const awsConfig = {
+      endpoint: dynamodbEndpoint,
+      region: process.env.AWS_REGION || "local",
+      // -sharedDb: DynamoDB Local shows every client the same tables whatever the credentials.
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    };
+    const dynamodb = new DynamoDBClient(awsConfig);
+    const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+    stops.push(() => dynamodb.destroy());
+
+    // 2. Tables, as infra/ declares them.
+    await ensureTable(dynamodb, connectionsTable, config.tables.connections);
+    await ensureTable(dynamodb, articlesTable, config.tables.articles);
+    await ensureTable(dynamodb, eventsTable, config.tables.events);
+    const connections = new DynamoDbConnectionStore({ tableName: config.tables.connections, client: doc });
+    const events = new DynamoDbEventLog({ tableName: config.tables.events, client: doc });
+    const articles = new DynamoDBArticleStore(config.tables.articles, doc);
+
+    // 3. The WebSocket side. The Management API lives on the emulator's own port, known once it listens.
+    const tokenSecret = resolveTokenSecret({ tokenSecret: config.tokenSecret, dataDir: config.dataDir });
+    let management: FramePoster | undefined;
+    const poster: FramePoster = {
+      post: (connectionId, frame) => (management as FramePoster).post(connectionId, frame),
+    };
+    const emulator = await startWebSocketEmulator({
+      port: config.port,
+      webRoot,
+      routes: {
+        $connect: { handler: createConnectHandler({ connections, tokenSecret: async () => tokenSecret, logger }) },
+        $disconnect: { handler: createDisconnectHandler({ connections, logger }) },
+        $default: { handler: createDefaultHandler({ connections, events, poster, logger }), returnResponse: true },
+      },
+      log: (message, error) => logger.error(message, { error }),
+    });
+    stops.push(() => emulator.close());
+    management = new ManagementApiPoster({
+      // The emulator accepts any signature, but the SDK still needs a region and credentials to sign.
+      client: new ApiGatewayManagementApiClient({
+        endpoint: emulator.managementEndpoint,
+        region: awsConfig.region,
+        credentials: awsConfig.credentials,
+      }),
+    });
+
+    // 4. Stream handler behind a poller with Lambda's semantics.
+    const line = config.line;
+    const lineTarget: LineTarget | undefined = line
+      ? { sender: new MessagingApiLineSender({ channelAccessToken: line.channelAccessToken, baseURL: line.baseUrl }), to: line.to }
+      : undefined;
+    // Nobody reads CloudWatch metrics on a laptop; Powertools would print them to stdout.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+    const metrics = new Metrics({ namespace: "LiveLikes", serviceName: "live-likes-local" });
+    const streamHandler = createStreamHandler({
+      connections,
+      poster,
+      events,
+      lineMode: config.lineMode,
+      lineFor: async () => lineTarget,
+      logger,
+      metrics,
+    });
+    const failedRecordsFile = config.dataDir ? join(config.dataDir, "failed-records.jsonl") : undefined;
+    const poller = await startStreamPoller({
+      client: new DynamoDBStreamsClient(awsConfig),
+      streamArn: await latestStreamArn(dynamodb, config.tables.articles),
+      handler: streamHandler,
+      batchSize: STREAM_BATCH_SIZE,
+      ...(options.streamPollMs !== undefined ? { pollIntervalMs: options.streamPollMs } : {}),
+      ...(config.dataDir ? { checkpointFile: join(config.dataDir, "stream-checkpoint.json") } : {}),
+      onFailure: async (failure) => {
+        if (!failedRecordsFile) return;
+        await mkdir(config.dataDir as string, { recursive: true });
+        await appendFile(failedRecordsFile, `${JSON.stringify(failure)}\n`);
+      },
+      logger,
+    });
+    stops.push(() => poller.stop());
+
+    // 5. The collector: the configured Qiita account, or the demo's simulated one.
+    const demo = !config.qiita && !options.source;
+    const demoSource = demo ? new DemoArticleSource() : undefined;
+    const source: ArticleSource =
+      options.source ?? demoSource ?? new QiitaClient({ token: config.qiita!.token, baseUrl: config.qiita!.baseUrl });
+    const userId = await source.userId();
+    const collect = createCollectHandler({
+      accounts: async () => [{ userId }],
+      sourceFor: () => source,
+      store: articles,
+      logger,
+      metrics,
+    });
+    let polling: Promise<CollectResult[]> | undefined;
+    const collectNow = () => {
+      // Never two polls at once: a slow Qiita answer must not stack polls up.
+      polling ??= collect().finally(() => (polling = undefined));
+      return polling;
+    };
+    await collectNow();
+    const pollTimer = setInterval(() => void collectNow().catch((error) => logger.error("poll failed", { error })), config.pollIntervalSeconds * 1000);
+    stops.push(async () => {
+      clearInterval(pollTimer);
+      await polling?.catch(() => {});
+    });
+    if (demoSource) {
+      const likeTimer = setInterval(() => demoSource.tick(), options.demoLikeEveryMs ?? 4_000);
+      stops.push(() => clearInterval(likeTimer));
+    }
+
+    return {
+      userId,
+      demo,
+      websocketUrl: emulator.url,
+      httpUrl: emulator.managementEndpoint,
+      dynamodbEndpoint,
+      tokenSecret,
+      poller,
+      emulator,
+      collectNow,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** A token for the runtime's writer, for the URL `npm start` prints. */
+export function welcomeToken(runtime: LocalRuntime, days = 30): string {
+  return signToken({ userId: runtime.userId, expiresAt: Math.floor(Date.now() / 1000) + days * 86_400 }, runtime.tokenSecret);
+}

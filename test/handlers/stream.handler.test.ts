@@ -1,0 +1,197 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
+import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
+import { createStreamHandler, type StreamDeps } from "#handlers/stream.handler.ts";
+import { eventIdFromSequence } from "#domain/like-events.ts";
+import type { LineMode } from "#domain/line-mode.ts";
+import type { ConnectionStore, LineSender, PushOutcome } from "#domain/ports.ts";
+import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
+import { likeRecord } from "#test/support/article-records.ts";
+import { RecordingPoster } from "#test/support/recording-poster.ts";
+
+const logger = new Logger({ logLevel: "SILENT" });
+
+/** A LineSender port fake; the real sender is tested against the fake LINE server. */
+class RecordingLine implements LineSender {
+  readonly pushes: { to: string; texts: readonly string[]; retryKey: string }[] = [];
+  failWith: Error | undefined;
+  async push(to: string, texts: readonly string[], retryKey: string): Promise<PushOutcome> {
+    if (this.failWith) throw this.failWith;
+    this.pushes.push({ to, texts, retryKey });
+    return "sent";
+  }
+}
+
+/** Counts index lookups to prove one per writer per batch. */
+class CountingStore implements ConnectionStore {
+  lookups = 0;
+  constructor(private readonly inner: ConnectionStore) {}
+  save = (c: Parameters<ConnectionStore["save"]>[0]) => this.inner.save(c);
+  remove = (id: string) => this.inner.remove(id);
+  get = (id: string) => this.inner.get(id);
+  listByUser = (userId: string, now: number) => {
+    this.lookups++;
+    return this.inner.listByUser(userId, now);
+  };
+}
+
+const batch = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
+const live = { connectedAt: 1, expiresAt: 4_000_000_000 };
+
+describe("stream handler", () => {
+  let tables: TestTables;
+  let store: CountingStore;
+  let poster: RecordingPoster;
+  let line: RecordingLine;
+  let events: DynamoDbEventLog;
+  let handler: ReturnType<typeof createStreamHandler>;
+
+  const build = (lineMode: LineMode = "fallback", extra: Partial<StreamDeps> = {}) =>
+    createStreamHandler({
+      connections: store,
+      poster,
+      events,
+      lineMode,
+      lineFor: async (userId) => ({ sender: line, to: `line-of-${userId}` }),
+      logger,
+      ...extra,
+    });
+
+  beforeEach(async () => {
+    tables = await createTestTables();
+    store = new CountingStore(new DynamoDbConnectionStore({ tableName: tables.connections, client: tables.doc }));
+    events = new DynamoDbEventLog({ tableName: tables.events, client: tables.doc });
+    poster = new RecordingPoster();
+    line = new RecordingLine();
+    handler = build();
+    await store.save({ connectionId: "alice-tab-1", userId: "alice", ...live });
+    await store.save({ connectionId: "alice-tab-2", userId: "alice", ...live });
+    await store.save({ connectionId: "bob-phone", userId: "bob", ...live });
+  });
+
+  it("posts a like frame to every connection of the writer and no one else", async () => {
+    // Act
+    const result = await handler(batch(likeRecord(101, "alice", "item-a", 3, 5, ["dave", "carol"])));
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    for (const tab of ["alice-tab-1", "alice-tab-2"]) {
+      expect(poster.framesOf(tab)).toEqual([
+        expect.objectContaining({
+          type: "like",
+          id: eventIdFromSequence("101"),
+          userId: "alice",
+          itemId: "item-a",
+          delta: 2,
+          likesCount: 5,
+          likers: ["dave", "carol"],
+        }),
+      ]);
+    }
+    expect(poster.framesOf("bob-phone")).toEqual([]);
+    expect(line.pushes).toEqual([]);
+  });
+
+  it("looks up a writer's connections once per batch and keeps the likes for resume", async () => {
+    await handler(batch(likeRecord(1, "alice", "a", 0, 1), likeRecord(2, "alice", "b", 0, 1), likeRecord(3, "alice", "a", 1, 2)));
+
+    expect(store.lookups).toBe(1);
+    expect(poster.framesOf("alice-tab-1").map((f) => f.id)).toEqual(["1", "2", "3"].map(eventIdFromSequence));
+    expect((await events.since("alice", "0")).map((e) => e.id)).toEqual(["1", "2", "3"].map(eventIdFromSequence));
+  });
+
+  it("deletes the row of a connection that is gone and still reaches the others", async () => {
+    poster.gone.add("alice-tab-1");
+
+    const result = await handler(batch(likeRecord(7, "alice", "a", 1, 2)));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await store.get("alice-tab-1")).toBeUndefined();
+    expect(poster.framesOf("alice-tab-2")).toHaveLength(1);
+  });
+
+  it("reports a failed post and holds back that writer's later likes, but not other writers'", async () => {
+    // Prepare
+    poster.failing.set("alice-tab-1", Object.assign(new Error("throttled"), { name: "LimitExceededException" }));
+
+    // Act
+    const result = await handler(
+      batch(likeRecord(10, "alice", "a", 1, 2), likeRecord(11, "bob", "b", 1, 2), likeRecord(12, "alice", "a", 2, 3)),
+    );
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: "10" }, { itemIdentifier: "12" }]);
+    expect(poster.framesOf("alice-tab-2").map((f) => f.id)).toEqual([eventIdFromSequence("10")]);
+    expect(poster.framesOf("bob-phone")).toHaveLength(1);
+  });
+
+  it("logs and skips a malformed record without failing its batch", async () => {
+    const broken = likeRecord(20, "alice", "a", 1, 2);
+    broken.dynamodb!.NewImage!.likesCount = { S: "many" };
+
+    const result = await handler(batch(broken, likeRecord(21, "alice", "b", 0, 1)));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(poster.framesOf("alice-tab-1").map((f) => f.id)).toEqual([eventIdFromSequence("21")]);
+  });
+
+  it("ignores decreases and title-only edits", async () => {
+    const result = await handler(batch(likeRecord(30, "alice", "a", 5, 4), likeRecord(31, "alice", "a", 4, 4)));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(poster.frames.size).toBe(0);
+    expect(line.pushes).toEqual([]);
+  });
+
+  describe("LINE", () => {
+    it("fallback: one push listing every like of a writer nobody is watching", async () => {
+      // Act
+      await handler(batch(likeRecord(40, "carol", "x", 0, 1, ["u1"]), likeRecord(41, "carol", "y", 2, 4, ["u2", "u3"]), likeRecord(42, "alice", "z", 0, 1)));
+
+      // Assess
+      expect(line.pushes).toHaveLength(1);
+      expect(line.pushes[0]?.to).toBe("line-of-carol");
+      expect(line.pushes[0]?.texts.join("\n")).toMatch(/Title of x[\s\S]*Title of y/);
+    });
+
+    it("always: pushes even when a connection got the like", async () => {
+      await build("always")(batch(likeRecord(50, "alice", "a", 0, 1)));
+
+      expect(line.pushes.map((p) => p.to)).toEqual(["line-of-alice"]);
+    });
+
+    it("off: never pushes", async () => {
+      await build("off")(batch(likeRecord(60, "carol", "a", 0, 1)));
+
+      expect(line.pushes).toEqual([]);
+    });
+
+    it("a retried batch sends the same retry key", async () => {
+      const records = [likeRecord(70, "carol", "a", 0, 1), likeRecord(71, "carol", "b", 0, 1)];
+
+      await handler(batch(...records));
+      await handler(batch(...records));
+
+      expect(line.pushes).toHaveLength(2);
+      expect(line.pushes[0]?.retryKey).toBe(line.pushes[1]?.retryKey);
+      expect(line.pushes[0]?.retryKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    });
+
+    it("a failed push reports that writer's records for retry", async () => {
+      line.failWith = Object.assign(new Error("LINE is down"), { name: "LineUnavailableError" });
+
+      const result = await handler(batch(likeRecord(80, "alice", "a", 0, 1), likeRecord(81, "carol", "b", 0, 1)));
+
+      expect(result.batchItemFailures).toEqual([{ itemIdentifier: "81" }]);
+    });
+
+    it("skips writers with no LINE recipient", async () => {
+      const result = await build("fallback", { lineFor: async () => undefined })(batch(likeRecord(90, "carol", "a", 0, 1)));
+
+      expect(result.batchItemFailures).toEqual([]);
+      expect(line.pushes).toEqual([]);
+    });
+  });
+});

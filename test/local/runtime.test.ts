@@ -1,0 +1,158 @@
+/**
+ * The whole path on one machine, as `npm start` wires it: fake Qiita (HTTP) → collector →
+ * DynamoDB Local → stream poller → stream handler → WebSocket emulator → real `ws` clients,
+ * and LINE through a fake Messaging API server.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { signToken } from "#domain/token.ts";
+import { loadConfig } from "#local/config.ts";
+import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
+import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
+import { FakeLineServer } from "#test/fakes/fake-line-server.ts";
+import { dynamodbEndpoint } from "#test/support/dynamodb.ts";
+import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
+import { localCredentials } from "#test/support/dynamodb.ts";
+import { connect, refusedStatus, type TestClient } from "#test/local/websocket-emulator/emulator-harness.ts";
+import { waitFor } from "#test/support/wait-for.ts";
+
+const secret = "runtime-test-secret-0123";
+const writer = "writer";
+const lineToken = "line-channel-token";
+
+describe("local runtime, end to end", () => {
+  let qiita: FakeQiitaServer;
+  let line: FakeLineServer;
+  let runtime: LocalRuntime;
+  let tables: { connections: string; articles: string; events: string };
+  let itemIds: string[];
+  const doc = () => createDocumentClient({ endpoint: dynamodbEndpoint(), region: "local", credentials: localCredentials });
+  const clients: TestClient[] = [];
+  const tokenFor = (userId: string) => signToken({ userId, expiresAt: Math.floor(Date.now() / 1000) + 3_600 }, secret);
+  const open = async (userId: string) => {
+    const client = await connect(`${runtime.websocketUrl}/?token=${tokenFor(userId)}`);
+    clients.push(client);
+    return client;
+  };
+  const likeFrames = (client: TestClient) =>
+    client.frames.map((frame) => JSON.parse(frame) as Record<string, unknown>).filter((frame) => frame.type === "like");
+  const connectionRows = async (userId: string) =>
+    ((await doc().send(new ScanCommand({ TableName: tables.connections }))).Items ?? []).filter((row) => row.userId === userId);
+
+  beforeAll(async () => {
+    qiita = await FakeQiitaServer.start();
+    qiita.addUser(writer, "qiita-token");
+    // More than one page of articles (per_page=100).
+    itemIds = qiita.addArticles(writer, 150, { likers: 2 });
+    line = await FakeLineServer.start({ channelAccessToken: lineToken });
+    const suffix = randomUUID().slice(0, 8);
+    tables = { connections: `c-${suffix}`, articles: `a-${suffix}`, events: `e-${suffix}` };
+    const config = loadConfig({
+      PORT: "0",
+      DYNAMODB_ENDPOINT: dynamodbEndpoint(),
+      DATA_DIR: "memory",
+      QIITA_TOKEN: "qiita-token",
+      QIITA_BASE_URL: qiita.baseUrl,
+      // The test polls by hand.
+      POLL_INTERVAL_SECONDS: "3600",
+      LINE_CHANNEL_ACCESS_TOKEN: lineToken,
+      LINE_TO: "U-writer",
+      LINE_API_BASE_URL: line.baseUrl,
+      TOKEN_SECRET: secret,
+      CONNECTIONS_TABLE: tables.connections,
+      ARTICLES_TABLE: tables.articles,
+      EVENTS_TABLE: tables.events,
+    });
+    runtime = await startLocalRuntime(config, { logLevel: "SILENT", streamPollMs: 50 });
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.socket.terminate();
+    await runtime?.stop();
+    await qiita?.close();
+    await line?.close();
+  });
+
+  it("took a silent baseline of the writer's articles at start", async () => {
+    const items = (await doc().send(new ScanCommand({ TableName: tables.articles }))).Items ?? [];
+
+    expect(items.filter((item) => item.itemId !== "#account")).toHaveLength(150);
+    expect(line.deliveries).toEqual([]);
+  });
+
+  it("refuses a bad token with 401 and writes no row", async () => {
+    const before = (await doc().send(new ScanCommand({ TableName: tables.connections }))).Items?.length;
+
+    const refused = await refusedStatus(`${runtime.websocketUrl}/?token=${tokenFor(writer)}x`);
+
+    expect(refused.status).toBe(401);
+    expect((await doc().send(new ScanCommand({ TableName: tables.connections }))).Items?.length).toBe(before);
+  });
+
+  it("brings a like to every live connection of the writer within 3 s of the poll, and to no one else", async () => {
+    // Prepare
+    const [tab1, tab2, stranger] = [await open(writer), await open(writer), await open("someone-else")];
+    const target = itemIds[120] as string;
+    qiita.like(target, "new-fan");
+
+    // Act
+    const polledAt = Date.now();
+    await runtime.collectNow();
+    await waitFor(() => (likeFrames(tab1).length && likeFrames(tab2).length ? true : undefined), { timeoutMs: 3_000, what: "like frames" });
+    const elapsed = Date.now() - polledAt;
+
+    // Assess
+    for (const tab of [tab1, tab2]) {
+      expect(likeFrames(tab)).toEqual([
+        expect.objectContaining({ type: "like", userId: writer, itemId: target, delta: 1, likesCount: 3, likers: ["new-fan"] }),
+      ]);
+    }
+    expect(elapsed).toBeLessThan(3_000);
+    // A ping answered after the like proves the stranger's socket was served and got no like.
+    stranger!.socket.send('{"action":"ping"}');
+    await waitFor(() => (stranger!.frames.some((f) => f.includes("pong")) ? true : undefined));
+    expect(likeFrames(stranger!)).toEqual([]);
+    expect(line.deliveries).toEqual([]);
+  });
+
+  it("deletes a stale connection row when API Gateway says Gone, and still reaches the live ones", async () => {
+    // Prepare
+    const tab = await open(writer);
+    await doc().send(
+      new PutCommand({
+        TableName: tables.connections,
+        Item: { connectionId: "stale-connection", userId: writer, connectedAt: 1, expiresAt: Math.floor(Date.now() / 1000) + 600 },
+      }),
+    );
+    qiita.like(itemIds[5] as string, "another-fan");
+
+    // Act
+    await runtime.collectNow();
+
+    // Assess
+    await waitFor(() => (likeFrames(tab).some((f) => f.itemId === itemIds[5]) ? true : undefined), { what: "like frame" });
+    await waitFor(async () => ((await connectionRows(writer)).some((row) => row.connectionId === "stale-connection") ? undefined : true), {
+      what: "stale row deleted",
+    });
+  });
+
+  it("pushes LINE exactly once when nobody is connected, even after a 500", async () => {
+    // Prepare: close every connection and wait for $disconnect to remove the rows
+    for (const client of clients) client.socket.close();
+    await waitFor(async () => ((await connectionRows(writer)).length === 0 ? true : undefined), { what: "rows removed" });
+    line.failNext(1, { status: 500 });
+    qiita.like(itemIds[7] as string, "late-fan");
+    qiita.like(itemIds[8] as string, "late-fan");
+
+    // Act
+    await runtime.collectNow();
+
+    // Assess
+    const [push] = await waitFor(() => (line.deliveries.length > 0 ? line.deliveries : undefined), { timeoutMs: 10_000, what: "LINE push" });
+    expect(push?.to).toBe("U-writer");
+    expect(push?.texts.join("\n")).toContain("late-fan");
+    await runtime.poller.drained();
+    expect(line.deliveries).toHaveLength(1);
+  });
+});
