@@ -33,7 +33,7 @@ export interface LiveLikesFunctionProps {
   readonly logLevel: LogLevel;
   /** @default 10 seconds: API Gateway gives a route 29 s, a handler should answer far sooner */
   readonly timeout?: Duration;
-  /** @default 256 MB: Lambda's CPU share scales with memory; 256 halves cold starts over 128 for cents */
+  /** @default 256 MB: Lambda's CPU share grows with memory, so 256 starts and runs faster than 128 for fractions of a cent */
   readonly memorySize?: number;
 }
 
@@ -46,8 +46,8 @@ export class LiveLikesFunction extends NodejsFunction {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // Its own role instead of AWSLambdaBasicExecutionRole, whose logs:* on every log group in the
-    // account is more than a function that writes to one group needs.
+    // Its own role instead of AWSLambdaBasicExecutionRole, which may create and write any log
+    // group in the account: more than a function that writes to one group needs.
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
       description: `live-likes ${id}: writes its own log group plus what bind* grants`,
