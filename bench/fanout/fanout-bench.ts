@@ -1,0 +1,138 @@
+/**
+ * Fan-out: one like to N live connections of one user, timed from the start of each variant to
+ * the last frame received by the client-load process. Variants run interleaved, repeated, and
+ * the median is kept, so drift of the machine hits all of them alike.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
+import { WebSocketServer } from "ws";
+import type { AddressInfo } from "node:net";
+import { ManagementApiPoster } from "#adapters/apigateway/management-api-poster.ts";
+import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
+import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
+import { likeFrame } from "#domain/frames.ts";
+import { signToken } from "#domain/token.ts";
+import { createConnectHandler } from "#handlers/connect.handler.ts";
+import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
+import { createStreamHandler, DEFAULT_FANOUT_CONCURRENCY } from "#handlers/stream.handler.ts";
+import { startWebSocketEmulator } from "#local/websocket-emulator/start-websocket-emulator.ts";
+import { sequentialFanout } from "../baselines/sequential-fanout.ts";
+import { unboundedFanout } from "../baselines/unbounded-fanout.ts";
+import type { ClientLoad } from "../client-load/client-load.ts";
+import { nowMs } from "../client-load/protocol.ts";
+import { fanoutVariants, type FanoutRow, type FanoutVariant } from "../report/results.ts";
+import { createBenchTables } from "../support/bench-tables.ts";
+import { median, round1 } from "../support/stats.ts";
+import { frameIdOf, likeEventFor, likeStreamEvent } from "./like-record.ts";
+import { rawCeiling, transportFloor } from "./reference-variants.ts";
+
+export interface FanoutOptions {
+  readonly dynamodbEndpoint: string;
+  readonly clients: ClientLoad;
+  readonly sizes: readonly number[];
+  readonly repetitions: number;
+  readonly log: (line: string) => void;
+}
+
+const SECRET = "bench-token-secret-0123456789";
+
+export async function benchFanout(options: FanoutOptions): Promise<FanoutRow[]> {
+  const { clients, log } = options;
+  const tables = await createBenchTables(options.dynamodbEndpoint, "fanout");
+  const logger = new Logger({ serviceName: "bench", logLevel: "ERROR" });
+  const connections = new DynamoDbConnectionStore({ tableName: tables.connections, client: tables.doc });
+  const emulator = await startWebSocketEmulator({
+    port: 0,
+    host: "127.0.0.1",
+    routes: {
+      $connect: { handler: createConnectHandler({ connections, tokenSecret: async () => SECRET, logger }) },
+      $disconnect: { handler: createDisconnectHandler({ connections, logger }) },
+    },
+    log: (message, error) => log(`emulator: ${message} ${String(error)}`),
+  });
+  const endpoint = `http://127.0.0.1:${emulator.port}`;
+  const poster = new ManagementApiPoster({ endpoint });
+  const management = new ApiGatewayManagementApiClient({ endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const stream = createStreamHandler({
+    connections,
+    poster,
+    events: new DynamoDbEventLog({ tableName: tables.events, client: tables.doc }),
+    lineMode: "off",
+    lineFor: async () => undefined,
+    logger,
+  });
+  const ceilingServer = new WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: false });
+  await new Promise<void>((resolve) => ceilingServer.once("listening", () => resolve()));
+  const ceilingUrl = `ws://127.0.0.1:${(ceilingServer.address() as AddressInfo).port}`;
+
+  let sequence = 1_000_000;
+  const rows: FanoutRow[] = [];
+  try {
+    for (const size of options.sizes) {
+      const userId = `fanout-${size}`;
+      const token = signToken({ userId, expiresAt: Math.floor(Date.now() / 1000) + 3_600 }, SECRET);
+      const group = `emulator-${size}`;
+      await clients.connect(group, `${emulator.url.replace("localhost", "127.0.0.1")}/?token=${token}`, size);
+      const ids = await connections.listByUser(userId, Math.floor(Date.now() / 1000));
+      if (ids.length !== size) throw new Error(`fan-out to ${size}: ${ids.length} connection rows after connecting`);
+      await clients.connect(`ceiling-${size}`, ceilingUrl, size);
+
+      const timeoutMs = 30_000 + size * 20;
+      const times = new Map<FanoutVariant, number[]>(fanoutVariants.map((v) => [v, []]));
+      const lost = Object.fromEntries(fanoutVariants.map((v) => [v, 0])) as Record<FanoutVariant, number>;
+      const runs: Record<FanoutVariant, (seq: number) => Promise<unknown>> = {
+        project: (seq) => stream(likeStreamEvent(seq, userId)),
+        sequential: (seq) => sequentialFanout(tables.doc, tables.connections, management, userId, likeFrame(likeEventFor(seq, userId))),
+        unbounded: (seq) => unboundedFanout(tables.doc, tables.connections, management, likeFrame(likeEventFor(seq, userId))),
+        transport: (seq) => transportFloor(poster, ids, likeFrame(likeEventFor(seq, userId)), DEFAULT_FANOUT_CONCURRENCY),
+        ceiling: async (seq) => rawCeiling(ceilingServer, likeFrame(likeEventFor(seq, userId))),
+      };
+      // One unmeasured round warms the HTTP keep-alive pools and the JIT for every variant.
+      for (let rep = -1; rep < options.repetitions; rep++) {
+        for (const variant of fanoutVariants) {
+          const seq = sequence++;
+          const arrival = clients.receipt(frameIdOf(seq), timeoutMs);
+          const start = nowMs();
+          await runs[variant](seq);
+          const { receipt, complete } = await arrival;
+          if (rep < 0) continue;
+          if (complete && receipt) times.get(variant)?.push(receipt.last - start);
+          else lost[variant] += size - (receipt?.count ?? 0);
+        }
+      }
+      const ms = (variant: FanoutVariant) => {
+        const value = median(times.get(variant) ?? []);
+        return value === undefined ? null : round1(value);
+      };
+      const row: FanoutRow = {
+        connections: size,
+        project_ms: ms("project"),
+        sequential_ms: ms("sequential"),
+        unbounded_ms: ms("unbounded"),
+        transport_ms: ms("transport"),
+        ceiling_ms: ms("ceiling"),
+        lost,
+      };
+      log(`fan-out ${size}: ${fanoutVariants.map((v) => `${v} ${row[`${v}_ms`]} ms`).join(", ")}; lost ${JSON.stringify(lost)}`);
+      rows.push(row);
+      await clients.close(`ceiling-${size}`);
+      await clients.close(group);
+      // $disconnect deletes the rows; the next size's scan-all must not find stale ones.
+      await waitUntil(async () => (await connections.listByUser(userId, 0)).length === 0, 30_000);
+    }
+  } finally {
+    ceilingServer.close();
+    management.destroy();
+    await emulator.close();
+    tables.client.destroy();
+  }
+  return rows;
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`fan-out: connection rows still present after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

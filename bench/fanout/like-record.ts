@@ -1,0 +1,51 @@
+/** One like as the stream handler receives it: a MODIFY record of the articles table, Lambda's shape. */
+import { marshall } from "@aws-sdk/util-dynamodb";
+import type { AttributeValue, DynamoDBStreamEvent } from "aws-lambda";
+import { eventIdFromSequence } from "#domain/like-events.ts";
+import type { LikeEvent } from "#domain/model.ts";
+
+const image = (value: Record<string, unknown>) => marshall(value) as Record<string, AttributeValue>;
+
+export function likeStreamEvent(sequence: number, userId: string, itemId = "bench0000000000000001"): DynamoDBStreamEvent {
+  const article = { userId, itemId, title: "Benchmarking a fan-out", url: `https://qiita.com/${userId}/items/${itemId}`, likers: [] };
+  const changedAt = Date.now();
+  return {
+    Records: [
+      {
+        eventID: `bench-${sequence}`,
+        eventName: "MODIFY",
+        eventVersion: "1.1",
+        eventSource: "aws:dynamodb",
+        awsRegion: "local",
+        eventSourceARN: "arn:aws:dynamodb:local:000000000000:table/articles/stream/bench",
+        dynamodb: {
+          ApproximateCreationDateTime: changedAt / 1000,
+          Keys: image({ userId, itemId }),
+          OldImage: image({ ...article, likesCount: sequence }),
+          NewImage: image({ ...article, likesCount: sequence + 1, lastLikers: ["bench-liker"], lastDelta: 1, changedAt }),
+          SequenceNumber: String(sequence),
+          SizeBytes: 256,
+          StreamViewType: "NEW_AND_OLD_IMAGES",
+        },
+      },
+    ],
+  };
+}
+
+/** The frame id the stream handler derives from `likeStreamEvent(sequence, …)`. */
+export const frameIdOf = (sequence: number): string => eventIdFromSequence(String(sequence));
+
+/** The same like as a LikeEvent, for the variants that post a frame without the handler. */
+export function likeEventFor(sequence: number, userId: string): LikeEvent {
+  return {
+    id: frameIdOf(sequence),
+    userId,
+    itemId: "bench0000000000000001",
+    title: "Benchmarking a fan-out",
+    url: `https://qiita.com/${userId}/items/bench0000000000000001`,
+    delta: 1,
+    likesCount: sequence + 1,
+    likers: ["bench-liker"],
+    at: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,74 @@
+/** bench/results/latest.md: the machine, one table per measurement, and the targets. */
+import { fanoutVariants, type BenchResults } from "./results.ts";
+import { checkTargets, kb, ratio } from "./targets.ts";
+
+const cell = (value: number | null | undefined): string => (value === null || value === undefined ? "—" : String(value));
+const usd = (value: number): string => `$${value.toFixed(value < 1 ? 4 : 2)}`;
+
+export function renderMarkdown(results: BenchResults): string {
+  const m = results.machine;
+  const lines: string[] = [];
+  lines.push(`# Benchmark results (${results.mode} run, ${results.date})`);
+  lines.push("");
+  lines.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, Node ${m.node}, ${m.platform}; load average ${m.load_average.join(" / ")} at the start.`);
+  lines.push(`Fan-out medians of ${results.repetitions} runs after one warm-up; stream handler concurrency ${results.fanout_concurrency}.`);
+  lines.push("");
+  lines.push("## Fan-out: one like to N connections (ms to the last frame received)");
+  lines.push("");
+  lines.push("| N | live-likes | sequential | scan + Promise.all | transport floor | raw ws.send | vs sequential | vs floor | lost |");
+  lines.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const row of results.fanout) {
+    const p = row.project_ms;
+    const vsSeq = p && row.sequential_ms ? ratio(row.sequential_ms / p) : "—";
+    const vsFloor = p && row.transport_ms ? ratio(p / row.transport_ms) : "—";
+    const lost = fanoutVariants.reduce((sum, v) => sum + row.lost[v], 0);
+    lines.push(
+      `| ${row.connections.toLocaleString("en-US")} | ${cell(p)} | ${cell(row.sequential_ms)} | ${cell(row.unbounded_ms)} | ${cell(row.transport_ms)} | ${cell(row.ceiling_ms)} | ${vsSeq} | ${vsFloor} | ${lost} |`,
+    );
+  }
+  lines.push("");
+  lines.push("![fan-out chart](latest.svg)");
+  lines.push("");
+  lines.push("## End-to-end: count written → frame received");
+  lines.push("");
+  lines.push("| changes/s | seconds | p50 ms | p95 ms | p99 ms | max ms | sent | delivered | lost | duplicated |");
+  lines.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const row of results.e2e) {
+    lines.push(
+      `| ${row.rate} | ${row.duration_s} | ${cell(row.p50_ms)} | ${cell(row.p95_ms)} | ${cell(row.p99_ms)} | ${cell(row.max_ms)} | ${row.sent} | ${row.delivered} | ${row.lost} | ${row.duplicated} |`,
+    );
+  }
+  lines.push("");
+  lines.push("## Collector: one poll after the baseline");
+  lines.push("");
+  lines.push("| articles | changed | Qiita requests | read units | write units | seed requests | seed read units | seed write units | seed saw | $/month | seed $/month |");
+  lines.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const row of results.collector) {
+    lines.push(
+      `| ${row.articles.toLocaleString("en-US")} | ${row.changed} | ${row.qiita_requests} | ${row.read_units} | ${row.write_units} | ${row.seed_qiita_requests} | ${row.seed_read_units} | ${row.seed_write_units} | ${row.seed_articles_seen.toLocaleString("en-US")} | ${usd(row.monthly_usd)} | ${usd(row.seed_monthly_usd)} |`,
+    );
+  }
+  lines.push("");
+  lines.push(
+    `Monthly: a poll every 5 minutes (${(730 * 12).toLocaleString("en-US")} polls), DynamoDB on-demand request units plus one Lambda request per poll, ${results.prices.region as string} list prices of ${results.prices.source_date as string} (bench/collector/prices.ts; verify before quoting).`,
+  );
+  lines.push("");
+  lines.push("## Bundles (esbuild as infra/ bundles them)");
+  lines.push("");
+  lines.push("| handler | bytes | import ms | with the runtime's SDK: bytes | import ms |");
+  lines.push("| --- | ---: | ---: | ---: | ---: |");
+  for (const row of results.bundles) {
+    lines.push(`| ${row.handler} | ${row.bytes.toLocaleString("en-US")} (${kb(row.bytes)}) | ${row.import_ms} | ${row.runtime_sdk_bytes.toLocaleString("en-US")} (${kb(row.runtime_sdk_bytes)}) | ${row.runtime_sdk_import_ms} |`);
+  }
+  lines.push("");
+  lines.push("## Targets");
+  lines.push("");
+  lines.push("| target | reached | measured |");
+  lines.push("| --- | :---: | --- |");
+  for (const check of checkTargets(results)) {
+    const mark = check.reached === undefined ? "not measured" : check.reached ? "yes" : "**no**";
+    lines.push(`| ${check.target} | ${mark} | ${check.detail} |`);
+  }
+  lines.push("");
+  return lines.join("\n");
+}

@@ -1,0 +1,75 @@
+/** The shape of bench/results/latest.json. Field names are the issue's; keep them exactly. */
+
+export interface FanoutRow {
+  readonly connections: number;
+  readonly project_ms: number | null;
+  readonly sequential_ms: number | null;
+  readonly unbounded_ms: number | null;
+  readonly transport_ms: number | null;
+  readonly ceiling_ms: number | null;
+  /** Frames that never reached a socket, per variant, over every repetition. */
+  readonly lost: Readonly<Record<FanoutVariant, number>>;
+}
+
+export const fanoutVariants = ["project", "sequential", "unbounded", "transport", "ceiling"] as const;
+export type FanoutVariant = (typeof fanoutVariants)[number];
+
+export interface E2eRow {
+  readonly rate: number;
+  readonly p50_ms: number | null;
+  readonly p95_ms: number | null;
+  readonly p99_ms: number | null;
+  readonly max_ms: number | null;
+  readonly sent: number;
+  readonly delivered: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly duration_s: number;
+}
+
+export interface CollectorRow {
+  readonly articles: number;
+  readonly changed: number;
+  readonly qiita_requests: number;
+  readonly read_units: number;
+  readonly write_units: number;
+  readonly seed_qiita_requests: number;
+  readonly seed_read_units: number;
+  readonly seed_write_units: number;
+  /** Articles the seed way could list at all (Qiita serves at most 100 pages). */
+  readonly seed_articles_seen: number;
+  readonly monthly_usd: number;
+  readonly seed_monthly_usd: number;
+}
+
+export interface BundleRow {
+  readonly handler: string;
+  readonly bytes: number;
+  readonly import_ms: number;
+  /** The same handler with `@aws-sdk/*` left to the Lambda runtime's copy. */
+  readonly runtime_sdk_bytes: number;
+  readonly runtime_sdk_import_ms: number;
+}
+
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memory_gb: number;
+  readonly node: string;
+  readonly platform: string;
+  /** 1, 5 and 15 minute load averages when the run started: other work on the machine skews every figure. */
+  readonly load_average: readonly number[];
+}
+
+export interface BenchResults {
+  readonly date: string;
+  readonly mode: "full" | "quick";
+  readonly machine: Machine;
+  readonly repetitions: number;
+  readonly fanout_concurrency: number;
+  readonly fanout: readonly FanoutRow[];
+  readonly e2e: readonly E2eRow[];
+  readonly collector: readonly CollectorRow[];
+  readonly bundles: readonly BundleRow[];
+  readonly prices: Readonly<Record<string, unknown>>;
+}

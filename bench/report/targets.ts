@@ -1,0 +1,83 @@
+/** The issue's targets, checked against one run's results. */
+import type { BenchResults } from "./results.ts";
+
+export interface TargetCheck {
+  readonly target: string;
+  /** undefined when the run did not measure it (a --quick run skips some sizes). */
+  readonly reached: boolean | undefined;
+  readonly detail: string;
+}
+
+const MAX_BUNDLE_BYTES = 200 * 1024;
+const MAX_IMPORT_MS = 60;
+
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const at1000 = results.fanout.find((row) => row.connections === 1000);
+  const at5000 = results.fanout.find((row) => row.connections === 5000);
+  const e2e100 = results.e2e.find((row) => row.rate === 100);
+  const idle = results.collector.filter((row) => row.changed === 0);
+  const checks: TargetCheck[] = [];
+
+  if (at1000 && at1000.project_ms !== null && at1000.sequential_ms !== null && at1000.unbounded_ms !== null && at1000.transport_ms !== null) {
+    const p = at1000.project_ms;
+    checks.push({
+      target: "Fan-out to 1,000: ≥ 10× faster than sequential",
+      reached: at1000.sequential_ms / p >= 10,
+      detail: `${ratio(at1000.sequential_ms / p)} (${at1000.sequential_ms} ms vs ${p} ms)`,
+    });
+    checks.push({
+      target: "Fan-out to 1,000: faster than unbounded",
+      reached: p < at1000.unbounded_ms,
+      detail: `${p} ms vs ${at1000.unbounded_ms} ms`,
+    });
+    checks.push({
+      target: "Fan-out to 1,000: within 1.5× of the transport floor",
+      reached: p / at1000.transport_ms <= 1.5,
+      detail: `${ratio(p / at1000.transport_ms)} of ${at1000.transport_ms} ms`,
+    });
+  } else checks.push({ target: "Fan-out to 1,000", reached: undefined, detail: "not measured in this run" });
+
+  checks.push(
+    at5000
+      ? {
+          target: "Fan-out to 5,000 completes with nothing lost",
+          reached: at5000.project_ms !== null && at5000.lost.project === 0,
+          detail: `${at5000.project_ms ?? "—"} ms, ${at5000.lost.project} lost`,
+        }
+      : { target: "Fan-out to 5,000 completes with nothing lost", reached: undefined, detail: "not measured in this run" },
+  );
+
+  checks.push(
+    e2e100
+      ? {
+          target: "End-to-end at 100 changes/s: p99 ≤ 250 ms, 0 lost, 0 duplicated",
+          reached: e2e100.p99_ms !== null && e2e100.p99_ms <= 250 && e2e100.lost === 0 && e2e100.duplicated === 0,
+          detail: `p99 ${e2e100.p99_ms} ms, ${e2e100.lost} lost, ${e2e100.duplicated} duplicated`,
+        }
+      : { target: "End-to-end at 100 changes/s", reached: undefined, detail: "not measured in this run" },
+  );
+
+  const idleMisses = idle.filter((row) => row.qiita_requests !== Math.ceil(row.articles / 100) || row.write_units !== 0);
+  checks.push({
+    target: "Collector, nothing changed: ceil(articles/100) Qiita requests, 0 write units",
+    reached: idle.length === 0 ? undefined : idleMisses.length === 0,
+    detail: idle.map((row) => `${row.articles}: ${row.qiita_requests} req, ${row.write_units} WRU`).join("; "),
+  });
+
+  const heavy = results.bundles.filter((row) => row.bytes > MAX_BUNDLE_BYTES);
+  const slow = results.bundles.filter((row) => row.import_ms > MAX_IMPORT_MS);
+  checks.push({
+    target: "Every handler bundle ≤ 200 KB",
+    reached: results.bundles.length === 0 ? undefined : heavy.length === 0,
+    detail: `largest ${kb(Math.max(0, ...results.bundles.map((row) => row.bytes)))}`,
+  });
+  checks.push({
+    target: "Every handler imports in ≤ 60 ms",
+    reached: results.bundles.length === 0 ? undefined : slow.length === 0,
+    detail: `slowest ${Math.max(0, ...results.bundles.map((row) => row.import_ms))} ms`,
+  });
+  return checks;
+}
+
+export const ratio = (value: number): string => `${value.toFixed(value >= 10 ? 0 : 1)}×`;
+export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;

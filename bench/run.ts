@@ -1,0 +1,68 @@
+/**
+ * `npm run bench` (about 10 minutes) and `npm run bench -- --quick` (under 2): fan-out, end-to-end
+ * delay, collector cost and bundles, each side by side with the usual way, in one run on this
+ * machine. Writes bench/results/latest.{json,md,svg}. Not part of `npm test`.
+ */
+import "./support/local-env.ts";
+import { execFileSync } from "node:child_process";
+import { startDynamoDbLocal } from "#local/dynamodb-local.ts";
+import { DEFAULT_FANOUT_CONCURRENCY } from "#handlers/stream.handler.ts";
+import { benchBundles } from "./bundles/bundle-bench.ts";
+import { ClientLoad } from "./client-load/client-load.ts";
+import { PRICES } from "./collector/prices.ts";
+import { benchCollector } from "./collector/collector-bench.ts";
+import { benchEndToEnd } from "./e2e/e2e-bench.ts";
+import { benchFanout } from "./fanout/fanout-bench.ts";
+import type { BenchResults } from "./report/results.ts";
+import { checkTargets } from "./report/targets.ts";
+import { writeResults } from "./report/write-results.ts";
+import { describeMachine } from "./support/machine.ts";
+
+const quick = process.argv.includes("--quick");
+const plan = quick
+  ? { fanoutSizes: [10, 100, 1_000, 5_000], repetitions: 1, rates: [10, 100, 500], seconds: 10, collectorSizes: [10, 1_000], imports: 3 }
+  : { fanoutSizes: [10, 100, 1_000, 5_000], repetitions: 3, rates: [10, 100, 500], seconds: 30, collectorSizes: [10, 1_000, 10_000], imports: 7 };
+
+const started = Date.now();
+const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+assertFileLimit(2 * Math.max(...plan.fanoutSizes) + 1_000);
+const machine = describeMachine();
+log(`${quick ? "quick" : "full"} run on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.load_average.join(" ")}`);
+
+const dynamo = await startDynamoDbLocal({ port: 0 });
+const clients = ClientLoad.start();
+try {
+  const fanout = await benchFanout({ dynamodbEndpoint: dynamo.endpoint, clients, sizes: plan.fanoutSizes, repetitions: plan.repetitions, log });
+  const e2e = await benchEndToEnd({ dynamodbEndpoint: dynamo.endpoint, clients, rates: plan.rates, durationSeconds: plan.seconds, log });
+  const collector = await benchCollector({ dynamodbEndpoint: dynamo.endpoint, sizes: plan.collectorSizes, log });
+  const bundles = await benchBundles({ imports: plan.imports, log });
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    mode: quick ? "quick" : "full",
+    machine,
+    repetitions: plan.repetitions,
+    fanout_concurrency: DEFAULT_FANOUT_CONCURRENCY,
+    fanout,
+    e2e,
+    collector,
+    bundles,
+    prices: PRICES,
+  };
+  for (const path of writeResults(results)) log(`wrote ${path}`);
+  for (const check of checkTargets(results)) {
+    log(`${check.reached === undefined ? "n/a " : check.reached ? "yes " : "NO  "} ${check.target}: ${check.detail}`);
+  }
+} finally {
+  clients.stop();
+  await dynamo.stop();
+}
+log("done");
+
+/** Client and server sockets both live on this machine: say so early if the descriptor limit is too low. */
+function assertFileLimit(needed: number): void {
+  const soft = Number(execFileSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).trim());
+  if (Number.isFinite(soft) && soft < needed) {
+    throw new Error(`open-file limit is ${soft}; the fan-out to 5,000 needs about ${needed}. Run \`ulimit -n ${needed}\` in this shell first.`);
+  }
+}
