@@ -6,8 +6,9 @@
  *   npx cdk deploy --all -c collectRateMinutes=10 -c lineMode=always -c alarmEmail=me@example.com
  */
 import type { Node } from "constructs";
+import { LINE_MODES, type LineMode } from "#domain/line-mode.ts";
 
-export type LineMode = "fallback" | "always" | "off";
+export type { LineMode };
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
 export interface DeploySettings {
@@ -33,7 +34,6 @@ export class DeploySettingError extends Error {
   }
 }
 
-const LINE_MODES: readonly LineMode[] = ["fallback", "always", "off"];
 const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARN", "ERROR"];
 
 export function readDeploySettings(node: Node): DeploySettings {
