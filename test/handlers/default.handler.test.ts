@@ -4,26 +4,13 @@ import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
 import { createDefaultHandler } from "#handlers/default.handler.ts";
 import { eventIdFromSequence } from "#domain/like-events.ts";
-import type { LikeEvent } from "#domain/model.ts";
+import { likeEvent as like } from "#test/support/like-events.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
 import { websocketEvent } from "#test/support/events.ts";
 import { RecordingPoster } from "#test/support/recording-poster.ts";
 
 const logger = new Logger({ logLevel: "SILENT" });
 
-function like(userId: string, sequence: number): LikeEvent {
-  return {
-    id: eventIdFromSequence(String(sequence)),
-    userId,
-    itemId: `item-${sequence}`,
-    title: `Article ${sequence}`,
-    url: `https://qiita.com/${userId}/items/item-${sequence}`,
-    delta: 1,
-    likesCount: sequence,
-    likers: ["fan"],
-    at: new Date().toISOString(),
-  };
-}
 
 describe("default handler", () => {
   let tables: TestTables;

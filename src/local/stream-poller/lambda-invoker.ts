@@ -3,8 +3,8 @@
  * invocation (a handler that mutates it cannot change the retry), a Lambda-like context, a
  * timeout, and the answer read as a partial batch response.
  */
-import { randomUUID } from "node:crypto";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { createLambdaContext } from "../lambda-context.ts";
 import { readBatchResponse, type BatchOutcome } from "./batch-response.ts";
 
 export type StreamHandler = (
@@ -22,7 +22,6 @@ export async function invokeStreamHandler(
   records: readonly DynamoDBRecord[],
   options: InvokerOptions,
 ): Promise<BatchOutcome> {
-  const deadline = Date.now() + options.timeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -32,34 +31,13 @@ export async function invokeStreamHandler(
   });
   try {
     const event: DynamoDBStreamEvent = { Records: structuredClone([...records]) };
-    const response = await Promise.race([handler(event, lambdaContext(options.functionName, deadline)), timedOut]);
+    const response = await Promise.race([handler(event, createLambdaContext(options.functionName, options.timeoutMs)), timedOut]);
     return readBatchResponse(response, records);
   } catch (error) {
     return { kind: "error", error };
   } finally {
     clearTimeout(timer);
   }
-}
-
-function lambdaContext(functionName: string, deadline: number): Context {
-  const requestId = randomUUID();
-  const unsupported = () => {
-    throw new Error("context.done/fail/succeed are not supported: return from the async handler instead.");
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: "128",
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/[$LATEST]${requestId.replaceAll("-", "")}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
 }
 
 /** The handler ran past its timeout; Lambda counts that as a failed invocation. */

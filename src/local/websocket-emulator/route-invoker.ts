@@ -1,5 +1,5 @@
 /** Runs one route's handler the way API Gateway's Lambda proxy integration would. */
-import { createLambdaContext } from "./lambda-context.ts";
+import { createLambdaContext } from "../lambda-context.ts";
 import type { RouteConfig, RouteResult, WebSocketEvent } from "./types.ts";
 
 export type Log = (message: string, error?: unknown) => void;

@@ -1,22 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
 import { eventIdFromSequence } from "#domain/like-events.ts";
-import type { LikeEvent } from "#domain/model.ts";
+import { likeEvent as like } from "#test/support/like-events.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
 
-function like(userId: string, sequence: number): LikeEvent {
-  return {
-    id: eventIdFromSequence(String(sequence)),
-    userId,
-    itemId: `item-${sequence}`,
-    title: `Article ${sequence}`,
-    url: `https://qiita.com/${userId}/items/item-${sequence}`,
-    delta: 1,
-    likesCount: sequence,
-    likers: [`fan-${sequence}`],
-    at: new Date(1_800_000_000_000 + sequence).toISOString(),
-  };
-}
 
 describe("DynamoDbEventLog", () => {
   let tables: TestTables;

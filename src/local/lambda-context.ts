@@ -1,8 +1,11 @@
-/** A Lambda `context` good enough for handlers run in-process by the local emulators. */
+/**
+ * A Lambda `context` good enough for handlers run in-process by the local runtime: the WebSocket
+ * emulator's routes and the stream poller's invocations.
+ */
 import { randomUUID } from "node:crypto";
 import type { Context } from "aws-lambda";
 
-/** API Gateway gives up on an integration after 29 s, so that is the time a handler has. */
+/** API Gateway gives up on an integration after 29 s, so that is the time a route handler has. */
 const INTEGRATION_TIMEOUT_MS = 29_000;
 
 export function createLambdaContext(functionName: string, timeoutMs = INTEGRATION_TIMEOUT_MS): Context {
