@@ -58,6 +58,7 @@ describe("local runtime while DynamoDB Local stops and comes back", () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  // A DynamoDB Local (JVM) restart plus the stream poller's error backoff (at most 5 s).
   it("notifies a like written after DynamoDB Local returned on the same port, once", async () => {
     // Prepare: a like goes through before the outage
     qiita.like(itemIds[0] as string, "before-outage");
@@ -87,5 +88,5 @@ describe("local runtime while DynamoDB Local stops and comes back", () => {
     expect(failedPoll).toBe("failed");
     expect(likeFrames().map((frame) => frame.likers)).toEqual([["before-outage"], ["during-outage"]]);
     expect(likeFrames(lateClient)).toEqual([likeFrames()[1]]);
-  });
+  }, 60_000);
 });

@@ -62,6 +62,7 @@ describe("local runtime restarted on the same DATA_DIR", () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  // Two DynamoDB Local (JVM) starts: 9 s alone, near the default 30 s beside a full parallel run.
   it("notifies the likes made while stopped after the start, by LINE and by resume, and nothing twice", async () => {
     // Prepare: a first run takes the baseline and notifies one like live
     const [seen, missed] = qiita.addArticles(writer, 2, { likers: 1 }) as [string, string];
@@ -94,5 +95,5 @@ describe("local runtime restarted on the same DATA_DIR", () => {
     ]);
     expect(likeFrames(after)[0]?.id).not.toBe(lastSeen?.id);
     expect(likeFrames(before)).toEqual([lastSeen]);
-  });
+  }, 90_000);
 });
