@@ -18,7 +18,7 @@ import { startStreamPoller, type StreamPoller } from "#local/stream-poller/strea
 import { silentLogger } from "#local/stream-poller/poller-logger.ts";
 import { latestStreamArn } from "#local/tables.ts";
 import { startWebSocketEmulator, type WebSocketEmulator } from "#local/websocket-emulator/start-websocket-emulator.ts";
-import { connect, type TestClient } from "#test/local/websocket-emulator/emulator-harness.ts";
+import { connect, type TestClient } from "#test/support/ws-client.ts";
 import { likeRecord } from "#test/support/article-records.ts";
 import { createTestTables, dynamodbEndpoint, localCredentials, type TestTables } from "#test/support/dynamodb.ts";
 import { waitFor } from "#test/support/wait-for.ts";

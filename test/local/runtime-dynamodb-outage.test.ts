@@ -7,15 +7,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signToken } from "#domain/token.ts";
 import { loadConfig } from "#local/config.ts";
 import { startDynamoDbLocal, type DynamoDbLocal } from "#local/dynamodb-local.ts";
 import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
-import { connect, type TestClient } from "#test/local/websocket-emulator/emulator-harness.ts";
+import { connect, likeFrames, type TestClient } from "#test/support/ws-client.ts";
+import { localRuntimeEnv, testToken } from "#test/support/local-runtime.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
-const secret = "outage-test-secret-0123";
 const writer = "writer";
 
 describe("local runtime while DynamoDB Local stops and comes back", () => {
@@ -26,9 +25,6 @@ describe("local runtime while DynamoDB Local stops and comes back", () => {
   let client: TestClient;
   let lateClient: TestClient | undefined;
   let itemIds: string[];
-  const tokenFor = (userId: string) => signToken({ userId, expiresAt: Math.floor(Date.now() / 1000) + 3_600 }, secret);
-  const likeFrames = (of = client) =>
-    of.frames.map((frame) => JSON.parse(frame) as Record<string, unknown>).filter((frame) => frame.type === "like");
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "live-likes-outage-"));
@@ -36,17 +32,16 @@ describe("local runtime while DynamoDB Local stops and comes back", () => {
     qiita = await FakeQiitaServer.start();
     qiita.addUser(writer, "qiita-token");
     itemIds = qiita.addArticles(writer, 3, { likers: 1 });
-    const config = loadConfig({
-      PORT: "0",
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      DATA_DIR: join(dataDir, "runtime"),
-      QIITA_TOKEN: "qiita-token",
-      QIITA_BASE_URL: qiita.baseUrl,
-      POLL_INTERVAL_SECONDS: "3600",
-      TOKEN_SECRET: secret,
-    });
+    const config = loadConfig(
+      localRuntimeEnv({
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
+        DATA_DIR: join(dataDir, "runtime"),
+        QIITA_TOKEN: "qiita-token",
+        QIITA_BASE_URL: qiita.baseUrl,
+      }),
+    );
     runtime = await startLocalRuntime(config, { logLevel: "SILENT", streamPollMs: 50 });
-    client = await connect(`${runtime.websocketUrl}/?token=${tokenFor(writer)}`);
+    client = await connect(`${runtime.websocketUrl}/?token=${testToken(writer)}`);
   });
 
   afterAll(async () => {
@@ -63,7 +58,7 @@ describe("local runtime while DynamoDB Local stops and comes back", () => {
     // Prepare: a like goes through before the outage
     qiita.like(itemIds[0] as string, "before-outage");
     await runtime.collectNow();
-    await waitFor(() => (likeFrames().length === 1 ? true : undefined), { what: "first like" });
+    await waitFor(() => (likeFrames(client).length === 1 ? true : undefined), { what: "first like" });
 
     // Act: DynamoDB Local goes away; a poll fails meanwhile; it comes back on the same port
     await dynamo.stop();
@@ -73,12 +68,12 @@ describe("local runtime while DynamoDB Local stops and comes back", () => {
       () => "failed",
     );
     dynamo = await startDynamoDbLocal({ port: dynamo.port, dataDir: join(dataDir, "dynamodb") });
-    lateClient = await connect(`${runtime.websocketUrl}/?token=${tokenFor(writer)}`);
+    lateClient = await connect(`${runtime.websocketUrl}/?token=${testToken(writer)}`);
     await waitFor(async () => ((await runtime.collectNow().then(() => true, () => undefined)) ? true : undefined), {
       timeoutMs: 15_000,
       what: "a poll that succeeds",
     });
-    await waitFor(() => (likeFrames().length === 2 && likeFrames(lateClient).length === 1 ? true : undefined), {
+    await waitFor(() => (likeFrames(client).length === 2 && likeFrames(lateClient!).length === 1 ? true : undefined), {
       timeoutMs: 15_000,
       what: "like after the outage",
     });
@@ -86,7 +81,7 @@ describe("local runtime while DynamoDB Local stops and comes back", () => {
 
     // Assess
     expect(failedPoll).toBe("failed");
-    expect(likeFrames().map((frame) => frame.likers)).toEqual([["before-outage"], ["during-outage"]]);
-    expect(likeFrames(lateClient)).toEqual([likeFrames()[1]]);
+    expect(likeFrames(client).map((frame) => frame.likers)).toEqual([["before-outage"], ["during-outage"]]);
+    expect(likeFrames(lateClient!)).toEqual([likeFrames(client)[1]]);
   }, 60_000);
 });

@@ -3,22 +3,19 @@
  * stream handler → emulator / fake LINE): a collector poll that breaks halfway, and LINE
  * refusing a push for good (400, 401).
  */
-import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { signToken } from "#domain/token.ts";
 import { loadConfig } from "#local/config.ts";
 import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
 import type { StreamFailure } from "#local/stream-poller/stream-poller.ts";
 import { FakeLineServer } from "#test/fakes/fake-line-server.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
-import { connect, type TestClient } from "#test/local/websocket-emulator/emulator-harness.ts";
-import { dynamodbEndpoint } from "#test/support/dynamodb.ts";
+import { connect, likeFrames, type TestClient } from "#test/support/ws-client.ts";
+import { localRuntimeEnv, testToken } from "#test/support/local-runtime.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
-const secret = "faults-test-secret-0123";
 const writer = "writer";
 const lineToken = "faults-line-token";
 
@@ -41,36 +38,27 @@ describe("local runtime under faults", () => {
   const clients: TestClient[] = [];
 
   const start = async (env: Record<string, string> = {}) => {
-    const suffix = randomUUID().slice(0, 8);
     runtime = await startLocalRuntime(
-      loadConfig({
-        PORT: "0",
-        DYNAMODB_ENDPOINT: dynamodbEndpoint(),
-        DATA_DIR: dataDir,
-        QIITA_TOKEN: "qiita-token",
-        QIITA_BASE_URL: qiita.baseUrl,
-        POLL_INTERVAL_SECONDS: "3600",
-        LINE_CHANNEL_ACCESS_TOKEN: lineToken,
-        LINE_TO: "U-writer",
-        LINE_API_BASE_URL: line.baseUrl,
-        TOKEN_SECRET: secret,
-        CONNECTIONS_TABLE: `c-${suffix}`,
-        ARTICLES_TABLE: `a-${suffix}`,
-        EVENTS_TABLE: `e-${suffix}`,
-        ...env,
-      }),
+      loadConfig(
+        localRuntimeEnv({
+          DATA_DIR: dataDir,
+          QIITA_TOKEN: "qiita-token",
+          QIITA_BASE_URL: qiita.baseUrl,
+          LINE_CHANNEL_ACCESS_TOKEN: lineToken,
+          LINE_TO: "U-writer",
+          LINE_API_BASE_URL: line.baseUrl,
+          ...env,
+        }),
+      ),
       { logLevel: "ERROR", streamPollMs: 50 },
     );
     return runtime;
   };
   const open = async () => {
-    const token = signToken({ userId: writer, expiresAt: Math.floor(Date.now() / 1000) + 3_600 }, secret);
-    const client = await connect(`${(runtime as LocalRuntime).websocketUrl}/?token=${token}`);
+    const client = await connect(`${(runtime as LocalRuntime).websocketUrl}/?token=${testToken(writer)}`);
     clients.push(client);
     return client;
   };
-  const likeFrames = (client: TestClient) =>
-    client.frames.map((frame) => JSON.parse(frame) as Record<string, unknown>).filter((frame) => frame.type === "like");
   const failedRecords = async (): Promise<StreamFailure[]> => {
     const text = await readFile(join(dataDir, "failed-records.jsonl"), "utf8").catch(() => "");
     return text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as StreamFailure);

@@ -7,15 +7,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signToken } from "#domain/token.ts";
 import { loadConfig, type LocalConfig } from "#local/config.ts";
 import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
 import { FakeLineServer } from "#test/fakes/fake-line-server.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
-import { connect, type TestClient } from "#test/local/websocket-emulator/emulator-harness.ts";
+import { connect, likeFrames, type TestClient } from "#test/support/ws-client.ts";
+import { localRuntimeEnv, testToken } from "#test/support/local-runtime.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
-const secret = "restart-test-secret-0123";
 const writer = "writer";
 const lineToken = "restart-line-token";
 
@@ -27,31 +26,28 @@ describe("local runtime restarted on the same DATA_DIR", () => {
   let runtime: LocalRuntime | undefined;
   const clients: TestClient[] = [];
   const open = async () => {
-    const token = signToken({ userId: writer, expiresAt: Math.floor(Date.now() / 1000) + 3_600 }, secret);
-    const client = await connect(`${(runtime as LocalRuntime).websocketUrl}/?token=${token}`);
+    const client = await connect(`${(runtime as LocalRuntime).websocketUrl}/?token=${testToken(writer)}`);
     clients.push(client);
     return client;
   };
   const frames = (client: TestClient) => client.frames.map((frame) => JSON.parse(frame) as Record<string, unknown>);
-  const likeFrames = (client: TestClient) => frames(client).filter((frame) => frame.type === "like");
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "live-likes-restart-"));
     qiita = await FakeQiitaServer.start();
     qiita.addUser(writer, "qiita-token");
     line = await FakeLineServer.start({ channelAccessToken: lineToken });
-    config = loadConfig({
-      PORT: "0",
+    // Its own DynamoDB Local (DYNAMODB_PORT=0, no DYNAMODB_ENDPOINT), persisted in DATA_DIR.
+    const { DYNAMODB_ENDPOINT: _shared, ...env } = localRuntimeEnv({
       DYNAMODB_PORT: "0",
       DATA_DIR: dataDir,
       QIITA_TOKEN: "qiita-token",
       QIITA_BASE_URL: qiita.baseUrl,
-      POLL_INTERVAL_SECONDS: "3600",
       LINE_CHANNEL_ACCESS_TOKEN: lineToken,
       LINE_TO: "U-writer",
       LINE_API_BASE_URL: line.baseUrl,
-      TOKEN_SECRET: secret,
     });
+    config = loadConfig(env);
   });
 
   afterAll(async () => {

@@ -3,21 +3,18 @@
  * DynamoDB Local → stream poller → stream handler → WebSocket emulator → real `ws` clients,
  * and LINE through a fake Messaging API server.
  */
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { signToken } from "#domain/token.ts";
 import { loadConfig } from "#local/config.ts";
 import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 import { FakeLineServer } from "#test/fakes/fake-line-server.ts";
-import { dynamodbEndpoint } from "#test/support/dynamodb.ts";
-import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
-import { localCredentials } from "#test/support/dynamodb.ts";
-import { connect, refusedStatus, type TestClient } from "#test/local/websocket-emulator/emulator-harness.ts";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { localDynamoClient } from "#test/support/dynamodb.ts";
+import { connect, likeFrames, refusedStatus, type TestClient } from "#test/support/ws-client.ts";
+import { localRuntimeEnv, testToken as tokenFor } from "#test/support/local-runtime.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
-const secret = "runtime-test-secret-0123";
 const writer = "writer";
 const lineToken = "line-channel-token";
 
@@ -27,16 +24,14 @@ describe("local runtime, end to end", () => {
   let runtime: LocalRuntime;
   let tables: { connections: string; articles: string; events: string };
   let itemIds: string[];
-  const doc = () => createDocumentClient({ endpoint: dynamodbEndpoint(), region: "local", credentials: localCredentials });
+  const documents = DynamoDBDocumentClient.from(localDynamoClient());
+  const doc = () => documents;
   const clients: TestClient[] = [];
-  const tokenFor = (userId: string) => signToken({ userId, expiresAt: Math.floor(Date.now() / 1000) + 3_600 }, secret);
   const open = async (userId: string) => {
     const client = await connect(`${runtime.websocketUrl}/?token=${tokenFor(userId)}`);
     clients.push(client);
     return client;
   };
-  const likeFrames = (client: TestClient) =>
-    client.frames.map((frame) => JSON.parse(frame) as Record<string, unknown>).filter((frame) => frame.type === "like");
   const connectionRows = async (userId: string) =>
     ((await doc().send(new ScanCommand({ TableName: tables.connections }))).Items ?? []).filter((row) => row.userId === userId);
 
@@ -46,24 +41,15 @@ describe("local runtime, end to end", () => {
     // More than one page of articles (per_page=100).
     itemIds = qiita.addArticles(writer, 150, { likers: 2 });
     line = await FakeLineServer.start({ channelAccessToken: lineToken });
-    const suffix = randomUUID().slice(0, 8);
-    tables = { connections: `c-${suffix}`, articles: `a-${suffix}`, events: `e-${suffix}` };
-    const config = loadConfig({
-      PORT: "0",
-      DYNAMODB_ENDPOINT: dynamodbEndpoint(),
-      DATA_DIR: "memory",
+    const env = localRuntimeEnv({
       QIITA_TOKEN: "qiita-token",
       QIITA_BASE_URL: qiita.baseUrl,
-      // The test polls by hand.
-      POLL_INTERVAL_SECONDS: "3600",
       LINE_CHANNEL_ACCESS_TOKEN: lineToken,
       LINE_TO: "U-writer",
       LINE_API_BASE_URL: line.baseUrl,
-      TOKEN_SECRET: secret,
-      CONNECTIONS_TABLE: tables.connections,
-      ARTICLES_TABLE: tables.articles,
-      EVENTS_TABLE: tables.events,
     });
+    tables = { connections: env.CONNECTIONS_TABLE!, articles: env.ARTICLES_TABLE!, events: env.EVENTS_TABLE! };
+    const config = loadConfig(env);
     runtime = await startLocalRuntime(config, { logLevel: "SILENT", streamPollMs: 50 });
   });
 

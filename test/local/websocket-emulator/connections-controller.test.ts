@@ -12,7 +12,8 @@ import {
   type WebSocketEmulator,
 } from "#local/websocket-emulator/start-websocket-emulator.ts";
 import { waitFor } from "#test/support/wait-for.ts";
-import { connect, recordingHandler, type TestClient } from "./emulator-harness.ts";
+import { recordingHandler } from "./emulator-harness.ts";
+import { connect, type TestClient } from "#test/support/ws-client.ts";
 
 describe("Management API at /@connections", () => {
   let emulator: WebSocketEmulator;

@@ -5,7 +5,8 @@ import {
   type WebSocketEmulator,
 } from "#local/websocket-emulator/start-websocket-emulator.ts";
 import { waitFor } from "#test/support/wait-for.ts";
-import { connect, recordingHandler } from "./emulator-harness.ts";
+import { recordingHandler } from "./emulator-harness.ts";
+import { connect } from "#test/support/ws-client.ts";
 
 const fixture = (name: string): Record<string, unknown> =>
   structuredClone(JSON.parse(readFileSync(new URL(`../../events/apigw-websocket/${name}`, import.meta.url), "utf8")));

@@ -5,7 +5,8 @@ import {
 } from "#local/websocket-emulator/start-websocket-emulator.ts";
 import type { EmulatorOptions } from "#local/websocket-emulator/types.ts";
 import { waitFor } from "#test/support/wait-for.ts";
-import { connect, recordingHandler, refusedStatus } from "./emulator-harness.ts";
+import { recordingHandler } from "./emulator-harness.ts";
+import { connect, refusedStatus } from "#test/support/ws-client.ts";
 
 describe("startWebSocketEmulator", () => {
   let emulator: WebSocketEmulator | undefined;

@@ -1,0 +1,30 @@
+/**
+ * The environment a test gives `loadConfig` to run the local runtime: a free port, the run's
+ * shared DynamoDB Local with tables of its own, nothing persisted, no timer-driven polls (tests
+ * call `collectNow()`), and a known token secret.
+ */
+import { randomUUID } from "node:crypto";
+import { signToken } from "#domain/token.ts";
+import { dynamodbEndpoint } from "./dynamodb.ts";
+
+export const TEST_TOKEN_SECRET = "local-runtime-test-secret";
+
+export function localRuntimeEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  const suffix = randomUUID().slice(0, 8);
+  return {
+    PORT: "0",
+    DYNAMODB_ENDPOINT: dynamodbEndpoint(),
+    DATA_DIR: "memory",
+    POLL_INTERVAL_SECONDS: "3600",
+    TOKEN_SECRET: TEST_TOKEN_SECRET,
+    CONNECTIONS_TABLE: `connections-${suffix}`,
+    ARTICLES_TABLE: `articles-${suffix}`,
+    EVENTS_TABLE: `events-${suffix}`,
+    ...overrides,
+  };
+}
+
+/** A subscription token for `userId`, good for an hour, signed with TEST_TOKEN_SECRET. */
+export function testToken(userId: string): string {
+  return signToken({ userId, expiresAt: Math.floor(Date.now() / 1000) + 3_600 }, TEST_TOKEN_SECRET);
+}
