@@ -16,6 +16,7 @@ import { ManagementApiPoster } from "#adapters/apigateway/management-api-poster.
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
 import { articleChangeFromRecord } from "#adapters/dynamodb/stream-record.ts";
+import { LinePermanentError } from "#adapters/line/line-errors.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { readAccounts, readLineChannelToken } from "#adapters/secrets/deployed-settings.ts";
 import { deliverLike } from "#domain/deliver-like.ts";
@@ -128,7 +129,15 @@ export function createStreamHandler(deps: StreamDeps) {
           deps.metrics?.addMetric("LinePushes", MetricUnit.Count, 1);
           deps.logger.info("pushed to LINE", { userId, likes: shown.length, outcome });
         } catch (error) {
-          deps.logger.error("LINE push failed; the batch will retry it", { userId, error });
+          // A refused push (400/401/403) will be refused again: say so, so the operator fixes the
+          // setting; the bounded retries then move the records to the failure destination.
+          const refused = error instanceof LinePermanentError;
+          deps.logger.error(
+            refused
+              ? "LINE refused the push; retrying cannot help, the records go to the failure destination after the retry limit"
+              : "LINE push failed; the batch will retry it",
+            { userId, error },
+          );
           for (const entry of pending) failed.add(entry.sequenceNumber);
         }
       }
