@@ -19,15 +19,16 @@ export function dynamodbEndpoint(): string {
   return inject("dynamodbEndpoint");
 }
 
-export function localDynamoClient(): DynamoDBClient {
+export function localDynamoClient(endpoint = dynamodbEndpoint()): DynamoDBClient {
   return new DynamoDBClient({
-    endpoint: dynamodbEndpoint(),
+    endpoint,
     region: "local",
     credentials: localCredentials,
   });
 }
 
 export interface TestTables {
+  readonly endpoint: string;
   readonly client: DynamoDBClient;
   readonly doc: DynamoDBDocumentClient;
   readonly connections: string;
@@ -37,8 +38,9 @@ export interface TestTables {
   readonly env: Record<string, string>;
 }
 
-export async function createTestTables(): Promise<TestTables> {
-  const client = localDynamoClient();
+/** `endpoint`: another DynamoDB Local than the run's shared one, for a test that needs it alone. */
+export async function createTestTables(endpoint = dynamodbEndpoint()): Promise<TestTables> {
+  const client = localDynamoClient(endpoint);
   const suffix = randomUUID().slice(0, 8);
   const names = {
     connections: `connections-${suffix}`,
@@ -51,6 +53,7 @@ export async function createTestTables(): Promise<TestTables> {
     ensureTable(client, eventsTable, names.events),
   ]);
   return {
+    endpoint,
     client,
     doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
     ...names,

@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { latestStreamArn } from "#local/tables.ts";
+import { startDynamoDbLocal } from "#local/dynamodb-local.ts";
 import { silentLogger } from "#local/stream-poller/poller-logger.ts";
 import {
   startStreamPoller,
@@ -14,7 +15,7 @@ import {
   type StreamPoller,
   type StreamPollerOptions,
 } from "#local/stream-poller/stream-poller.ts";
-import { createTestTables, dynamodbEndpoint, localCredentials, type TestTables } from "#test/support/dynamodb.ts";
+import { createTestTables, localCredentials, type TestTables } from "#test/support/dynamodb.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
 const pollers: StreamPoller[] = [];
@@ -22,8 +23,8 @@ afterEach(async () => {
   await Promise.all(pollers.splice(0).map((poller) => poller.stop()));
 });
 
-function streamsClient() {
-  return new DynamoDBStreamsClient({ endpoint: dynamodbEndpoint(), region: "local", credentials: localCredentials });
+function streamsClient(endpoint: string) {
+  return new DynamoDBStreamsClient({ endpoint, region: "local", credentials: localCredentials });
 }
 
 async function start(
@@ -32,7 +33,7 @@ async function start(
   options: Partial<StreamPollerOptions> = {},
 ) {
   const poller = await startStreamPoller({
-    client: streamsClient(),
+    client: streamsClient(tables.endpoint),
     streamArn: await latestStreamArn(tables.client, tables.articles),
     handler,
     pollIntervalMs: 50,
@@ -133,8 +134,14 @@ describe("startStreamPoller", () => {
   });
 
   it("delivers DynamoDB Local's TTL deletion as a REMOVE by the DynamoDB service", async () => {
-    // Prepare
-    const tables = await createTestTables();
+    // Prepare: a DynamoDB Local of its own. Its TTL sweep walks every table, and the shared one
+    // holds hundreds by the end of a run, which delays the deletion past any sane deadline.
+    const alone = await startDynamoDbLocal({ port: 0 });
+    onTestFinished(async () => {
+      await Promise.all(pollers.splice(0).map((poller) => poller.stop()));
+      await alone.stop();
+    });
+    const tables = await createTestTables(alone.endpoint);
     await tables.client.send(
       new UpdateTimeToLiveCommand({
         TableName: tables.articles,
