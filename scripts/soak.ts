@@ -1,0 +1,136 @@
+/**
+ * `npm run soak`: the local runtime under load. 1,000 real WebSocket clients (in their own
+ * process) on a handful of writers, 50 likes/s written to the articles table as the collector
+ * writes them, a tenth of the clients dropping abruptly and resuming; then it counts what every
+ * client got against what it was owed. Exits 1 when a like was lost or shown twice.
+ *
+ * 1. Start the runtime in-process on DynamoDB Local (free ports, in memory, collector idle).
+ * 2. Open every client and let it settle; seed the articles as a silent baseline.
+ * 3. Write likes at the rate for the duration while clients drop and resume.
+ * 4. Wait (with a deadline) until every client has all it is owed and the stream is drained.
+ * 5. Close every client, count connection rows left behind, print the result.
+ */
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
+import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
+import { signToken } from "#domain/token.ts";
+import { loadConfig } from "#local/config.ts";
+import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
+import { ClientProcess } from "./soak/client-process.ts";
+import { LikeProducer } from "./soak/like-producer.ts";
+import { parseSoakOptions, SoakUsageError } from "./soak/options.ts";
+import type { Tally } from "./soak/protocol.ts";
+import { QuietSource } from "./soak/quiet-source.ts";
+import { formatReport, passed } from "./soak/report.ts";
+import { settlesWithin, until } from "./soak/until.ts";
+
+/** A fixed secret: the soak mints its own tokens and keeps nothing. */
+const TOKEN_SECRET = "soak-token-secret-not-for-production";
+const OPEN_TIMEOUT_MS = 180_000;
+const CLOSE_TIMEOUT_MS = 60_000;
+/** How long closed connections get to have their rows removed by $disconnect. */
+const STALE_ROW_DEADLINE_MS = 15_000;
+const PROGRESS_EVERY_MS = 10_000;
+/** A tally walks every owed frame: once a second keeps it from competing with the server. */
+const TALLY_EVERY_MS = 1_000;
+
+async function main(): Promise<number> {
+  const options = parseSoakOptions(process.argv.slice(2));
+  const config = loadConfig({
+    PORT: "0",
+    DYNAMODB_PORT: "0",
+    DATA_DIR: "memory",
+    TOKEN_SECRET,
+    // The soak writes its own likes; the collector polls its quiet account once at start.
+    POLL_INTERVAL_SECONDS: "86400",
+  });
+  const progress = (text: string) => console.error(`[soak] ${text}`);
+
+  // 1.
+  progress("starting the local runtime (DynamoDB Local, emulator, stream poller)…");
+  const runtime: LocalRuntime = await startLocalRuntime(config, { source: new QuietSource(), logLevel: "ERROR" });
+  const clients = ClientProcess.start();
+  const stopAll = async () => {
+    clients.kill();
+    await runtime.stop();
+  };
+  process.once("SIGINT", () => void stopAll().finally(() => process.exit(130)));
+
+  try {
+    // 2.
+    const writers = Array.from({ length: options.writers }, (_, index) => `soak-writer-${index + 1}`);
+    const expiresAt = Math.floor(Date.now() / 1000) + 6 * 3_600;
+    progress(`opening ${options.connections} connections…`);
+    const opened = await clients.open(
+      {
+        url: runtime.websocketUrl,
+        writers: writers.map((userId) => ({ userId, token: signToken({ userId, expiresAt }, runtime.tokenSecret) })),
+        connections: options.connections,
+        dropFraction: options.dropFraction,
+        dropWindowMs: options.seconds * 1000,
+        seed: options.seed,
+      },
+      OPEN_TIMEOUT_MS,
+    );
+    if (opened.failed > 0) throw new Error(`${opened.failed} of ${options.connections} connections could not open: lower --connections or look at the emulator's errors above`);
+    const doc = createDocumentClient({ endpoint: runtime.dynamodbEndpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const producer = new LikeProducer(new DynamoDBArticleStore(config.tables.articles, doc), writers, options.articlesPerWriter);
+    await producer.seed();
+    await runtime.poller.drained();
+
+    // 3.
+    progress(`writing ${options.rate} likes/s for ${options.seconds} s…`);
+    clients.go();
+    const production = await producer.run(options.rate, options.seconds);
+    clients.sent(production.sent);
+    const lastLikeAt = Date.now();
+
+    // 4. Settled: every client online, no resume in flight, nothing owed missing, stream caught up.
+    progress("waiting for every client to have what it is owed…");
+    const drainDeadline = lastLikeAt + options.drainSeconds * 1000;
+    let lastProgressAt = Date.now();
+    const settled: Tally | undefined = await until(async () => {
+      const now = await clients.tally();
+      if (Date.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
+        lastProgressAt = Date.now();
+        progress(`${now.delivered} of ${now.expected} owed frames delivered, ${now.settled} of ${now.clients} clients settled`);
+      }
+      if (now.lost > 0 || now.settled < now.clients) return undefined;
+      return (await settlesWithin(runtime.poller.drained(), Math.max(0, drainDeadline - Date.now()))) ? now : undefined;
+    }, drainDeadline - Date.now(), TALLY_EVERY_MS);
+    const drainMs = Date.now() - lastLikeAt;
+    // A retried batch could still re-post after that: count duplicates once the stream is quiet.
+    await settlesWithin(runtime.poller.drained(), 30_000);
+    const tally = await clients.tally();
+
+    // 5.
+    progress("closing every client…");
+    await clients.close(CLOSE_TIMEOUT_MS);
+    await until(() => (runtime.emulator.connectionIds().length === 0 ? true : undefined), STALE_ROW_DEADLINE_MS);
+    const countRows = async () =>
+      (await doc.send(new ScanCommand({ TableName: config.tables.connections, Select: "COUNT", ConsistentRead: true }))).Count ?? 0;
+    const staleRows = (await until(async () => ((await countRows()) === 0 ? 0 : undefined), STALE_ROW_DEADLINE_MS)) ?? (await countRows());
+
+    const result = {
+      options,
+      production,
+      tally,
+      staleRows,
+      drainMs,
+      drained: settled !== undefined,
+      failedRecords: runtime.poller.stats.failedRecords,
+    };
+    console.log(formatReport(result));
+    return passed(result) ? 0 : 1;
+  } finally {
+    await stopAll();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof SoakUsageError ? error.message : error);
+    process.exit(2);
+  },
+);

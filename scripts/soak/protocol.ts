@@ -1,0 +1,67 @@
+/** The IPC messages between the soak (server side, scripts/soak.ts) and its client process (clients.ts). */
+
+/** One like the producer wrote: `key` names it independently of the event id the stream gives it. */
+export interface SentLike {
+  /** "userId/itemId/likesCount": unique, since every write raises one article's count by one. */
+  readonly key: string;
+  readonly userId: string;
+  /** Epoch ms of the write (the item's changedAt, so also the frame's `at`). */
+  readonly writtenAt: number;
+}
+
+export interface ClientPlan {
+  readonly url: string;
+  /** One subscription token per writer; client i belongs to writer i % writers.length. */
+  readonly writers: readonly { readonly userId: string; readonly token: string }[];
+  readonly connections: number;
+  readonly dropFraction: number;
+  /** Drops happen at random times within this many ms after "go". */
+  readonly dropWindowMs: number;
+  readonly seed: number;
+}
+
+export interface Percentiles {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface Tally {
+  /** Frames owed: for every like, every client of its writer connected when it was written. */
+  readonly expected: number;
+  /** Owed frames that arrived, live or by resume (each like counted once per client). */
+  readonly delivered: number;
+  readonly lost: number;
+  /** A few lost likes with their client, to start an investigation from. */
+  readonly lostSamples: readonly string[];
+  /** Like frames whose id the client had already seen: what the client's dedupe dropped. */
+  readonly rawDuplicates: number;
+  /** The same like (same key) kept twice under different ids: what dedupe cannot catch. */
+  readonly duplicatesAfterDedupe: number;
+  /** Clients online with no resume in flight; the tally is final only when all are. */
+  readonly settled: number;
+  readonly clients: number;
+  readonly droppingClients: number;
+  readonly drops: number;
+  readonly resumes: number;
+  readonly replayed: number;
+  readonly errorFrames: number;
+  readonly reconnectFailures: number;
+  /** Write → first receipt of each owed like per client, live or replayed. */
+  readonly delayMs: Percentiles;
+  /** The same for clients that never dropped: the live path alone. */
+  readonly steadyDelayMs: Percentiles;
+}
+
+export type ToClients =
+  | { readonly type: "open"; readonly plan: ClientPlan }
+  | { readonly type: "go" }
+  | { readonly type: "sent"; readonly likes: readonly SentLike[] }
+  | { readonly type: "tally" }
+  | { readonly type: "close" };
+
+export type FromClients =
+  | { readonly type: "opened"; readonly open: number; readonly failed: number }
+  | { readonly type: "tally"; readonly tally: Tally }
+  | { readonly type: "closed" };

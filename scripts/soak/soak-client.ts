@@ -1,0 +1,118 @@
+/**
+ * One simulated browser tab: a real `ws` socket that reconnects after a drop and resumes with the
+ * last id it saw, deduping through the browser client's own LikeFeed (web/live-feed.js), so the
+ * soak measures what a user's page would show, not a friendlier client.
+ */
+import WebSocket from "ws";
+import { backoffDelay, LikeFeed, parseFrame } from "../../web/live-feed.js";
+
+export class SoakClient {
+  readonly feed = new LikeFeed();
+  /** Like key ("userId/itemId/likesCount") → write-to-receipt delay of its first arrival. */
+  readonly received = new Map<string, number>();
+  /** Epoch ms the first socket opened: likes written after it are owed to this client. */
+  firstOpenAt: number | undefined;
+  rawDuplicates = 0;
+  duplicatesAfterDedupe = 0;
+  drops = 0;
+  resumes = 0;
+  replayed = 0;
+  errorFrames = 0;
+  reconnectFailures = 0;
+  #socket: WebSocket | undefined;
+  #online = false;
+  #resumePending = false;
+  #closing = false;
+  #attempt = 0;
+
+  constructor(
+    private readonly url: string,
+    readonly userId: string,
+    /** One of the clients that drop abruptly now and then. */
+    readonly dropping: boolean,
+    private readonly random: () => number,
+  ) {}
+
+  /** Online with no resume in flight: nothing more is on its way to this client but live frames. */
+  get settled(): boolean {
+    return this.#online && !this.#resumePending;
+  }
+
+  get online(): boolean {
+    return this.#online;
+  }
+
+  /** The first connection; later ones happen by themselves after a drop. */
+  open(): Promise<void> {
+    return new Promise((resolve, reject) => this.#connect(resolve, reject));
+  }
+
+  /** Cuts the socket with no close frame, as a phone losing its network does. */
+  drop(): void {
+    if (!this.#socket || !this.#online) return;
+    this.drops++;
+    this.#socket.terminate();
+  }
+
+  close(): Promise<void> {
+    this.#closing = true;
+    const socket = this.#socket;
+    if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.once("close", () => resolve());
+      socket.close(1000, "soak over");
+    });
+  }
+
+  #connect(onOpen?: () => void, onFail?: (error: Error) => void): void {
+    const socket = new WebSocket(this.url, { perMessageDeflate: false });
+    this.#socket = socket;
+    let opened = false;
+    socket.on("open", () => {
+      opened = true;
+      this.#online = true;
+      this.#attempt = 0;
+      this.firstOpenAt ??= Date.now();
+      // As web/app.js does: resume only when it has seen a like before.
+      if (this.feed.lastId) {
+        this.#resumePending = true;
+        this.resumes++;
+        socket.send(JSON.stringify({ action: "resume", since: this.feed.lastId }));
+      }
+      onOpen?.();
+    });
+    socket.on("message", (data) => this.#onFrame(data.toString()));
+    socket.on("error", () => {}); // the close that follows decides what to do
+    socket.on("close", () => {
+      this.#online = false;
+      this.#resumePending = false;
+      if (this.#closing) return;
+      if (!opened) {
+        if (onFail) return onFail(new Error(`could not connect to ${this.url.replace(/token=.*/, "token=…")}`));
+        this.reconnectFailures++;
+      }
+      setTimeout(() => this.#connect(), backoffDelay(this.#attempt++, this.random));
+    });
+  }
+
+  #onFrame(text: string): void {
+    const frame = parseFrame(text);
+    if (!frame) return;
+    if (frame.type === "resumed") {
+      this.#resumePending = false;
+      this.replayed += frame.count;
+    } else if (frame.type === "error") {
+      this.errorFrames++;
+      this.#resumePending = false;
+    } else if (frame.type === "like") {
+      const like = frame.like;
+      if (!this.feed.add(like)) {
+        this.rawDuplicates++;
+        return;
+      }
+      const key = `${like.userId}/${like.itemId}/${like.likesCount}`;
+      if (this.received.has(key)) this.duplicatesAfterDedupe++;
+      else this.received.set(key, Date.now() - Date.parse(like.at));
+    }
+  }
+}

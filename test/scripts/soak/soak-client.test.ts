@@ -1,0 +1,85 @@
+/** The soak's client over a real `ws` server: the browser's dedupe and resume, and what it counts. */
+import { afterEach, describe, expect, it } from "vitest";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { AddressInfo } from "node:net";
+import { SoakClient } from "../../../scripts/soak/soak-client.ts";
+import { waitFor } from "#test/support/wait-for.ts";
+
+const likeFrame = (id: string, likesCount: number) =>
+  JSON.stringify({
+    type: "like",
+    id,
+    userId: "alice",
+    itemId: "a1",
+    title: "t",
+    url: "https://qiita.com/alice/items/a1",
+    delta: 1,
+    likesCount,
+    likers: ["fan"],
+    at: new Date().toISOString(),
+  });
+
+describe("SoakClient", () => {
+  let server: WebSocketServer | undefined;
+  let client: SoakClient | undefined;
+  const sockets: WebSocket[] = [];
+  const messages: string[][] = [];
+
+  const start = async (onConnection: (socket: WebSocket, index: number) => void) => {
+    server = new WebSocketServer({ port: 0 });
+    await new Promise((resolve) => server!.once("listening", resolve));
+    server.on("connection", (socket) => {
+      const index = sockets.push(socket) - 1;
+      messages[index] = [];
+      socket.on("message", (data) => messages[index]!.push(data.toString()));
+      onConnection(socket, index);
+    });
+    return `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+
+  afterEach(async () => {
+    await client?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    sockets.length = 0;
+    messages.length = 0;
+  });
+
+  it("drops a repeated id as the browser does, and counts it before dedupe", async () => {
+    // Prepare
+    const url = await start((socket) => {
+      socket.send(likeFrame("0001", 1));
+      socket.send(likeFrame("0001", 1));
+      // The same like under another id: dedupe by id cannot catch it.
+      socket.send(likeFrame("0002", 1));
+    });
+    client = new SoakClient(url, "alice", false, Math.random);
+
+    // Act
+    await client.open();
+    await waitFor(() => (client!.rawDuplicates + client!.received.size + client!.duplicatesAfterDedupe === 3 ? true : undefined));
+
+    // Assess
+    expect(client.rawDuplicates).toBe(1);
+    expect(client.duplicatesAfterDedupe).toBe(1);
+    expect([...client.received.keys()]).toEqual(["alice/a1/1"]);
+  });
+
+  it("reconnects after an abrupt drop and resumes from the last id it saw", async () => {
+    // Prepare
+    const url = await start((socket, index) => {
+      if (index === 0) socket.send(likeFrame("0007", 7));
+      else socket.on("message", () => socket.send(JSON.stringify({ type: "resumed", count: 0 })));
+    });
+    client = new SoakClient(url, "alice", true, () => 0);
+    await client.open();
+    await waitFor(() => (client!.feed.lastId === "0007" ? true : undefined));
+
+    // Act
+    client.drop();
+
+    // Assess
+    await waitFor(() => (client!.settled && client!.resumes === 1 && messages[1]?.length ? true : undefined), { timeoutMs: 5_000 });
+    expect(messages[1]).toEqual(['{"action":"resume","since":"0007"}']);
+    expect(client.drops).toBe(1);
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import type { SentLike } from "../../../scripts/soak/protocol.ts";
+import { SoakClient } from "../../../scripts/soak/soak-client.ts";
+import { percentiles, tally } from "../../../scripts/soak/tally.ts";
+
+const like = (userId: string, itemId: string, count: number, writtenAt: number): SentLike => ({
+  key: `${userId}/${itemId}/${count}`,
+  userId,
+  writtenAt,
+});
+
+const clientOf = (userId: string, openedAt: number, received: Record<string, number>, dropping = false) => {
+  const client = new SoakClient("ws://unused", userId, dropping, Math.random);
+  client.firstOpenAt = openedAt;
+  for (const [key, delay] of Object.entries(received)) client.received.set(key, delay);
+  return client;
+};
+
+describe("tally", () => {
+  it("owes a like to every client of its writer connected when it was written, and counts the missing ones lost", () => {
+    // Prepare
+    const sent = [like("alice", "a1", 1, 1_000), like("alice", "a1", 2, 2_000), like("bob", "b1", 1, 1_500)];
+    const clients = [
+      clientOf("alice", 500, { "alice/a1/1": 10, "alice/a1/2": 20 }),
+      clientOf("alice", 500, { "alice/a1/1": 30 }, true),
+      clientOf("bob", 500, {}),
+    ];
+
+    // Act
+    const result = tally(clients, sent);
+
+    // Assess
+    expect(result).toMatchObject({ expected: 5, delivered: 3, lost: 2 });
+    expect(result.lostSamples).toEqual(["client 1 (dropped 0×): alice/a1/2", "client 2 (steady): bob/b1/1"]);
+  });
+
+  it("owes nothing written before the client first connected", () => {
+    // Prepare
+    const sent = [like("alice", "a1", 1, 1_000), like("alice", "a1", 2, 3_000)];
+    const late = clientOf("alice", 2_000, { "alice/a1/2": 5 });
+
+    // Act
+    const result = tally([late], sent);
+
+    // Assess
+    expect(result).toMatchObject({ expected: 1, delivered: 1, lost: 0 });
+  });
+
+  it("keeps the delays of clients that never dropped apart from all delays", () => {
+    // Prepare
+    const sent = [like("alice", "a1", 1, 1_000)];
+    const clients = [clientOf("alice", 0, { "alice/a1/1": 100 }), clientOf("alice", 0, { "alice/a1/1": 900 }, true)];
+
+    // Act
+    const result = tally(clients, sent);
+
+    // Assess
+    expect(result.delayMs.max).toBe(900);
+    expect(result.steadyDelayMs.max).toBe(100);
+  });
+});
+
+describe("percentiles", () => {
+  it("takes the nearest rank, numerically sorted", () => {
+    // Prepare
+    const values = Array.from({ length: 100 }, (_, index) => 100 - index);
+
+    // Act
+    const result = percentiles(values);
+
+    // Assess
+    expect(result).toEqual({ p50: 50, p95: 95, p99: 99, max: 100 });
+  });
+
+  it("is all zero when nothing arrived", () => {
+    expect(percentiles([])).toEqual({ p50: 0, p95: 0, p99: 0, max: 0 });
+  });
+});
