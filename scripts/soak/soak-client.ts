@@ -50,6 +50,8 @@ export class SoakClient {
   /** Cuts the socket with no close frame, as a phone losing its network does. */
   drop(): void {
     if (!this.#socket || !this.#online) return;
+    // Offline from this moment: ws reports the close a tick later, and a second drop must not count.
+    this.#online = false;
     this.drops++;
     this.#socket.terminate();
   }
