@@ -1,10 +1,10 @@
 /**
  * Fan-out of one like to every live connection of its writer.
- * 1. Post the frame to each connection, at most `concurrency` at a time.
+ * 1. Post the frame to each connection, as many at once as the shared `limit` allows.
  * 2. A connection that is gone (410) loses its row; it does not count as a failure.
  * 3. Any other failure is collected, not thrown, so the other connections still get the frame.
  */
-import { mapWithConcurrency } from "./concurrency.ts";
+import type { Limiter } from "./concurrency.ts";
 import { likeFrame } from "./frames.ts";
 import type { LikeEvent } from "./model.ts";
 import type { ConnectionStore, FramePoster } from "./ports.ts";
@@ -19,18 +19,22 @@ export async function deliverLike(
   event: LikeEvent,
   connectionIds: readonly string[],
   ports: { readonly poster: FramePoster; readonly connections: ConnectionStore },
-  concurrency: number,
+  limit: Limiter,
 ): Promise<Delivery> {
   const frame = likeFrame(event);
-  const outcomes = await mapWithConcurrency(connectionIds, concurrency, async (connectionId) => {
-    try {
-      const outcome = await ports.poster.post(connectionId, frame);
-      if (outcome === "gone") await ports.connections.remove(connectionId);
-      return outcome;
-    } catch (error) {
-      return { error };
-    }
-  });
+  const outcomes = await Promise.all(
+    connectionIds.map((connectionId) =>
+      limit(async () => {
+        try {
+          const outcome = await ports.poster.post(connectionId, frame);
+          if (outcome === "gone") await ports.connections.remove(connectionId);
+          return outcome;
+        } catch (error) {
+          return { error };
+        }
+      }),
+    ),
+  );
   let delivered = 0;
   let gone = 0;
   const errors: unknown[] = [];

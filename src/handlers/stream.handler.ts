@@ -2,8 +2,9 @@
  * articles stream ─▶ like frames to every live connection of the writer ─▶ LINE per LINE_MODE.
  * 1. Read each record as a like (malformed records are logged and skipped, never retried).
  * 2. Keep every like 24 h in the events table, so a client that was away can `resume`.
- * 3. Post each like to its writer's connections (looked up once per writer per batch), in
- *    stream order per writer; a writer's later records wait for a retry once one fails.
+ * 3. Post each like to its writer's connections (looked up once per writer per batch). Writers
+ *    go side by side under one bound on open requests; one writer's likes go out one after
+ *    another in stream order, and wait for a retry once one of them fails.
  * 4. One LINE push per writer per batch for the likes that need it, with a retry key derived
  *    from those likes, so a retried batch is not pushed twice.
  * 5. Report failed records; Lambda retries from the lowest one.
@@ -19,6 +20,7 @@ import { articleChangeFromRecord } from "#adapters/dynamodb/stream-record.ts";
 import { LinePermanentError } from "#adapters/line/line-errors.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { readAccounts, readLineChannelToken } from "#adapters/secrets/deployed-settings.ts";
+import { createLimiter } from "#domain/concurrency.ts";
 import { deliverLike } from "#domain/deliver-like.ts";
 import { likeEventFromChange, MalformedChangeError } from "#domain/like-events.ts";
 import { isLineMode, needsLine, type LineMode } from "#domain/line-mode.ts";
@@ -26,7 +28,7 @@ import { lineRetryKey, lineTexts } from "#domain/line-message.ts";
 import type { LikeEvent } from "#domain/model.ts";
 import type { ConnectionStore, EventLog, FramePoster, LineSender } from "#domain/ports.ts";
 
-/** Enough parallel posts to keep a 1,000-connection fan-out short without a thundering herd. */
+/** Posts open at once per invocation: keeps a 1,000-connection fan-out short without a thundering herd. */
 export const DEFAULT_FANOUT_CONCURRENCY = 64;
 
 export interface LineTarget {
@@ -79,18 +81,26 @@ export function createStreamHandler(deps: StreamDeps) {
     // 2. Keep them for `resume` before anyone can miss them.
     await deps.events.append([...likes.values()]);
 
-    // 3. Fan out, in order per writer.
+    // 3. Fan out: writers side by side, each writer's likes in stream order.
+    const limit = createLimiter(concurrency);
     const connectionsOf = new Map<string, Promise<string[]>>();
     const failedUsers = new Set<string>();
     const deliveredTo = new Map<LikeEvent, number>();
-    const deliver = async (record: DynamoDBRecord) => {
+    const lastOf = new Map<string, Promise<unknown>>();
+    const deliver = (record: DynamoDBRecord): Promise<void> => {
       const like = likes.get(record);
-      if (!like) return;
+      if (!like) return Promise.resolve();
+      // Records are handed out in batch order, so chaining per writer keeps that writer's order.
+      const mine = (lastOf.get(like.userId) ?? Promise.resolve()).then(() => deliverInOrder(like));
+      lastOf.set(like.userId, mine.catch(() => undefined));
+      return mine;
+    };
+    const deliverInOrder = async (like: LikeEvent) => {
       if (failedUsers.has(like.userId)) throw new EarlierRecordFailedError(like.userId);
       try {
         let ids = connectionsOf.get(like.userId);
         if (!ids) connectionsOf.set(like.userId, (ids = deps.connections.listByUser(like.userId, Math.floor(now() / 1000))));
-        const delivery = await deliverLike(like, await ids, deps, concurrency);
+        const delivery = await deliverLike(like, await ids, deps, limit);
         deliveredTo.set(like, delivery.delivered);
         deps.metrics?.addMetric("Deliveries", MetricUnit.Count, delivery.delivered);
         deps.metrics?.addMetric("GoneConnections", MetricUnit.Count, delivery.gone);
@@ -106,7 +116,7 @@ export function createStreamHandler(deps: StreamDeps) {
     };
     const fanOut = await processPartialResponse(event, deliver, new BatchProcessor(EventType.DynamoDBStreams), {
       context,
-      processInParallel: false,
+      processInParallel: true,
       throwOnFullBatchFailure: false,
     });
     const failed = new Set(fanOut.batchItemFailures.map((failure) => failure.itemIdentifier));

@@ -127,6 +127,33 @@ describe("stream handler", () => {
     expect(poster.framesOf("bob-phone")).toHaveLength(1);
   });
 
+  it("fans out writers side by side while each writer's likes keep stream order", async () => {
+    // Prepare: alice's first post is held until bob's like has gone out
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slowPoster: RecordingPoster = Object.assign(new RecordingPoster(), {
+      async post(this: RecordingPoster, connectionId: string, frame: string) {
+        const { id } = JSON.parse(frame) as { id: string };
+        if (connectionId === "alice-tab-1" && id === eventIdFromSequence("1")) await held;
+        if (connectionId === "bob-phone") release();
+        order.push(`${connectionId}:${Number(id)}`);
+        return RecordingPoster.prototype.post.call(this, connectionId, frame);
+      },
+    });
+
+    // Act
+    const result = await build("fallback", { poster: slowPoster })(
+      batch(likeRecord(1, "alice", "a", 0, 1), likeRecord(2, "alice", "a", 1, 2), likeRecord(3, "bob", "b", 0, 1)),
+    );
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(order.indexOf("bob-phone:3")).toBeLessThan(order.indexOf("alice-tab-1:1"));
+    expect(order.indexOf("alice-tab-1:1")).toBeLessThan(order.indexOf("alice-tab-1:2"));
+    expect(order.indexOf("alice-tab-2:1")).toBeLessThan(order.indexOf("alice-tab-2:2"));
+  });
+
   it("logs and skips a malformed record without failing its batch", async () => {
     const broken = likeRecord(20, "alice", "a", 1, 2);
     broken.dynamodb!.NewImage!.likesCount = { S: "many" };
