@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createLimiter } from "#domain/concurrency.ts";
 import { deliverLike } from "#domain/deliver-like.ts";
-import type { Connection, ConnectionStore } from "#domain/ports.ts";
+import type { Connection } from "#domain/model.ts";
+import type { ConnectionStore } from "#domain/ports.ts";
 import { likeEvent } from "#test/support/like-events.ts";
 import { RecordingPoster } from "#test/support/recording-poster.ts";
 
