@@ -20,8 +20,10 @@ import { describeMachine } from "./support/machine.ts";
 
 const quick = process.argv.includes("--quick");
 const plan = quick
-  ? { fanoutSizes: [10, 100, 1_000, 5_000], repetitions: 1, rates: [10, 100, 500], seconds: 10, collectorSizes: [10, 1_000], imports: 3 }
-  : { fanoutSizes: [10, 100, 1_000, 5_000], repetitions: 3, rates: [10, 100, 500], seconds: 30, collectorSizes: [10, 1_000, 10_000], imports: 7 };
+  ? { fanoutSizes: [10, 100, 1_000], latencySizes: [100], repetitions: 1, rates: [10, 100, 500], seconds: 10, collectorSizes: [10, 1_000], imports: 3 }
+  : { fanoutSizes: [10, 100, 1_000, 5_000], latencySizes: [100, 1_000], repetitions: 3, rates: [10, 100, 500], seconds: 30, collectorSizes: [10, 1_000, 10_000], imports: 7 };
+/** A Lambda ↔ API Gateway round trip in one region is several ms; loopback has almost none. */
+const SIMULATED_ROUND_TRIP_MS = 10;
 
 const started = Date.now();
 const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
@@ -33,7 +35,15 @@ log(`${quick ? "quick" : "full"} run on ${machine.cpu}, ${machine.cores} cores, 
 const dynamo = await startDynamoDbLocal({ port: 0 });
 const clients = ClientLoad.start();
 try {
-  const fanout = await benchFanout({ dynamodbEndpoint: dynamo.endpoint, clients, sizes: plan.fanoutSizes, repetitions: plan.repetitions, log });
+  const { fanout, latency } = await benchFanout({
+    dynamodbEndpoint: dynamo.endpoint,
+    clients,
+    sizes: plan.fanoutSizes,
+    repetitions: plan.repetitions,
+    latencySizes: plan.latencySizes,
+    latencyMs: SIMULATED_ROUND_TRIP_MS,
+    log,
+  });
   const e2e = await benchEndToEnd({ dynamodbEndpoint: dynamo.endpoint, clients, rates: plan.rates, durationSeconds: plan.seconds, log });
   const collector = await benchCollector({ dynamodbEndpoint: dynamo.endpoint, sizes: plan.collectorSizes, log });
   const bundles = await benchBundles({ imports: plan.imports, log });
@@ -44,6 +54,7 @@ try {
     repetitions: plan.repetitions,
     fanout_concurrency: DEFAULT_FANOUT_CONCURRENCY,
     fanout,
+    fanout_latency: latency,
     e2e,
     collector,
     bundles,

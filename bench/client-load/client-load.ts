@@ -55,6 +55,12 @@ export class ClientLoad {
     this.#onFrames = listener;
   }
 
+  /** An HTTP proxy in the client process adding `delayMs` to every request to `target`; its URL. */
+  async latencyProxy(target: string, delayMs: number): Promise<string> {
+    const reply = await this.#request({ type: "proxy", target, delayMs }, (m) => m.type === "proxy", 10_000);
+    return (reply as Extract<FromClients, { type: "proxy" }>).url;
+  }
+
   async close(group: string): Promise<void> {
     await this.#request({ type: "close", group }, (m) => m.type === "closed" && m.group === group, 60_000);
   }

@@ -3,6 +3,7 @@
  * frames costs the server process nothing. Stamps each frame on arrival and reports over IPC.
  */
 import WebSocket from "ws";
+import { startLatencyProxy } from "./latency-proxy.ts";
 import { nowMs, type FrameReceipt, type FromClients, type ToClients } from "./protocol.ts";
 
 interface Group {
@@ -96,7 +97,9 @@ async function close(groupName: string): Promise<void> {
 process.on("message", (message: ToClients) => {
   if (message.type === "connect") void connect(message);
   else if (message.type === "close") void close(message.group);
-  else {
+  else if (message.type === "proxy") {
+    void startLatencyProxy(message.target, message.delayMs).then(({ port }) => send({ type: "proxy", url: `http://127.0.0.1:${port}` }));
+  } else {
     const seen = progress.get(message.id);
     send({ type: "status", id: message.id, receipt: seen && { id: message.id, ...seen } });
   }

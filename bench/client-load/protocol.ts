@@ -6,7 +6,8 @@ export const nowMs = (): number => performance.timeOrigin + performance.now();
 export type ToClients =
   | { readonly type: "connect"; readonly group: string; readonly url: string; readonly count: number; readonly report: "aggregate" | "each" }
   | { readonly type: "status"; readonly id: string }
-  | { readonly type: "close"; readonly group: string };
+  | { readonly type: "close"; readonly group: string }
+  | { readonly type: "proxy"; readonly target: string; readonly delayMs: number };
 
 /** One frame's arrival on every socket of a group ("aggregate"), or on one socket ("each"). */
 export interface FrameReceipt {
@@ -25,4 +26,5 @@ export type FromClients =
   | { readonly type: "complete"; readonly receipt: FrameReceipt }
   | { readonly type: "frames"; readonly receipts: readonly FrameReceipt[] }
   | { readonly type: "status"; readonly id: string; readonly receipt: FrameReceipt | undefined }
-  | { readonly type: "closed"; readonly group: string };
+  | { readonly type: "closed"; readonly group: string }
+  | { readonly type: "proxy"; readonly url: string };

@@ -6,11 +6,13 @@
 import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import { collectAccount } from "#domain/collector/collect-account.ts";
+import { planPoll, toStoredArticle } from "#domain/collector/plan-poll.ts";
 import { PollPause } from "#domain/collector/poll-pause.ts";
+import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 import { seedPoll } from "../baselines/seed-collector.ts";
 import type { CollectorRow } from "../report/results.ts";
-import { createBenchTables } from "../support/bench-tables.ts";
+import { createBenchTables, type BenchTables } from "../support/bench-tables.ts";
 import { monthlyPollCostUsd } from "./prices.ts";
 
 export interface CollectorOptions {
@@ -48,9 +50,13 @@ export async function benchCollector(options: CollectorOptions): Promise<Collect
           writeUnits: after.writeUnits - before.writeUnits,
         };
       };
-      // Baselines, not measured: the first poll of either way writes every article once.
-      await poll();
-      await seedPoll(qiita.baseUrl, "seed-token", seed.doc, seed.articles, userId);
+      // Baselines, not measured: what the first poll of either way leaves stored, batch-written
+      // because DynamoDB Local takes minutes for 10,000 single conditional writes.
+      const listed = await source.listArticles();
+      const baseline = planPoll({ baselined: false, articles: new Map() }, listed);
+      await batchPut(ours, baseline.changes.map((change) => toStoredArticle(userId, change, true, undefined, Date.now())));
+      await store.markBaselined(userId, Date.now());
+      await batchPut(seed, listed.map((a) => ({ userId, itemId: a.itemId, likesCount: a.likesCount, title: a.title, url: a.url })));
 
       let liker = 0;
       for (const changed of CHANGES) {
@@ -85,4 +91,20 @@ export async function benchCollector(options: CollectorOptions): Promise<Collect
     }
   }
   return rows;
+}
+
+async function batchPut(tables: BenchTables, items: readonly object[]): Promise<void> {
+  const batches: object[][] = [];
+  for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25) as object[]);
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let requests = (batches[next++] as object[]).map((Item) => ({ PutRequest: { Item } }));
+      while (requests.length > 0) {
+        const result = await tables.doc.send(new BatchWriteCommand({ RequestItems: { [tables.articles]: requests } }));
+        requests = (result.UnprocessedItems?.[tables.articles] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
 }

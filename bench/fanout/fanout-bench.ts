@@ -20,7 +20,7 @@ import { sequentialFanout } from "../baselines/sequential-fanout.ts";
 import { unboundedFanout } from "../baselines/unbounded-fanout.ts";
 import type { ClientLoad } from "../client-load/client-load.ts";
 import { nowMs } from "../client-load/protocol.ts";
-import { fanoutVariants, type FanoutRow, type FanoutVariant } from "../report/results.ts";
+import { fanoutVariants, latencyVariants, type FanoutLatencyRow, type FanoutRow, type FanoutVariant, type LatencyVariant } from "../report/results.ts";
 import { createBenchTables } from "../support/bench-tables.ts";
 import { median, round1 } from "../support/stats.ts";
 import { frameIdOf, likeEventFor, likeStreamEvent } from "./like-record.ts";
@@ -31,12 +31,15 @@ export interface FanoutOptions {
   readonly clients: ClientLoad;
   readonly sizes: readonly number[];
   readonly repetitions: number;
+  /** Sizes also measured behind a simulated API Gateway round trip of `latencyMs`. */
+  readonly latencySizes: readonly number[];
+  readonly latencyMs: number;
   readonly log: (line: string) => void;
 }
 
 const SECRET = "bench-token-secret-0123456789";
 
-export async function benchFanout(options: FanoutOptions): Promise<FanoutRow[]> {
+export async function benchFanout(options: FanoutOptions): Promise<{ fanout: FanoutRow[]; latency: FanoutLatencyRow[] }> {
   const { clients, log } = options;
   const tables = await createBenchTables(options.dynamodbEndpoint, "fanout");
   const logger = new Logger({ serviceName: "bench", logLevel: "ERROR" });
@@ -52,21 +55,52 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutRow[]> 
   });
   const endpoint = `http://127.0.0.1:${emulator.port}`;
   const poster = new ManagementApiPoster({ endpoint });
-  const management = new ApiGatewayManagementApiClient({ endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-  const stream = createStreamHandler({
-    connections,
-    poster,
-    events: new DynamoDbEventLog({ tableName: tables.events, client: tables.doc }),
-    lineMode: "off",
-    lineFor: async () => undefined,
-    logger,
-  });
+  const management = new ApiGatewayManagementApiClient({ endpoint });
+  const events = new DynamoDbEventLog({ tableName: tables.events, client: tables.doc });
+  const streamWith = (framePoster: ManagementApiPoster) =>
+    createStreamHandler({ connections, poster: framePoster, events, lineMode: "off", lineFor: async () => undefined, logger });
+  const stream = streamWith(poster);
+  // The same clients, once more, behind the round trip that loopback lacks.
+  const far = await clients.latencyProxy(endpoint, options.latencyMs);
+  const farPoster = new ManagementApiPoster({ endpoint: far });
+  const farManagement = new ApiGatewayManagementApiClient({ endpoint: far });
+  const farStream = streamWith(farPoster);
   const ceilingServer = new WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: false });
   await new Promise<void>((resolve) => ceilingServer.once("listening", () => resolve()));
   const ceilingUrl = `ws://127.0.0.1:${(ceilingServer.address() as AddressInfo).port}`;
 
   let sequence = 1_000_000;
   const rows: FanoutRow[] = [];
+  const latencyRows: FanoutLatencyRow[] = [];
+  /** Median ms per variant (null when a frame never arrived everywhere) and frames lost. */
+  const measure = async <V extends string>(variants: readonly V[], run: (variant: V, seq: number) => Promise<unknown>, size: number) => {
+    const times = new Map<V, number[]>(variants.map((v) => [v, []]));
+    const lost = Object.fromEntries(variants.map((v) => [v, 0])) as Record<V, number>;
+    const timeoutMs = 20_000 + size * 5;
+    // One unmeasured round warms the HTTP keep-alive pools and the JIT for every variant.
+    for (let rep = -1; rep < options.repetitions; rep++) {
+      for (const variant of variants) {
+        const seq = sequence++;
+        const arrival = clients.receipt(frameIdOf(seq), timeoutMs);
+        const start = nowMs();
+        try {
+          await run(variant, seq);
+        } catch (error) {
+          // A baseline may fail outright (a reset keep-alive socket under load); its frames count as lost.
+          log(`fan-out ${size}, ${variant}: ${String(error)}`);
+        }
+        const { receipt, complete } = await arrival;
+        if (rep < 0) continue;
+        if (complete && receipt) times.get(variant)?.push(receipt.last - start);
+        else lost[variant] += size - (receipt?.count ?? 0);
+      }
+    }
+    const ms = (variant: V) => {
+      const value = median(times.get(variant) ?? []);
+      return value === undefined ? null : round1(value);
+    };
+    return { ms, lost };
+  };
   try {
     for (const size of options.sizes) {
       const userId = `fanout-${size}`;
@@ -77,33 +111,15 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutRow[]> 
       if (ids.length !== size) throw new Error(`fan-out to ${size}: ${ids.length} connection rows after connecting`);
       await clients.connect(`ceiling-${size}`, ceilingUrl, size);
 
-      const timeoutMs = 30_000 + size * 20;
-      const times = new Map<FanoutVariant, number[]>(fanoutVariants.map((v) => [v, []]));
-      const lost = Object.fromEntries(fanoutVariants.map((v) => [v, 0])) as Record<FanoutVariant, number>;
+      const frame = (seq: number) => likeFrame(likeEventFor(seq, userId));
       const runs: Record<FanoutVariant, (seq: number) => Promise<unknown>> = {
         project: (seq) => stream(likeStreamEvent(seq, userId)),
-        sequential: (seq) => sequentialFanout(tables.doc, tables.connections, management, userId, likeFrame(likeEventFor(seq, userId))),
-        unbounded: (seq) => unboundedFanout(tables.doc, tables.connections, management, likeFrame(likeEventFor(seq, userId))),
-        transport: (seq) => transportFloor(poster, ids, likeFrame(likeEventFor(seq, userId)), DEFAULT_FANOUT_CONCURRENCY),
-        ceiling: async (seq) => rawCeiling(ceilingServer, likeFrame(likeEventFor(seq, userId))),
+        sequential: (seq) => sequentialFanout(tables.doc, tables.connections, management, userId, frame(seq)),
+        unbounded: (seq) => unboundedFanout(tables.doc, tables.connections, management, frame(seq)),
+        transport: (seq) => transportFloor(poster, ids, frame(seq), DEFAULT_FANOUT_CONCURRENCY),
+        ceiling: async (seq) => rawCeiling(ceilingServer, frame(seq)),
       };
-      // One unmeasured round warms the HTTP keep-alive pools and the JIT for every variant.
-      for (let rep = -1; rep < options.repetitions; rep++) {
-        for (const variant of fanoutVariants) {
-          const seq = sequence++;
-          const arrival = clients.receipt(frameIdOf(seq), timeoutMs);
-          const start = nowMs();
-          await runs[variant](seq);
-          const { receipt, complete } = await arrival;
-          if (rep < 0) continue;
-          if (complete && receipt) times.get(variant)?.push(receipt.last - start);
-          else lost[variant] += size - (receipt?.count ?? 0);
-        }
-      }
-      const ms = (variant: FanoutVariant) => {
-        const value = median(times.get(variant) ?? []);
-        return value === undefined ? null : round1(value);
-      };
+      const { ms, lost } = await measure(fanoutVariants, (variant, seq) => runs[variant](seq), size);
       const row: FanoutRow = {
         connections: size,
         project_ms: ms("project"),
@@ -115,6 +131,27 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutRow[]> 
       };
       log(`fan-out ${size}: ${fanoutVariants.map((v) => `${v} ${row[`${v}_ms`]} ms`).join(", ")}; lost ${JSON.stringify(lost)}`);
       rows.push(row);
+
+      if (options.latencySizes.includes(size)) {
+        const farRuns: Record<LatencyVariant, (seq: number) => Promise<unknown>> = {
+          project: (seq) => farStream(likeStreamEvent(seq, userId)),
+          sequential: (seq) => sequentialFanout(tables.doc, tables.connections, farManagement, userId, frame(seq)),
+          unbounded: (seq) => unboundedFanout(tables.doc, tables.connections, farManagement, frame(seq)),
+          transport: (seq) => transportFloor(farPoster, ids, frame(seq), DEFAULT_FANOUT_CONCURRENCY),
+        };
+        const far = await measure(latencyVariants, (variant, seq) => farRuns[variant](seq), size);
+        const latencyRow: FanoutLatencyRow = {
+          connections: size,
+          latency_ms: options.latencyMs,
+          project_ms: far.ms("project"),
+          sequential_ms: far.ms("sequential"),
+          unbounded_ms: far.ms("unbounded"),
+          transport_ms: far.ms("transport"),
+          lost: far.lost,
+        };
+        log(`fan-out ${size} at ${options.latencyMs} ms round trip: ${latencyVariants.map((v) => `${v} ${latencyRow[`${v}_ms`]} ms`).join(", ")}; lost ${JSON.stringify(far.lost)}`);
+        latencyRows.push(latencyRow);
+      }
       await clients.close(`ceiling-${size}`);
       await clients.close(group);
       // $disconnect deletes the rows; the next size's scan-all must not find stale ones.
@@ -123,10 +160,11 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutRow[]> 
   } finally {
     ceilingServer.close();
     management.destroy();
+    farManagement.destroy();
     await emulator.close();
     tables.client.destroy();
   }
-  return rows;
+  return { fanout: rows, latency: latencyRows };
 }
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {

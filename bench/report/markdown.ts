@@ -27,6 +27,21 @@ export function renderMarkdown(results: BenchResults): string {
     );
   }
   lines.push("");
+  if (results.fanout_latency.length > 0) {
+    lines.push("");
+    lines.push("The same, with every Management API call held for a simulated round trip (a proxy in the client process):");
+    lines.push("");
+    lines.push("| N | round trip | live-likes | sequential | scan + Promise.all | transport floor | vs sequential | vs floor | lost |");
+    lines.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (const row of results.fanout_latency) {
+      const p = row.project_ms;
+      const lost = Object.values(row.lost).reduce((sum, n) => sum + n, 0);
+      lines.push(
+        `| ${row.connections.toLocaleString("en-US")} | ${row.latency_ms} ms | ${cell(p)} | ${cell(row.sequential_ms)} | ${cell(row.unbounded_ms)} | ${cell(row.transport_ms)} | ${p && row.sequential_ms ? ratio(row.sequential_ms / p) : "—"} | ${p && row.transport_ms ? ratio(p / row.transport_ms) : "—"} | ${lost} |`,
+      );
+    }
+  }
+  lines.push("");
   lines.push("![fan-out chart](latest.svg)");
   lines.push("");
   lines.push("## End-to-end: count written → frame received");

@@ -14,6 +14,20 @@ export interface FanoutRow {
 export const fanoutVariants = ["project", "sequential", "unbounded", "transport", "ceiling"] as const;
 export type FanoutVariant = (typeof fanoutVariants)[number];
 
+export const latencyVariants = ["project", "sequential", "unbounded", "transport"] as const;
+export type LatencyVariant = (typeof latencyVariants)[number];
+
+/** Fan-out with a simulated network round trip on every Management API call (the raw ceiling has none). */
+export interface FanoutLatencyRow {
+  readonly connections: number;
+  readonly latency_ms: number;
+  readonly project_ms: number | null;
+  readonly sequential_ms: number | null;
+  readonly unbounded_ms: number | null;
+  readonly transport_ms: number | null;
+  readonly lost: Readonly<Record<LatencyVariant, number>>;
+}
+
 export interface E2eRow {
   readonly rate: number;
   readonly p50_ms: number | null;
@@ -68,6 +82,7 @@ export interface BenchResults {
   readonly repetitions: number;
   readonly fanout_concurrency: number;
   readonly fanout: readonly FanoutRow[];
+  readonly fanout_latency: readonly FanoutLatencyRow[];
   readonly e2e: readonly E2eRow[];
   readonly collector: readonly CollectorRow[];
   readonly bundles: readonly BundleRow[];
