@@ -67,7 +67,7 @@ function connect() {
   ws.addEventListener("open", () => {
     openedAt = Date.now();
     setStatus("live", "live");
-    if (feed.lastId) ws.send(JSON.stringify({ action: "resume", since: feed.lastId }));
+    if (feed.lastId) ws.send(JSON.stringify({ action: "resume", since: feed.resuming() }));
     timers.push(setInterval(() => ws.send(JSON.stringify({ action: "ping" })), PING_EVERY_MS));
   });
   ws.addEventListener("message", (event) => onFrame(event.data));
@@ -119,6 +119,7 @@ function onFrame(data) {
   const frame = typeof data === "string" ? parseFrame(data) : undefined;
   if (!frame) return console.warn("live-likes: ignored a frame it cannot read:", data);
   if (frame.type === "like" && feed.add(frame.like)) render(frame.like.id);
+  if (frame.type === "resumed") feed.resumed();
   if (frame.type === "resumed" && frame.count > 0) {
     ui.notice.textContent = `Caught up on ${frame.count} like${frame.count === 1 ? "" : "s"} missed while offline.`;
   }

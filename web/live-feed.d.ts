@@ -27,7 +27,9 @@ export function backoffDelay(
 ): number;
 export function parseFrame(text: string): ServerFrame | undefined;
 export class LikeFeed {
-  lastId: string | undefined;
+  readonly lastId: string | undefined;
+  resuming(): string | undefined;
+  resumed(): void;
   add(like: LikeFrame): boolean;
   get likes(): LikeFrame[];
 }

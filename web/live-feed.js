@@ -49,18 +49,43 @@ function isLike(frame) {
   );
 }
 
-/** The likes shown, newest first, each id once however often it is delivered. */
+/**
+ * The likes shown, newest first, each id once however often it is delivered, and the point a
+ * `resume` continues after. Ids sort in stream order, so the newest is the greatest.
+ */
 export class LikeFeed {
   #likes = [];
   #seen = new Set();
-  /** The id of the last like received: what `resume` asks the server to continue after. */
-  lastId = undefined;
+  #newest = undefined;
+  #cursor = undefined;
+  #resuming = false;
+
+  /** What `resume` asks the server to continue after; undefined before the first like. */
+  get lastId() {
+    return this.#cursor;
+  }
+
+  /**
+   * Call when sending `resume`; returns its `since`. Until `resumed()`, live frames (newer than
+   * the replay) do not move the cursor, so a drop in mid-replay replays again instead of skipping.
+   */
+  resuming() {
+    this.#resuming = true;
+    return this.#cursor;
+  }
+
+  /** Call on `{"type":"resumed"}`: everything up to the newest like seen is now in hand. */
+  resumed() {
+    this.#resuming = false;
+    this.#cursor = this.#newest;
+  }
 
   /** Adds a like; false when its id was already shown (a redelivery or a replay). */
   add(like) {
     if (this.#seen.has(like.id)) return false;
     this.#seen.add(like.id);
-    this.lastId = like.id;
+    if (this.#newest === undefined || like.id > this.#newest) this.#newest = like.id;
+    if (!this.#resuming) this.#cursor = this.#newest;
     // Replayed likes can arrive after newer live ones; keep the page in time order.
     const at = Date.parse(like.at);
     const index = this.#likes.findIndex((shown) => Date.parse(shown.at) < at);

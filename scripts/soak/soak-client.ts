@@ -79,7 +79,7 @@ export class SoakClient {
       if (this.feed.lastId) {
         this.#resumePending = true;
         this.resumes++;
-        socket.send(JSON.stringify({ action: "resume", since: this.feed.lastId }));
+        socket.send(JSON.stringify({ action: "resume", since: this.feed.resuming() }));
       }
       onOpen?.();
     });
@@ -101,6 +101,7 @@ export class SoakClient {
     const frame = parseFrame(text);
     if (!frame) return;
     if (frame.type === "resumed") {
+      this.feed.resumed();
       this.#resumePending = false;
       this.replayed += frame.count;
     } else if (frame.type === "error") {

@@ -103,6 +103,35 @@ describe("LikeFeed", () => {
     expect(feed.likes).toHaveLength(1);
   });
 
+  it("keeps resuming from before a replay that a drop cut short", () => {
+    // Prepare: seen 01; reconnected and asked to resume after it
+    const feed = new LikeFeed();
+    feed.add(like("01", "2026-11-21T09:00:00Z"));
+    const since = feed.resuming();
+
+    // Act: a newer live like arrives before the replay of 02 and 03; then the socket drops
+    feed.add(like("04", "2026-11-21T09:15:00Z"));
+    feed.add(like("02", "2026-11-21T09:05:00Z"));
+
+    // Assess: the next resume still starts after 01, so 03 is not skipped
+    expect(since).toBe("01");
+    expect(feed.lastId).toBe("01");
+    expect(feed.resuming()).toBe("01");
+  });
+
+  it("moves the resume point to the newest like once the replay is done", () => {
+    const feed = new LikeFeed();
+    feed.add(like("01", "2026-11-21T09:00:00Z"));
+    feed.resuming();
+    feed.add(like("04", "2026-11-21T09:15:00Z"));
+    feed.add(like("02", "2026-11-21T09:05:00Z"));
+
+    feed.resumed();
+    feed.add(like("03", "2026-11-21T09:10:00Z"));
+
+    expect(feed.lastId).toBe("04");
+  });
+
   it("places a replayed older like below newer ones", () => {
     // Prepare
     const feed = new LikeFeed();
