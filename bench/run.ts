@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (about 10 minutes) and `npm run bench -- --quick` (under 2): fan-out, end-to-end
  * delay, collector cost and bundles, each side by side with the usual way, in one run on this
- * machine. Writes bench/results/latest.{json,md,svg}. Not part of `npm test`.
+ * machine. Writes bench/results/latest.{json,md,svg} (--quick: quick.*). Not part of `npm test`.
  */
 import "./support/local-env.ts";
 import { execFileSync } from "node:child_process";
@@ -60,7 +60,8 @@ try {
     bundles,
     prices: PRICES,
   };
-  for (const path of writeResults(results)) log(`wrote ${path}`);
+  // A quick run never overwrites the committed full results.
+  for (const path of writeResults(results, quick ? "quick" : "latest")) log(`wrote ${path}`);
   for (const check of checkTargets(results)) {
     log(`${check.reached === undefined ? "n/a " : check.reached ? "yes " : "NO  "} ${check.target}: ${check.detail}`);
   }
