@@ -4,11 +4,13 @@
  * - raw ceiling: `ws.send` straight to the sockets, in-process, no HTTP at all.
  */
 import type { WebSocketServer } from "ws";
-import { mapWithConcurrency } from "#domain/concurrency.ts";
+import { createLimiter } from "#domain/concurrency.ts";
 import type { FramePoster } from "#domain/ports.ts";
 
 export async function transportFloor(poster: FramePoster, ids: readonly string[], frame: string, concurrency: number): Promise<void> {
-  await mapWithConcurrency(ids, concurrency, (id) => poster.post(id, frame));
+  // The same bound the stream handler puts on its posts.
+  const limit = createLimiter(concurrency);
+  await Promise.all(ids.map((id) => limit(() => poster.post(id, frame))));
 }
 
 export function rawCeiling(server: WebSocketServer, frame: string): void {

@@ -1,26 +1,4 @@
-/**
- * Runs `work` over `items` with at most `limit` in flight; results keep the items' order.
- * Bounded, unlike `Promise.all(items.map(…))`, so a large fan-out does not open thousands of
- * sockets at once or trip API Gateway's throttling all together.
- */
-export async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be >= 1, got ${limit}`);
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
+/** Runs a task when a slot is free; resolves or rejects as the task does. */
 export type Limiter = <R>(task: () => Promise<R>) => Promise<R>;
 
 /**
@@ -33,13 +11,16 @@ export function createLimiter(limit: number): Limiter {
   let running = 0;
   const waiting: (() => void)[] = [];
   return async (task) => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
+    // A finished task hands its slot straight to the next waiter, so a newcomer cannot slip in
+    // between and push the count over the limit.
+    if (running < limit) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
     try {
       return await task();
     } finally {
-      running--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
     }
   };
 }

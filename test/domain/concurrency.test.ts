@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLimiter, mapWithConcurrency } from "#domain/concurrency.ts";
+import { createLimiter } from "#domain/concurrency.ts";
 
 /** A task whose end the test decides, counting how many run at once. */
 function probe() {
@@ -42,16 +42,5 @@ describe("createLimiter", () => {
 
   it.each([0, -1, 1.5])("refuses the limit %s", (bad) => {
     expect(() => createLimiter(bad)).toThrow(RangeError);
-  });
-});
-
-describe("mapWithConcurrency", () => {
-  it("keeps the items' order and its bound", async () => {
-    const { task, most } = probe();
-
-    const results = await mapWithConcurrency([5, 4, 3, 2, 1], 2, (n) => task(n)());
-
-    expect(results).toEqual([5, 4, 3, 2, 1]);
-    expect(most()).toBe(2);
   });
 });
