@@ -10,6 +10,7 @@
  *    the baseline. Every source call happens before the first write, so a source failure writes
  *    nothing and the next poll starts over from the same stored state.
  */
+import { createLimiter } from "../concurrency.ts";
 import type { ArticleSource, ArticleStore } from "../ports.ts";
 import { enoughLikers } from "./new-likers.ts";
 import { needsLikers, planPoll, toStoredArticle } from "./plan-poll.ts";
@@ -74,23 +75,13 @@ export async function collectAccount(deps: CollectDeps): Promise<CollectSummary>
   }
 
   const changedAt = now();
-  const results = await mapLimit(writes, deps.writeConcurrency ?? 8, ({ change, fetched }) =>
-    store.write(toStoredArticle(userId, change, baseline, fetched, changedAt), change.stored?.likesCount),
+  const limit = createLimiter(deps.writeConcurrency ?? 8);
+  const results = await Promise.all(
+    writes.map(({ change, fetched }) =>
+      limit(() => store.write(toStoredArticle(userId, change, baseline, fetched, changedAt), change.stored?.likesCount)),
+    ),
   );
   if (baseline) await store.markBaselined(userId, changedAt);
   const written = results.filter(Boolean).length;
   return { userId, baseline, written, conflicts: results.length - written, qiitaRequests: requests() };
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
