@@ -2,6 +2,7 @@
 import {
   LikeFeed,
   backoffDelay,
+  caughtUpNotice,
   parseFrame,
   relativeTime,
   safeHttpUrl,
@@ -28,6 +29,8 @@ const feed = new LikeFeed();
 let socket;
 let attempt = 0;
 let timers = [];
+// The `since` of the resume in flight, to word what its replay was.
+let resumedSince;
 
 function start() {
   const params = new URLSearchParams(location.search);
@@ -67,7 +70,9 @@ function connect() {
   ws.addEventListener("open", () => {
     openedAt = Date.now();
     setStatus("live", "live");
-    if (feed.lastId) ws.send(JSON.stringify({ action: "resume", since: feed.resuming() }));
+    // Always: a first load shows the last 24 h, and a tab that dropped before any like gets them.
+    resumedSince = feed.resuming();
+    ws.send(JSON.stringify({ action: "resume", since: resumedSince }));
     timers.push(setInterval(() => ws.send(JSON.stringify({ action: "ping" })), PING_EVERY_MS));
   });
   ws.addEventListener("message", (event) => onFrame(event.data));
@@ -119,9 +124,10 @@ function onFrame(data) {
   const frame = typeof data === "string" ? parseFrame(data) : undefined;
   if (!frame) return console.warn("live-likes: ignored a frame it cannot read:", data);
   if (frame.type === "like" && feed.add(frame.like)) render(frame.like.id);
-  if (frame.type === "resumed") feed.resumed();
-  if (frame.type === "resumed" && frame.count > 0) {
-    ui.notice.textContent = `Caught up on ${frame.count} like${frame.count === 1 ? "" : "s"} missed while offline.`;
+  if (frame.type === "resumed") {
+    feed.resumed();
+    const notice = caughtUpNotice(frame.count, resumedSince);
+    if (notice) ui.notice.textContent = notice;
   }
   if (frame.type === "error") console.warn("live-likes: the server answered:", frame.message);
 }

@@ -26,13 +26,15 @@ export function backoffDelay(
   options?: { baseMs?: number; capMs?: number },
 ): number;
 export function parseFrame(text: string): ServerFrame | undefined;
+export const FROM_THE_START: "0";
 export class LikeFeed {
   readonly lastId: string | undefined;
-  resuming(): string | undefined;
+  resuming(): string;
   resumed(): void;
   add(like: LikeFrame): boolean;
   get likes(): LikeFrame[];
 }
+export function caughtUpNotice(count: number, since: string): string | undefined;
 export function relativeTime(iso: string, nowMs: number): string;
 export function tokenProblem(
   token: string | null | undefined,

@@ -49,6 +49,9 @@ function isLike(frame) {
   );
 }
 
+/** The `since` of a client with no resume point: every like of the server's last 24 h. */
+export const FROM_THE_START = "0";
+
 /**
  * The likes shown, newest first, each id once however often it is delivered, and the point a
  * `resume` continues after. Ids sort in stream order, so the newest is the greatest.
@@ -60,18 +63,23 @@ export class LikeFeed {
   #cursor = undefined;
   #resuming = false;
 
-  /** What `resume` asks the server to continue after; undefined before the first like. */
+  /**
+   * The id `resume` continues after: the newest like held with nothing older missing. Undefined
+   * until a like has arrived outside a replay or a replay has finished with likes in it.
+   */
   get lastId() {
     return this.#cursor;
   }
 
   /**
-   * Call when sending `resume`; returns its `since`. Until `resumed()`, live frames (newer than
-   * the replay) do not move the cursor, so a drop in mid-replay replays again instead of skipping.
+   * Call when sending `resume`, on every open; returns its `since`: `lastId`, or FROM_THE_START
+   * when there is none, so a tab that dropped before its first like still gets what it missed.
+   * Until `resumed()`, live frames (newer than the replay) do not move the cursor, so a drop in
+   * mid-replay replays again instead of skipping.
    */
   resuming() {
     this.#resuming = true;
-    return this.#cursor;
+    return this.#cursor ?? FROM_THE_START;
   }
 
   /** Call on `{"type":"resumed"}`: everything up to the newest like seen is now in hand. */
@@ -97,6 +105,16 @@ export class LikeFeed {
   get likes() {
     return [...this.#likes];
   }
+}
+
+/**
+ * What to tell the user once a resume with `since` replayed `count` likes; undefined for none.
+ * A resume from the start is a page's first load (or a tab that never got a like), not an outage.
+ */
+export function caughtUpNotice(count, since) {
+  if (count <= 0) return undefined;
+  const likes = `${count} like${count === 1 ? "" : "s"}`;
+  return since === FROM_THE_START ? `Showing ${likes} from the last 24 hours.` : `Caught up on ${likes} missed while offline.`;
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 d ago". */

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+  FROM_THE_START,
   LikeFeed,
   MAX_SHOWN,
   backoffDelay,
+  caughtUpNotice,
   parseFrame,
   relativeTime,
   safeHttpUrl,
@@ -119,6 +121,61 @@ describe("LikeFeed", () => {
     expect(feed.resuming()).toBe("01");
   });
 
+  it("resumes from the start when it has no like yet, so a tab that dropped before its first like misses nothing", () => {
+    // Prepare
+    const feed = new LikeFeed();
+
+    // Act
+    const since = feed.resuming();
+
+    // Assess
+    expect(since).toBe("0");
+    expect(FROM_THE_START).toBe("0");
+    expect(feed.lastId).toBeUndefined();
+  });
+
+  it("resumes from the start again when a first replay was cut short by a drop", () => {
+    // Prepare: a first load asks for everything; a live like arrives before the replayed ones
+    const feed = new LikeFeed();
+    feed.resuming();
+    feed.add(like("09", "2026-11-21T09:45:00Z"));
+    feed.add(like("01", "2026-11-21T09:00:00Z"));
+
+    // Act: the socket drops before "resumed"
+    const since = feed.resuming();
+
+    // Assess: likes 02…08 of the replay are asked for again, not skipped
+    expect(since).toBe(FROM_THE_START);
+  });
+
+  it("has a resume point after a first replay, even when no live like came after it", () => {
+    // Prepare
+    const feed = new LikeFeed();
+    feed.resuming();
+    feed.add(like("01", "2026-11-21T09:00:00Z"));
+    feed.add(like("02", "2026-11-21T09:05:00Z"));
+
+    // Act
+    feed.resumed();
+
+    // Assess
+    expect(feed.lastId).toBe("02");
+    expect(feed.resuming()).toBe("02");
+  });
+
+  it("keeps resuming from the start after a first replay that had no likes", () => {
+    // Prepare
+    const feed = new LikeFeed();
+    feed.resuming();
+
+    // Act
+    feed.resumed();
+
+    // Assess
+    expect(feed.lastId).toBeUndefined();
+    expect(feed.resuming()).toBe(FROM_THE_START);
+  });
+
   it("moves the resume point to the newest like once the replay is done", () => {
     const feed = new LikeFeed();
     feed.add(like("01", "2026-11-21T09:00:00Z"));
@@ -154,6 +211,31 @@ describe("LikeFeed", () => {
     // Assess
     expect(feed.likes).toHaveLength(MAX_SHOWN);
     expect(feed.likes[0]?.id).toBe(`id-${MAX_SHOWN + 4}`);
+  });
+});
+
+describe("caughtUpNotice", () => {
+  it("tells a first load it shows recent likes, not that it was offline", () => {
+    // Act
+    const first = caughtUpNotice(3, FROM_THE_START);
+    const one = caughtUpNotice(1, FROM_THE_START);
+
+    // Assess
+    expect(first).toBe("Showing 3 likes from the last 24 hours.");
+    expect(one).toBe("Showing 1 like from the last 24 hours.");
+  });
+
+  it("tells a reconnected tab how many likes it missed while offline", () => {
+    // Act
+    const notice = caughtUpNotice(2, "0042");
+
+    // Assess
+    expect(notice).toBe("Caught up on 2 likes missed while offline.");
+  });
+
+  it("says nothing when the replay was empty", () => {
+    expect(caughtUpNotice(0, FROM_THE_START)).toBeUndefined();
+    expect(caughtUpNotice(0, "0042")).toBeUndefined();
   });
 });
 
