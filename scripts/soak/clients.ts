@@ -11,7 +11,7 @@ import { tally } from "./tally.ts";
 const OPEN_CONCURRENCY = 50;
 /** On average one drop per dropping client every this many ms of the window. */
 const MEAN_MS_BETWEEN_DROPS = 15_000;
-/** A client with no like yet could not resume (as the browser), so its drop waits for one. */
+/** A client still reconnecting when its drop is due drops as soon as it is back. */
 const DROP_RETRY_MS = 100;
 
 let clients: SoakClient[] = [];
@@ -50,7 +50,7 @@ function scheduleDrops(): void {
   for (const client of clients.filter((c) => c.dropping)) {
     for (let drop = 0; drop < dropsEach; drop++) {
       const attempt = () => {
-        if (client.online && client.feed.lastId) return client.drop();
+        if (client.online) return client.drop();
         if (Date.now() + DROP_RETRY_MS < windowEnd) setTimeout(attempt, DROP_RETRY_MS);
       };
       setTimeout(attempt, random() * dropWindowMs);

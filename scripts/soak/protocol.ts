@@ -28,7 +28,7 @@ export interface Percentiles {
 }
 
 export interface Tally {
-  /** Frames owed: for every like, every client of its writer connected when it was written. */
+  /** Frames owed: for every like, every client of its writer that had first connected when it was written. */
   readonly expected: number;
   /** Owed frames that arrived, live or by resume (each like counted once per client). */
   readonly delivered: number;
@@ -37,13 +37,14 @@ export interface Tally {
   readonly lostSamples: readonly string[];
   /** Like frames whose id the client had already seen: what the client's dedupe dropped. */
   readonly rawDuplicates: number;
-  /** The same like (same key) kept twice under different ids: what dedupe cannot catch. */
+  /** An owed like (same key) kept twice under different ids: what dedupe cannot catch. */
   readonly duplicatesAfterDedupe: number;
   /** Clients online with no resume in flight; the tally is final only when all are. */
   readonly settled: number;
   readonly clients: number;
   readonly droppingClients: number;
   readonly drops: number;
+  /** Every resume sent: one per open, the first (from "0") included. */
   readonly resumes: number;
   readonly replayed: number;
   readonly errorFrames: number;

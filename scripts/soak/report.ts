@@ -17,8 +17,9 @@ export interface SoakResult {
 }
 
 export const LOST_DEFINITION =
-  'lost = a like a client should have received (it was connected when the like was written; a client that ' +
-  "dropped resumes from the last id it saw, so it still owes everything after it) but never got, live or via resume.";
+  "lost = a like a client should have received (it had first connected by the time the like was written; a " +
+  'client that dropped resumes from the last id it holds, or from "0" before it holds one, so it still owes ' +
+  "everything after it) but never got, live or via resume.";
 
 export function passed(result: SoakResult): boolean {
   return result.tally.lost === 0 && result.tally.duplicatesAfterDedupe === 0;
@@ -34,7 +35,7 @@ export function formatReport(result: SoakResult): string {
       `${options.rate} likes/s for ${options.seconds} s, ${tally.droppingClients} clients dropping (seed ${options.seed})`,
     "",
     line("sent", `${production.sent.length} likes`, `in ${seconds.toFixed(1)} s (${(production.sent.length / seconds).toFixed(1)}/s), ${production.failedWrites} failed writes`),
-    line("expected", `${tally.expected} frames`, "each like × every client of its writer connected when it was written"),
+    line("expected", `${tally.expected} frames`, "each like × every client of its writer connected by the time it was written"),
     line("delivered", `${tally.delivered} frames`, "owed frames that arrived, live or by resume"),
     line("lost", String(tally.lost), "owed frames never received (definition below)"),
     line("duplicated (raw, before dedupe)", `${tally.rawDuplicates} frames`, "an id the client had already seen; its dedupe dropped them"),
@@ -42,7 +43,7 @@ export function formatReport(result: SoakResult): string {
     line("stale connection rows", String(result.staleRows), "left in the connections table after every client closed"),
     line("delay p50/p95/p99/max", ms(tally.delayMs), "write → first receipt, every owed frame incl. resumed ones"),
     line("  clients that never dropped", ms(tally.steadyDelayMs), "the live path alone"),
-    line("drops", `${tally.drops} abrupt`, `by ${tally.droppingClients} clients; ${tally.resumes} resumes replayed ${tally.replayed} frames; ` +
+    line("drops", `${tally.drops} abrupt`, `by ${tally.droppingClients} clients; ${tally.resumes} resumes (one per open) replayed ${tally.replayed} frames; ` +
       `${tally.errorFrames} error frames; ${tally.reconnectFailures} failed reconnects`),
     line("pipeline", result.drained ? "drained" : "NOT drained", `${(result.drainMs / 1000).toFixed(1)} s after the last like; ${result.failedRecords} stream records given up`),
     line("fan-out throughput", `${Math.round(tally.delivered / ((production.elapsedMs + result.drainMs) / 1000))} frames/s`, "owed frames over the first like to the drain"),

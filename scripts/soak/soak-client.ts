@@ -1,7 +1,8 @@
 /**
- * One simulated browser tab: a real `ws` socket that reconnects after a drop and resumes with the
- * last id it saw, deduping through the browser client's own LikeFeed (web/live-feed.js), so the
- * soak measures what a user's page would show, not a friendlier client.
+ * One simulated browser tab: a real `ws` socket that resumes on every open (from "0" until it
+ * holds a resume point) and reconnects after a drop, deduping through the browser client's own
+ * LikeFeed (web/live-feed.js), so the soak measures what a user's page would show, not a
+ * friendlier client.
  */
 import WebSocket from "ws";
 import { backoffDelay, LikeFeed, parseFrame } from "../../web/live-feed.js";
@@ -10,10 +11,11 @@ export class SoakClient {
   readonly feed = new LikeFeed();
   /** Like key ("userId/itemId/likesCount") → write-to-receipt delay of its first arrival. */
   readonly received = new Map<string, number>();
+  /** Like key → how many more times it was kept under another id (what dedupe by id cannot catch). */
+  readonly keptAgain = new Map<string, number>();
   /** Epoch ms the first socket opened: likes written after it are owed to this client. */
   firstOpenAt: number | undefined;
   rawDuplicates = 0;
-  duplicatesAfterDedupe = 0;
   drops = 0;
   resumes = 0;
   replayed = 0;
@@ -75,12 +77,10 @@ export class SoakClient {
       this.#online = true;
       this.#attempt = 0;
       this.firstOpenAt ??= Date.now();
-      // As web/app.js does: resume only when it has seen a like before.
-      if (this.feed.lastId) {
-        this.#resumePending = true;
-        this.resumes++;
-        socket.send(JSON.stringify({ action: "resume", since: this.feed.resuming() }));
-      }
+      // As web/app.js does: always, with "0" while it holds no resume point.
+      this.#resumePending = true;
+      this.resumes++;
+      socket.send(JSON.stringify({ action: "resume", since: this.feed.resuming() }));
       onOpen?.();
     });
     socket.on("message", (data) => this.#onFrame(data.toString()));
@@ -114,7 +114,7 @@ export class SoakClient {
         return;
       }
       const key = `${like.userId}/${like.itemId}/${like.likesCount}`;
-      if (this.received.has(key)) this.duplicatesAfterDedupe++;
+      if (this.received.has(key)) this.keptAgain.set(key, (this.keptAgain.get(key) ?? 0) + 1);
       else this.received.set(key, Date.now() - Date.parse(like.at));
     }
   }

@@ -1,7 +1,9 @@
 /**
  * What the clients got against what they were owed. A like is owed to a client when the client
- * was connected at the time the like was written; a client that dropped afterwards still owes
- * it, because it resumes from the last id it saw and must get everything after that.
+ * had first connected by the time the like was written; a client that dropped afterwards still
+ * owes it, because it resumes from the last id it holds (or from the start) and must get it.
+ * Likes written before a client first connected reach it too (its first resume replays the last
+ * 24 h), but they are not owed: they count as neither delivered, lost nor duplicated.
  */
 import type { Percentiles, SentLike, Tally } from "./protocol.ts";
 import type { SoakClient } from "./soak-client.ts";
@@ -18,6 +20,7 @@ export function tally(clients: readonly SoakClient[], sent: readonly SentLike[])
 
   let expected = 0;
   let delivered = 0;
+  let duplicatesAfterDedupe = 0;
   const lostSamples: string[] = [];
   const delays: number[] = [];
   const steadyDelays: number[] = [];
@@ -26,6 +29,7 @@ export function tally(clients: readonly SoakClient[], sent: readonly SentLike[])
     for (const like of byWriter.get(client.userId) ?? []) {
       if (like.writtenAt < client.firstOpenAt) continue;
       expected++;
+      duplicatesAfterDedupe += client.keptAgain.get(like.key) ?? 0;
       const delay = client.received.get(like.key);
       if (delay === undefined) {
         if (lostSamples.length < LOST_SAMPLES) lostSamples.push(`client ${index} (${client.dropping ? `dropped ${client.drops}×` : "steady"}): ${like.key}`);
@@ -43,7 +47,7 @@ export function tally(clients: readonly SoakClient[], sent: readonly SentLike[])
     lost: expected - delivered,
     lostSamples,
     rawDuplicates: sum((c) => c.rawDuplicates),
-    duplicatesAfterDedupe: sum((c) => c.duplicatesAfterDedupe),
+    duplicatesAfterDedupe,
     settled: clients.filter((c) => c.settled).length,
     clients: clients.length,
     droppingClients: clients.filter((c) => c.dropping).length,

@@ -56,20 +56,38 @@ describe("SoakClient", () => {
 
     // Act
     await client.open();
-    await waitFor(() => (client!.rawDuplicates + client!.received.size + client!.duplicatesAfterDedupe === 3 ? true : undefined));
+    await waitFor(() => (client!.rawDuplicates + client!.received.size + client!.keptAgain.size === 3 ? true : undefined));
 
     // Assess
     expect(client.rawDuplicates).toBe(1);
-    expect(client.duplicatesAfterDedupe).toBe(1);
+    expect([...client.keptAgain]).toEqual([["alice/a1/1", 1]]);
     expect([...client.received.keys()]).toEqual(["alice/a1/1"]);
   });
 
-  it("reconnects after an abrupt drop and resumes from the last id it saw", async () => {
+  it("resumes from \"0\" on its first open, and again after a drop before any like", async () => {
     // Prepare
-    const url = await start((socket, index) => {
-      if (index === 0) socket.send(likeFrame("0007", 7));
-      else socket.on("message", () => socket.send(JSON.stringify({ type: "resumed", count: 0 })));
-    });
+    const url = await start((socket) => socket.on("message", () => socket.send(JSON.stringify({ type: "resumed", count: 0 }))));
+    client = new SoakClient(url, "alice", true, () => 0);
+    await client.open();
+    await waitFor(() => (client!.settled ? true : undefined));
+
+    // Act
+    client.drop();
+
+    // Assess
+    await waitFor(() => (client!.settled && client!.resumes === 2 ? true : undefined), { timeoutMs: 5_000 });
+    expect(messages[0]).toEqual(['{"action":"resume","since":"0"}']);
+    expect(messages[1]).toEqual(['{"action":"resume","since":"0"}']);
+  });
+
+  it("reconnects after an abrupt drop and resumes from the last id it saw", async () => {
+    // Prepare: the first open's replay is empty; a live like follows
+    const url = await start((socket, index) =>
+      socket.on("message", () => {
+        socket.send(JSON.stringify({ type: "resumed", count: 0 }));
+        if (index === 0) socket.send(likeFrame("0007", 7));
+      }),
+    );
     client = new SoakClient(url, "alice", true, () => 0);
     await client.open();
     await waitFor(() => (client!.feed.lastId === "0007" ? true : undefined));
@@ -79,8 +97,28 @@ describe("SoakClient", () => {
     client.drop();
 
     // Assess
-    await waitFor(() => (client!.settled && client!.resumes === 1 && messages[1]?.length ? true : undefined), { timeoutMs: 5_000 });
+    await waitFor(() => (client!.settled && client!.resumes === 2 && messages[1]?.length ? true : undefined), { timeoutMs: 5_000 });
     expect(messages[1]).toEqual(['{"action":"resume","since":"0007"}']);
     expect(client.drops).toBe(1);
+  });
+
+  it("resumes after the last like of its first replay when no live like came", async () => {
+    // Prepare: the first open's replay brings one like from before the client connected
+    const url = await start((socket, index) =>
+      socket.on("message", () => {
+        if (index === 0) socket.send(likeFrame("0003", 3));
+        socket.send(JSON.stringify({ type: "resumed", count: index === 0 ? 1 : 0 }));
+      }),
+    );
+    client = new SoakClient(url, "alice", true, () => 0);
+    await client.open();
+    await waitFor(() => (client!.settled && client!.replayed === 1 ? true : undefined));
+
+    // Act
+    client.drop();
+
+    // Assess
+    await waitFor(() => (client!.settled && messages[1]?.length ? true : undefined), { timeoutMs: 5_000 });
+    expect(messages[1]).toEqual(['{"action":"resume","since":"0003"}']);
   });
 });
