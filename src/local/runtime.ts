@@ -11,8 +11,8 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ManagementApiPoster } from "#adapters/apigateway/management-api-poster.ts";
+import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
 import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
@@ -94,7 +94,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     };
     const dynamodb = new DynamoDBClient(awsConfig);
-    const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+    const doc = createDocumentClient(dynamodb);
     stops.push(() => dynamodb.destroy());
 
     // 2. Tables, as infra/ declares them.

@@ -5,7 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
 import {
   articlesTable,
   connectionsTable,
@@ -55,7 +56,7 @@ export async function createTestTables(endpoint = dynamodbEndpoint()): Promise<T
   return {
     endpoint,
     client,
-    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    doc: createDocumentClient(client),
     ...names,
     env: {
       CONNECTIONS_TABLE: names.connections,

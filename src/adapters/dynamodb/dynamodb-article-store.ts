@@ -6,10 +6,11 @@
  *   const store = new DynamoDBArticleStore(tableName(articlesTable));
  *   const snapshot = await store.load("alice"); // articles + whether the baseline was taken
  */
-import { DynamoDBClient, type ConsumedCapacity } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { ConsumedCapacity } from "@aws-sdk/client-dynamodb";
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { StoredArticle } from "#domain/model.ts";
 import type { AccountSnapshot, ArticleStore } from "#domain/ports.ts";
+import { createDocumentClient } from "./document-client.ts";
 
 /**
  * The per-account marker lives in the account's own partition, so the one Query that reads the
@@ -29,9 +30,7 @@ export class DynamoDBArticleStore implements ArticleStore {
 
   constructor(
     private readonly tableName: string,
-    private readonly client: DynamoDBDocumentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+    private readonly client: DynamoDBDocumentClient = createDocumentClient(),
   ) {}
 
   /** Capacity units consumed by this store since it was made (failed conditional writes excluded). */
