@@ -46,6 +46,8 @@ export interface Tally {
   readonly drops: number;
   /** Every resume sent: one per open, the first (from "0") included. */
   readonly resumes: number;
+  /** Resumes from "0": every first open, plus reconnects of clients that held no resume point yet. */
+  readonly resumesFromStart: number;
   readonly replayed: number;
   readonly errorFrames: number;
   readonly reconnectFailures: number;

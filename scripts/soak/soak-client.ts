@@ -5,7 +5,7 @@
  * friendlier client.
  */
 import WebSocket from "ws";
-import { backoffDelay, LikeFeed, parseFrame } from "../../web/live-feed.js";
+import { backoffDelay, FROM_THE_START, LikeFeed, parseFrame } from "../../web/live-feed.js";
 
 export class SoakClient {
   readonly feed = new LikeFeed();
@@ -18,6 +18,8 @@ export class SoakClient {
   rawDuplicates = 0;
   drops = 0;
   resumes = 0;
+  /** Resumes that asked for "0": the first open, and reconnects before a resume point existed. */
+  resumesFromStart = 0;
   replayed = 0;
   errorFrames = 0;
   reconnectFailures = 0;
@@ -80,7 +82,9 @@ export class SoakClient {
       // As web/app.js does: always, with "0" while it holds no resume point.
       this.#resumePending = true;
       this.resumes++;
-      socket.send(JSON.stringify({ action: "resume", since: this.feed.resuming() }));
+      const since = this.feed.resuming();
+      if (since === FROM_THE_START) this.resumesFromStart++;
+      socket.send(JSON.stringify({ action: "resume", since }));
       onOpen?.();
     });
     socket.on("message", (data) => this.#onFrame(data.toString()));

@@ -53,6 +53,7 @@ export function tally(clients: readonly SoakClient[], sent: readonly SentLike[])
     droppingClients: clients.filter((c) => c.dropping).length,
     drops: sum((c) => c.drops),
     resumes: sum((c) => c.resumes),
+    resumesFromStart: sum((c) => c.resumesFromStart),
     replayed: sum((c) => c.replayed),
     errorFrames: sum((c) => c.errorFrames),
     reconnectFailures: sum((c) => c.reconnectFailures),

@@ -78,6 +78,7 @@ describe("SoakClient", () => {
     await waitFor(() => (client!.settled && client!.resumes === 2 ? true : undefined), { timeoutMs: 5_000 });
     expect(messages[0]).toEqual(['{"action":"resume","since":"0"}']);
     expect(messages[1]).toEqual(['{"action":"resume","since":"0"}']);
+    expect(client.resumesFromStart).toBe(2);
   });
 
   it("reconnects after an abrupt drop and resumes from the last id it saw", async () => {
@@ -100,6 +101,7 @@ describe("SoakClient", () => {
     await waitFor(() => (client!.settled && client!.resumes === 2 && messages[1]?.length ? true : undefined), { timeoutMs: 5_000 });
     expect(messages[1]).toEqual(['{"action":"resume","since":"0007"}']);
     expect(client.drops).toBe(1);
+    expect(client.resumesFromStart).toBe(1);
   });
 
   it("resumes after the last like of its first replay when no live like came", async () => {
