@@ -49,7 +49,7 @@ function isLike(frame) {
   );
 }
 
-/** The `since` of a client with no resume point: every like of the server's last 24 h. */
+/** The `since` of a client with no resume point: the server answers with its most recent likes. */
 export const FROM_THE_START = "0";
 
 /**
@@ -113,8 +113,10 @@ export class LikeFeed {
  */
 export function caughtUpNotice(count, since) {
   if (count <= 0) return undefined;
-  const likes = `${count} like${count === 1 ? "" : "s"}`;
-  return since === FROM_THE_START ? `Showing ${likes} from the last 24 hours.` : `Caught up on ${likes} missed while offline.`;
+  const plural = count === 1 ? "" : "s";
+  return since === FROM_THE_START
+    ? `Showing your ${count === 1 ? "latest like" : `${count} latest likes`} of the last 24 hours.`
+    : `Caught up on ${count} like${plural} missed while offline.`;
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 d ago". */

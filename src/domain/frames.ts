@@ -4,6 +4,9 @@
  */
 import type { LikeEvent } from "./model.ts";
 
+/** `since` of a client that has seen no like yet (a first page load): it gets recent history. */
+export const FROM_THE_START = "0";
+
 export type ClientRequest =
   | { readonly action: "ping" }
   | { readonly action: "resume"; readonly since: string }

@@ -72,4 +72,6 @@ export interface EventLog {
   append(events: readonly LikeEvent[]): Promise<void>;
   /** Events of the user after `sinceId`, oldest first, within the retention window. */
   since(userId: string, sinceId: string): Promise<LikeEvent[]>;
+  /** The user's `count` newest events within the retention window, oldest first. */
+  recent(userId: string, count: number): Promise<LikeEvent[]>;
 }

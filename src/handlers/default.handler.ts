@@ -6,9 +6,12 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { ManagementApiPoster } from "#adapters/apigateway/management-api-poster.ts";
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
-import { errorFrame, likeFrame, parseClientFrame, pongFrame, resumedFrame } from "#domain/frames.ts";
+import { errorFrame, FROM_THE_START, likeFrame, parseClientFrame, pongFrame, resumedFrame } from "#domain/frames.ts";
 import type { ConnectionStore, EventLog, FramePoster } from "#domain/ports.ts";
 import type { WebSocketEvent, WebSocketResult } from "./websocket-event.ts";
+
+/** Likes a first page load gets: a screenful, not a day's worth of frames. */
+export const RECENT_ON_FIRST_LOAD = 100;
 
 export interface DefaultDeps {
   readonly connections: ConnectionStore;
@@ -30,7 +33,11 @@ export function createDefaultHandler(deps: DefaultDeps) {
         // The connection row says whose feed this is: a client can only resume its own likes.
         const connection = await deps.connections.get(connectionId);
         if (!connection) return { statusCode: 200, body: errorFrame("unknown connection: reconnect") };
-        const missed = await deps.events.since(connection.userId, request.since);
+        // A first load has missed nothing; it gets the recent likes to fill the page.
+        const missed =
+          request.since === FROM_THE_START
+            ? await deps.events.recent(connection.userId, RECENT_ON_FIRST_LOAD)
+            : await deps.events.since(connection.userId, request.since);
         // One at a time, so frames arrive in the order they were first sent.
         for (const like of missed) {
           if ((await deps.poster.post(connectionId, likeFrame(like))) === "gone") {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
-import { createDefaultHandler } from "#handlers/default.handler.ts";
+import { createDefaultHandler, RECENT_ON_FIRST_LOAD } from "#handlers/default.handler.ts";
 import { eventIdFromSequence } from "#domain/like-events.ts";
 import { likeEvent as like } from "#test/support/like-events.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
@@ -17,12 +17,13 @@ describe("default handler", () => {
   let poster: RecordingPoster;
   let handle: ReturnType<typeof createDefaultHandler>;
   let connections: DynamoDbConnectionStore;
+  let events: DynamoDbEventLog;
 
   beforeAll(async () => {
     tables = await createTestTables();
     poster = new RecordingPoster();
     connections = new DynamoDbConnectionStore({ tableName: tables.connections, client: tables.doc });
-    const events = new DynamoDbEventLog({ tableName: tables.events, client: tables.doc });
+    events = new DynamoDbEventLog({ tableName: tables.events, client: tables.doc });
     handle = createDefaultHandler({ connections, events, poster, logger });
     await connections.save({ connectionId: "alice-tab", userId: "alice", connectedAt: 1, expiresAt: 2e9 });
     await events.append([like("alice", 1), like("alice", 2), like("alice", 3), like("bob", 4)]);
@@ -55,6 +56,20 @@ describe("default handler", () => {
       ["like", eventIdFromSequence("3")],
     ]);
     expect(JSON.parse(result.body ?? "")).toEqual({ type: "resumed", count: 2 });
+  });
+
+  it("gives a first load (since \"0\") the most recent likes, oldest first", async () => {
+    // Prepare
+    await connections.save({ connectionId: "alice-new-tab", userId: "alice", connectedAt: 1, expiresAt: 2e9 });
+    const extra = Array.from({ length: RECENT_ON_FIRST_LOAD }, (_, i) => like("alice", 100 + i));
+    await events.append(extra);
+
+    // Act
+    const result = await handle(websocketEvent("message", "alice-new-tab", { body: '{"action":"resume","since":"0"}' }));
+
+    // Assess: the newest RECENT_ON_FIRST_LOAD, so the three older likes are left out
+    expect(poster.framesOf("alice-new-tab").map((frame) => frame.id)).toEqual(extra.map((e) => e.id));
+    expect(JSON.parse(result.body ?? "")).toEqual({ type: "resumed", count: RECENT_ON_FIRST_LOAD });
   });
 
   it("refuses resume on a connection it does not know", async () => {

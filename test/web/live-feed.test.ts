@@ -221,8 +221,8 @@ describe("caughtUpNotice", () => {
     const one = caughtUpNotice(1, FROM_THE_START);
 
     // Assess
-    expect(first).toBe("Showing 3 likes from the last 24 hours.");
-    expect(one).toBe("Showing 1 like from the last 24 hours.");
+    expect(first).toBe("Showing your 3 latest likes of the last 24 hours.");
+    expect(one).toBe("Showing your latest like of the last 24 hours.");
   });
 
   it("tells a reconnected tab how many likes it missed while offline", () => {

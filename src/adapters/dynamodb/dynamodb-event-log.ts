@@ -48,6 +48,21 @@ export class DynamoDbEventLog implements EventLog {
     }
   }
 
+  async recent(userId: string, count: number): Promise<LikeEvent[]> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "userId = :userId",
+        FilterExpression: "expiresAt > :now",
+        ExpressionAttributeValues: { ":userId": userId, ":now": Math.floor(this.now() / 1000) },
+        // Newest first, then turned around: the client wants them in the order they happened.
+        ScanIndexForward: false,
+        Limit: count,
+      }),
+    );
+    return (page.Items ?? []).map(withoutTtl).reverse();
+  }
+
   async since(userId: string, sinceId: string): Promise<LikeEvent[]> {
     const events: LikeEvent[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -67,12 +82,14 @@ export class DynamoDbEventLog implements EventLog {
           Limit: MAX_REPLAY,
         }),
       );
-      for (const item of page.Items ?? []) {
-        const { expiresAt: _expiresAt, ...event } = item;
-        events.push(event as LikeEvent);
-      }
+      for (const item of page.Items ?? []) events.push(withoutTtl(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey && events.length < MAX_REPLAY);
     return events.slice(0, MAX_REPLAY);
   }
+}
+
+function withoutTtl(item: Record<string, unknown>): LikeEvent {
+  const { expiresAt: _expiresAt, ...event } = item;
+  return event as unknown as LikeEvent;
 }

@@ -28,6 +28,15 @@ describe("DynamoDbEventLog", () => {
     expect(missed[0]).toEqual(like("alice", 11));
   });
 
+  it("returns a user's newest events, oldest of them first", async () => {
+    await log.append([1, 2, 3, 4, 5].map((n) => like("frank", n)));
+
+    const recent = await log.recent("frank", 3);
+
+    expect(recent.map((e) => e.likesCount)).toEqual([3, 4, 5]);
+    expect(recent[0]).toEqual(like("frank", 3));
+  });
+
   it("never returns another user's events", async () => {
     await log.append([like("bob", 1), like("carol", 2)]);
 
