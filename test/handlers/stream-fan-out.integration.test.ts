@@ -92,7 +92,9 @@ describe("stream fan-out over the WebSocket emulator", () => {
 
   it("reaches every other connection when one vanishes mid fan-out, deletes its row and does not fail the record", async () => {
     // Prepare: the client vanishes (no close frame) just before its turn, while others are being posted to
-    const victim = clients[Math.floor(tabs / 2)]!;
+    // The middle one in the order the byUser index returns them (sorted by connection id, bytewise).
+    const byIndexOrder = [...clients].sort((a, b) => (a.connectionId < b.connectionId ? -1 : 1));
+    const victim = byIndexOrder[Math.floor(tabs / 2)]!;
     let posts = 0;
     let postedBeforeVictim = -1;
     poster.before = async (connectionId) => {
