@@ -5,7 +5,7 @@
  */
 import "./support/local-env.ts";
 import { execFileSync } from "node:child_process";
-import { startDynamoDbLocal } from "#local/dynamodb-local.ts";
+import { startDynamoDbLocal } from "#local/aws/dynamodb-local.ts";
 import { DEFAULT_FANOUT_CONCURRENCY } from "#handlers/stream.handler.ts";
 import { benchBundles } from "./bundles/bundle-bench.ts";
 import { ClientLoad } from "./client-load/client-load.ts";

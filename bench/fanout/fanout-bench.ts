@@ -15,7 +15,7 @@ import { signToken } from "#domain/token.ts";
 import { createConnectHandler } from "#handlers/connect.handler.ts";
 import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
 import { createStreamHandler, DEFAULT_FANOUT_CONCURRENCY } from "#handlers/stream.handler.ts";
-import { startWebSocketEmulator } from "#local/websocket-emulator/start-websocket-emulator.ts";
+import { startWebSocketEmulator } from "#local/aws/websocket-api/start-websocket-emulator.ts";
 import { sequentialFanout } from "../baselines/sequential-fanout.ts";
 import { unboundedFanout } from "../baselines/unbounded-fanout.ts";
 import type { ClientLoad } from "../client-load/client-load.ts";

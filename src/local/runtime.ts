@@ -28,12 +28,12 @@ import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
 import { createStreamHandler, type LineTarget } from "#handlers/stream.handler.ts";
 import type { LocalConfig } from "./config.ts";
 import { DemoArticleSource } from "./demo/demo-article-source.ts";
-import { startDynamoDbLocal, type DynamoDbLocal } from "./dynamodb-local.ts";
+import { startDynamoDbLocal, type DynamoDbLocal } from "./aws/dynamodb-local.ts";
 import { assertPortFree } from "./ports-check.ts";
-import { startStreamPoller, type StreamPoller } from "./stream-poller/stream-poller.ts";
+import { startStreamPoller, type StreamPoller } from "./aws/stream-poller/stream-poller.ts";
 import { ensureTable, latestStreamArn } from "./tables.ts";
 import { resolveTokenSecret } from "./token-secret.ts";
-import { startWebSocketEmulator, type WebSocketEmulator } from "./websocket-emulator/start-websocket-emulator.ts";
+import { startWebSocketEmulator, type WebSocketEmulator } from "./aws/websocket-api/start-websocket-emulator.ts";
 
 export interface LocalRuntime {
   readonly userId: string;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "#local/config.ts";
-import { startDynamoDbLocal, type DynamoDbLocal } from "#local/dynamodb-local.ts";
+import { startDynamoDbLocal, type DynamoDbLocal } from "#local/aws/dynamodb-local.ts";
 import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 import { connect, likeFrames, type TestClient } from "#test/support/ws-client.ts";

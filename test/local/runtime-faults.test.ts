@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "#local/config.ts";
 import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
-import type { StreamFailure } from "#local/stream-poller/stream-poller.ts";
+import type { StreamFailure } from "#local/aws/stream-poller/stream-poller.ts";
 import { FakeLineServer } from "#test/fakes/fake-line-server.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 import { connect, likeFrames, type TestClient } from "#test/support/ws-client.ts";

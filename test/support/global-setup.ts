@@ -3,7 +3,7 @@
  * their own uniquely named tables through test/support/dynamodb.ts, so files can run in parallel.
  */
 import type { TestProject } from "vitest/node";
-import { startDynamoDbLocal } from "../../src/local/dynamodb-local.ts";
+import { startDynamoDbLocal } from "../../src/local/aws/dynamodb-local.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -9,10 +9,10 @@ import {
   type _Record,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
-import { silentLogger } from "#local/stream-poller/poller-logger.ts";
-import { openShardIterator } from "#local/stream-poller/shard-iterator.ts";
-import { readShard, type ShardWorkerOptions } from "#local/stream-poller/shard-worker.ts";
-import { StopSignal } from "#local/stream-poller/stop-signal.ts";
+import { silentLogger } from "#local/aws/stream-poller/poller-logger.ts";
+import { openShardIterator } from "#local/aws/stream-poller/shard-iterator.ts";
+import { readShard, type ShardWorkerOptions } from "#local/aws/stream-poller/shard-worker.ts";
+import { StopSignal } from "#local/aws/stream-poller/stop-signal.ts";
 
 // DynamoDB Local cannot be made to expire an iterator or trim a shard on demand, so these
 // paths are driven through a stubbed client at the AWS boundary.

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CheckpointFileError, FileCheckpointStore } from "#local/stream-poller/checkpoint-store.ts";
+import { CheckpointFileError, FileCheckpointStore } from "#local/aws/stream-poller/checkpoint-store.ts";
 
 const pathInFreshDir = () => join(mkdtempSync(join(tmpdir(), "checkpoint-")), "nested", "checkpoint.json");
 const checkpoint = { streamArn: "arn:stream-1", shards: { "shardId-1": { sequenceNumber: "42" }, "shardId-0": { done: true } } };

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { ConfigError } from "./config-error.ts";
+import { ConfigError } from "../config-error.ts";
 
 export interface DynamoDbLocal {
   readonly endpoint: string;

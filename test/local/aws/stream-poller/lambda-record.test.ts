@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { _Record } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { toLambdaRecord } from "#local/stream-poller/lambda-record.ts";
+import { toLambdaRecord } from "#local/aws/stream-poller/lambda-record.ts";
 
 const streamArn = "arn:aws:dynamodb:ddblocal:000000000000:table/articles-demo/stream/2026-11-21T05:27:00.000";
 

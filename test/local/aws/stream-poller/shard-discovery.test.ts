@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mockClient } from "aws-sdk-client-mock";
 import { DescribeStreamCommand, DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
-import { describeShards, shardsReadyToRead, type ShardInfo } from "#local/stream-poller/shard-discovery.ts";
+import { describeShards, shardsReadyToRead, type ShardInfo } from "#local/aws/stream-poller/shard-discovery.ts";
 
 const shards: ShardInfo[] = [
   { shardId: "grandchild", parentShardId: "child", closed: false },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   startWebSocketEmulator,
   type WebSocketEmulator,
-} from "#local/websocket-emulator/start-websocket-emulator.ts";
+} from "#local/aws/websocket-api/start-websocket-emulator.ts";
 
 /** A raw request, so paths like `/../x` reach the server unnormalised, as a hostile client sends them. */
 function get(port: number, path: string, method = "GET") {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   startWebSocketEmulator,
   type WebSocketEmulator,
-} from "#local/websocket-emulator/start-websocket-emulator.ts";
+} from "#local/aws/websocket-api/start-websocket-emulator.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 import { recordingHandler } from "./emulator-harness.ts";
 import { connect } from "#test/support/ws-client.ts";

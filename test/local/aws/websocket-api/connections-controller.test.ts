@@ -10,7 +10,7 @@ import {
 import {
   startWebSocketEmulator,
   type WebSocketEmulator,
-} from "#local/websocket-emulator/start-websocket-emulator.ts";
+} from "#local/aws/websocket-api/start-websocket-emulator.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 import { recordingHandler } from "./emulator-harness.ts";
 import { connect, type TestClient } from "#test/support/ws-client.ts";

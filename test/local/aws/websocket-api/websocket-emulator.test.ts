@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   startWebSocketEmulator,
   type WebSocketEmulator,
-} from "#local/websocket-emulator/start-websocket-emulator.ts";
-import type { EmulatorOptions } from "#local/websocket-emulator/types.ts";
+} from "#local/aws/websocket-api/start-websocket-emulator.ts";
+import type { EmulatorOptions } from "#local/aws/websocket-api/types.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 import { recordingHandler } from "./emulator-harness.ts";
 import { connect, refusedStatus } from "#test/support/ws-client.ts";

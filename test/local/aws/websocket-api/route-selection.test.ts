@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { selectRoute } from "#local/websocket-emulator/route-selection.ts";
+import { selectRoute } from "#local/aws/websocket-api/route-selection.ts";
 
 describe("selectRoute", () => {
   const routes = new Set(["$connect", "$disconnect", "$default", "resume"]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deliverBatch, type DeliveryOptions } from "#local/stream-poller/batch-delivery.ts";
-import type { BatchOutcome } from "#local/stream-poller/batch-response.ts";
+import { deliverBatch, type DeliveryOptions } from "#local/aws/stream-poller/batch-delivery.ts";
+import type { BatchOutcome } from "#local/aws/stream-poller/batch-response.ts";
 
 /** A scripted handler over records "r0".."rN": returns what `answer` says and logs each call. */
 function scripted(answer: (batch: string[], call: number) => BatchOutcome) {

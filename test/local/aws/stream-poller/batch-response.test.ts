@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DynamoDBRecord } from "aws-lambda";
-import { InvalidBatchResponseError, readBatchResponse } from "#local/stream-poller/batch-response.ts";
+import { InvalidBatchResponseError, readBatchResponse } from "#local/aws/stream-poller/batch-response.ts";
 
 const records: DynamoDBRecord[] = ["100", "200", "300"].map((sequenceNumber) => ({
   dynamodb: { SequenceNumber: sequenceNumber },

@@ -7,14 +7,14 @@ import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { latestStreamArn } from "#local/tables.ts";
-import { startDynamoDbLocal } from "#local/dynamodb-local.ts";
-import { silentLogger } from "#local/stream-poller/poller-logger.ts";
+import { startDynamoDbLocal } from "#local/aws/dynamodb-local.ts";
+import { silentLogger } from "#local/aws/stream-poller/poller-logger.ts";
 import {
   startStreamPoller,
   type StreamFailure,
   type StreamPoller,
   type StreamPollerOptions,
-} from "#local/stream-poller/stream-poller.ts";
+} from "#local/aws/stream-poller/stream-poller.ts";
 import { createTestTables, localCredentials, type TestTables } from "#test/support/dynamodb.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
