@@ -63,7 +63,28 @@ export const eventsTable = {
   timeToLiveAttribute: "expiresAt",
 } as const satisfies TableDefinition;
 
-export const tableDefinitions = [connectionsTable, articlesTable, eventsTable] as const;
+/**
+ * One row per user whose tokens were revoked: a token of that user issued before `revokedAt`
+ * (epoch seconds) is refused at connect. Rare writes, one GetItem per connect.
+ */
+export const revocationsTable = {
+  defaultName: "live-likes-revocations",
+  envVar: "REVOCATIONS_TABLE",
+  partitionKey: { name: "userId", type: "S" },
+} as const satisfies TableDefinition;
+
+/**
+ * The delivery ledger of the channels beyond live frames (LINE now, e-mail later): one claim
+ * row per notification and channel, and one row per push with its exact content and state, so
+ * a push is sent once whatever the batch composition, retries, bisects or crashes. Rows outlive
+ * the stream's 24 h retention (TTL), which bounds how late a record can be redelivered.
+ */
+export const deliveriesTable = {
+  defaultName: "live-likes-deliveries",
+  envVar: "DELIVERIES_TABLE",
+  partitionKey: { name: "key", type: "S" },
+  timeToLiveAttribute: "expiresAt",
+} as const satisfies TableDefinition;
 
 /** The physical table name: the role's environment variable, else its default. */
 export function tableName(
