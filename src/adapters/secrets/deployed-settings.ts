@@ -1,24 +1,23 @@
 /**
- * Settings of the deployed stack that are secret: read at run time from Secrets Manager through
- * Powertools Parameters (cached across warm invocations), never from plain environment values.
- * The environment only carries the secret *names*, set by the CDK app.
+ * Secret settings of the deployed stack, read at run time from SSM Parameter Store SecureStrings
+ * through Powertools Parameters (decrypted, cached across warm invocations). The environment only
+ * carries each parameter's NAME (set by the CDK app), and each function may read only its own.
  *
  * @example
- *   const accounts = await readAccounts(); // [{ userId: "alice", qiitaToken: "…", lineTo: "U…" }]
+ *   const accounts = await readAccounts();          // collector: [{ userId: "alice", qiitaToken: "…" }]
+ *   const recipients = await readLineRecipients();  // stream: Map { "alice" => "U0123…" }
  */
-import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+import { getParameter } from "@aws-lambda-powertools/parameters/ssm";
+import { z } from "zod";
+import { MIN_TOKEN_SECRET_LENGTH } from "#domain/token.ts";
+import { settingParameters, type SettingParameter } from "./setting-parameters.ts";
 
-/** One writer whose articles are watched. */
+/** One writer whose articles are watched: what the collector needs, nothing about LINE. */
 export interface Account {
   /** The writer's Qiita user id; also the id their subscription tokens are minted for. */
   readonly userId: string;
   readonly qiitaToken: string;
-  /** LINE user, group or room id to push to; absent: no LINE for this writer. */
-  readonly lineTo?: string;
 }
-
-/** Secrets change rarely; five minutes keeps Secrets Manager calls (and cost) negligible. */
-const CACHE_SECONDS = 300;
 
 export class SettingError extends Error {
   constructor(message: string) {
@@ -27,55 +26,116 @@ export class SettingError extends Error {
   }
 }
 
-function secretName(envVar: string): string {
-  const name = process.env[envVar];
-  if (!name) throw new SettingError(`${envVar} is not set: the CDK stack sets it to the secret's name.`);
-  return name;
-}
+/** Reads one parameter's decrypted value; undefined when the parameter does not exist. */
+export type ParameterSource = (name: string) => Promise<string | undefined>;
 
-async function readString(envVar: string): Promise<string> {
-  const value = await getSecret(secretName(envVar), { maxAge: CACHE_SECONDS });
-  if (typeof value !== "string" || value.length === 0) {
-    throw new SettingError(`The secret named by ${envVar} is empty: put its value with \`aws secretsmanager put-secret-value\`.`);
-  }
-  return value;
-}
+/** Settings change rarely; five minutes keeps SSM and KMS calls (and their cost) negligible. */
+const CACHE_SECONDS = 300;
 
-/** The HMAC key that signs subscription tokens (secret named by TOKEN_SECRET_NAME). */
-export function readTokenSecret(): Promise<string> {
-  return readString("TOKEN_SECRET_NAME");
-}
-
-/** The LINE channel access token (secret named by LINE_SECRET_NAME); undefined when not set up. */
-export async function readLineChannelToken(): Promise<string | undefined> {
-  const value = await getSecret(secretName("LINE_SECRET_NAME"), { maxAge: CACHE_SECONDS });
-  return typeof value === "string" && value.length > 0 && value !== "unset" ? value : undefined;
-}
-
-/** The watched accounts (secret named by ACCOUNTS_SECRET_NAME): a JSON list of Account. */
-export async function readAccounts(): Promise<Account[]> {
-  const raw = await readString("ACCOUNTS_SECRET_NAME");
-  return parseAccounts(raw);
-}
-
-export function parseAccounts(raw: string): Account[] {
-  let parsed: unknown;
+/** Powertools' cached, decrypting SSM read; a missing parameter reads as undefined. */
+export const ssmParameterSource: ParameterSource = async (name) => {
   try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new SettingError('The accounts secret is not JSON: store a list like [{"userId":"alice","qiitaToken":"…","lineTo":"U…"}].');
+    const value = await getParameter(name, { decrypt: true, maxAge: CACHE_SECONDS });
+    return typeof value === "string" ? value : undefined;
+  } catch (error) {
+    // Powertools wraps the SDK's error; the cause names it.
+    const cause = (error as { cause?: { name?: string } }).cause;
+    if (cause?.name === "ParameterNotFound") return undefined;
+    throw error;
   }
-  if (!Array.isArray(parsed)) {
-    throw new SettingError('The accounts secret must be a JSON list of {"userId","qiitaToken","lineTo"}.');
-  }
-  return parsed.map((entry, index) => {
-    const { userId, qiitaToken, lineTo } = (entry ?? {}) as Record<string, unknown>;
-    if (typeof userId !== "string" || !userId || typeof qiitaToken !== "string" || !qiitaToken) {
-      throw new SettingError(`Account ${index} in the accounts secret needs a non-empty "userId" and "qiitaToken".`);
+};
+
+const tokenSecretSchema = z.string().min(MIN_TOKEN_SECRET_LENGTH);
+const accountsSchema = z.array(
+  z.object({ userId: z.string().min(1), qiitaToken: z.string().min(1) }),
+);
+const recipientsSchema = z.record(z.string().min(1), z.string().min(1));
+
+/**
+ * The deployed settings over any ParameterSource, so tests need no AWS. Each read names its
+ * parameter from the environment at call time.
+ */
+export function createDeployedSettings(
+  source: ParameterSource = ssmParameterSource,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+) {
+  const nameOf = (parameter: SettingParameter): string => {
+    const name = env[parameter.envVar];
+    if (!name) {
+      throw new SettingError(`${parameter.envVar} is not set: the CDK stack sets it to the name of the ${parameter.name} parameter.`);
     }
-    if (lineTo !== undefined && typeof lineTo !== "string") {
-      throw new SettingError(`Account ${index} in the accounts secret has a "lineTo" that is not a string.`);
-    }
-    return lineTo ? { userId, qiitaToken, lineTo } : { userId, qiitaToken };
-  });
+    return name;
+  };
+  const read = async (parameter: SettingParameter): Promise<{ name: string; value: string | undefined }> => {
+    const name = nameOf(parameter);
+    const value = await source(name);
+    return { name, value: value === undefined || value.trim() === "" ? undefined : value };
+  };
+
+  return {
+    /** The HMAC key that signs subscription tokens: required, at least 32 characters. */
+    async readTokenSecret(): Promise<string> {
+      const { name, value } = await read(settingParameters.tokenSecret);
+      const parsed = tokenSecretSchema.safeParse(value);
+      if (!parsed.success) {
+        throw new SettingError(
+          `The parameter ${name} is ${value === undefined ? "missing" : `shorter than ${MIN_TOKEN_SECRET_LENGTH} characters`}: put a random key with \`openssl rand -base64 48 | tr -d '\\n' > key.txt && aws ssm put-parameter --type SecureString --overwrite --name ${name} --value file://key.txt\`.`,
+        );
+      }
+      return parsed.data;
+    },
+
+    /** The LINE channel access token; undefined when LINE is not set up. */
+    async readLineChannelToken(): Promise<string | undefined> {
+      return (await read(settingParameters.lineChannelToken)).value;
+    },
+
+    /** Writer (userId) → LINE "to" (a user, group or room id); empty when nobody gets LINE. */
+    async readLineRecipients(): Promise<ReadonlyMap<string, string>> {
+      const { name, value } = await read(settingParameters.lineRecipients);
+      if (value === undefined) return new Map();
+      const parsed = recipientsSchema.safeParse(parseJson(name, value, '{"alice":"U0123…"}'));
+      if (!parsed.success) {
+        throw new SettingError(`The parameter ${name} must be a JSON object from writer to LINE "to", like {"alice":"U0123…"}: ${describe(parsed.error)}.`);
+      }
+      return new Map(Object.entries(parsed.data));
+    },
+
+    /** The watched writers; empty until the operator puts the parameter. */
+    async readAccounts(): Promise<Account[]> {
+      const { name, value } = await read(settingParameters.qiitaAccounts);
+      if (value === undefined) return [];
+      const parsed = accountsSchema.safeParse(parseJson(name, value, '[{"userId":"alice","qiitaToken":"…"}]'));
+      if (!parsed.success) {
+        throw new SettingError(`The parameter ${name} must be a JSON list like [{"userId":"alice","qiitaToken":"…"}]: ${describe(parsed.error)}.`);
+      }
+      return parsed.data.map(({ userId, qiitaToken }) => ({ userId, qiitaToken }));
+    },
+  };
 }
+
+export type DeployedSettings = ReturnType<typeof createDeployedSettings>;
+
+function parseJson(name: string, value: string, example: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new SettingError(`The parameter ${name} is not JSON: store something like ${example}.`);
+  }
+}
+
+/** Where the value is wrong, without echoing it (it may hold a token). */
+function describe(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "value"}: ${issue.message}`).join("; ");
+}
+
+const deployed = createDeployedSettings();
+
+/** The HMAC key that signs subscription tokens (parameter named by TOKEN_SECRET_PARAMETER). */
+export const readTokenSecret = (): Promise<string> => deployed.readTokenSecret();
+/** The LINE channel access token (LINE_CHANNEL_TOKEN_PARAMETER); undefined when not set up. */
+export const readLineChannelToken = (): Promise<string | undefined> => deployed.readLineChannelToken();
+/** Writer → LINE "to" (LINE_RECIPIENTS_PARAMETER); the stream function's only view of writers. */
+export const readLineRecipients = (): Promise<ReadonlyMap<string, string>> => deployed.readLineRecipients();
+/** The watched writers and their Qiita tokens (QIITA_ACCOUNTS_PARAMETER); the collector's only. */
+export const readAccounts = (): Promise<Account[]> => deployed.readAccounts();
