@@ -34,6 +34,7 @@ import { startStreamPoller, type StreamPoller } from "./aws/stream-poller/stream
 import { ensureTable, latestStreamArn } from "./tables.ts";
 import { resolveTokenSecret } from "./token-secret.ts";
 import { startWebSocketEmulator, type WebSocketEmulator } from "./aws/websocket-api/start-websocket-emulator.ts";
+import { createPageServer } from "./web/page-server.ts";
 
 export interface LocalRuntime {
   readonly userId: string;
@@ -113,7 +114,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     };
     const emulator = await startWebSocketEmulator({
       port: config.port,
-      webRoot,
+      httpFallback: createPageServer({ root: webRoot }),
       routes: {
         $connect: { handler: createConnectHandler({ connections, tokenSecret: async () => tokenSecret, logger }) },
         $disconnect: { handler: createDisconnectHandler({ connections, logger }) },

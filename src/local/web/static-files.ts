@@ -1,4 +1,4 @@
-/** Serves the browser client: `GET /` is index.html, other paths are files under the web root. */
+/** Serves a directory: `/` and any `…/` is its index.html, other paths are files under the root. */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -20,15 +20,17 @@ export async function serveStatic(
   request: IncomingMessage,
   response: ServerResponse,
   webRoot: string,
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const root = resolve(webRoot);
   const file = resolveInside(root, new URL(request.url ?? "/", "http://localhost").pathname);
   const info = file ? await stat(file).catch(() => undefined) : undefined;
   if (!file || !info?.isFile()) {
-    response.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("Not Found");
+    response.writeHead(404, { ...headers, "Content-Type": "text/plain; charset=utf-8" }).end("Not Found");
     return;
   }
   response.writeHead(200, {
+    ...headers,
     "Content-Type": CONTENT_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
     "Content-Length": info.size,
     // The client is edited while `npm start` runs; a reload should show the change.

@@ -1,12 +1,13 @@
 /**
  * A local API Gateway WebSocket API on one port: the `ws://` endpoint running the Lambda route
- * handlers in-process, the Management API at `/@connections/{id}`, and the browser client at `/`.
+ * handlers in-process, the Management API at `/@connections/{id}`, and any other HTTP request
+ * handed to `httpFallback` (what else the host serves on that port; 404 without one).
  *
  * @example
  * const emulator = await startWebSocketEmulator({
  *   port: 3001,
  *   routes: { $connect: { handler: connect }, $default: { handler: onMessage, returnResponse: true } },
- *   webRoot: "web",
+ *   httpFallback: (request, response) => void response.writeHead(404).end(),
  * });
  * new ApiGatewayManagementApiClient({ endpoint: emulator.managementEndpoint });
  */
@@ -16,7 +17,6 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { ConnectionRegistry } from "./connection-registry.ts";
 import { handleConnectionsRequest } from "./connections-controller.ts";
 import type { Log } from "./route-invoker.ts";
-import { serveStatic } from "./static-files.ts";
 import type { EmulatorOptions } from "./types.ts";
 import { createUpgradeHandler } from "./websocket-upgrade.ts";
 
@@ -62,8 +62,8 @@ export async function startWebSocketEmulator(options: EmulatorOptions): Promise<
     let work: Promise<void>;
     if (match) {
       work = handleConnectionsRequest(request, response, safeDecode(match[1] ?? ""), registry);
-    } else if (options.webRoot && (request.method === "GET" || request.method === "HEAD")) {
-      work = serveStatic(request, response, options.webRoot);
+    } else if (options.httpFallback) {
+      work = Promise.resolve().then(() => options.httpFallback?.(request, response));
     } else {
       response.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("Not Found");
       return;

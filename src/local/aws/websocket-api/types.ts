@@ -1,4 +1,5 @@
 /** The shapes the emulator shares with the Lambda handlers it runs. */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type {
   APIGatewayEventWebsocketRequestContextV2,
   APIGatewayProxyEventHeaders,
@@ -51,8 +52,11 @@ export interface EmulatorOptions {
   /** The stage name events carry; `/{stage}/@connections/…` is accepted too. Default "local". */
   readonly stage?: string;
   readonly routes: Routes;
-  /** A directory served at `GET /` (its index.html) and below. */
-  readonly webRoot?: string;
+  /**
+   * Called for every HTTP request that is not `@connections` (any method), e.g. a page server;
+   * it must answer. Without it such requests get 404. A rejection answers 500.
+   */
+  readonly httpFallback?: (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
   /** API Gateway closes every connection after 2 hours. */
   readonly maxConnectionSeconds?: number;
   /** API Gateway closes a connection after 10 minutes without a message from the client. */
