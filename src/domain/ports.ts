@@ -75,3 +75,19 @@ export interface EventLog {
   /** The user's `count` newest events within the retention window, oldest first. */
   recent(userId: string, count: number): Promise<LikeEvent[]>;
 }
+
+/** Per-user token revocations (the revocations table): tokens issued before `revokedAt` are refused. */
+export interface RevocationStore {
+  /** Epoch seconds of the user's latest revocation, or undefined when there is none. */
+  revokedAt(userId: string): Promise<number | undefined>;
+  /** Records a revocation at `atSeconds`; an earlier one never replaces a later one. */
+  revoke(userId: string, atSeconds: number): Promise<void>;
+}
+
+export type CloseOutcome = "closed" | "gone";
+
+/** Closes one live connection from the server side (Management API `DeleteConnection`). */
+export interface ConnectionCloser {
+  /** Resolves "gone" when the connection no longer exists (410). */
+  close(connectionId: string): Promise<CloseOutcome>;
+}
