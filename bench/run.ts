@@ -32,7 +32,9 @@ assertFileLimit(2 * Math.max(...plan.fanoutSizes) + 1_000);
 const machine = describeMachine();
 log(`${quick ? "quick" : "full"} run on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.load_average.join(" ")}`);
 
-const dynamo = await startDynamoDbLocal({ port: 0 });
+// Every client in the bench signs with local-env.ts's key (the SDK's default chain included), and
+// DynamoDB Local keeps one database per access key id: give it that key.
+const dynamo = await startDynamoDbLocal({ port: 0, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
 const clients = ClientLoad.start();
 try {
   const { fanout, latency } = await benchFanout({

@@ -15,7 +15,7 @@ import {
   type StreamPoller,
   type StreamPollerOptions,
 } from "#local/aws/stream-poller/stream-poller.ts";
-import { createTestTables, localCredentials, type TestTables } from "#test/support/dynamodb.ts";
+import { createTestTables, localRegion, type TestTables } from "#test/support/dynamodb.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
 const pollers: StreamPoller[] = [];
@@ -23,8 +23,8 @@ afterEach(async () => {
   await Promise.all(pollers.splice(0).map((poller) => poller.stop()));
 });
 
-function streamsClient(endpoint: string) {
-  return new DynamoDBStreamsClient({ endpoint, region: "local", credentials: localCredentials });
+function streamsClient(tables: TestTables) {
+  return new DynamoDBStreamsClient({ endpoint: tables.endpoint, region: localRegion, credentials: tables.credentials });
 }
 
 async function start(
@@ -33,7 +33,7 @@ async function start(
   options: Partial<StreamPollerOptions> = {},
 ) {
   const poller = await startStreamPoller({
-    client: streamsClient(tables.endpoint),
+    client: streamsClient(tables),
     streamArn: await latestStreamArn(tables.client, tables.articles),
     handler,
     pollIntervalMs: 50,
@@ -141,7 +141,7 @@ describe("startStreamPoller", () => {
       await Promise.all(pollers.splice(0).map((poller) => poller.stop()));
       await alone.stop();
     });
-    const tables = await createTestTables(alone.endpoint);
+    const tables = await createTestTables(alone.endpoint, alone.credentials);
     await tables.client.send(
       new UpdateTimeToLiveCommand({
         TableName: tables.articles,
