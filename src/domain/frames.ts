@@ -1,69 +1,80 @@
 /**
- * The WebSocket message contract (ARCHITECTURE.md "Messages (public)"): what the server sends,
- * and how a client's frame is read. Field names here are public; keep them exactly.
+ * The WebSocket message contract (docs/ARCHITECTURE.md "Messages"): what the server sends, and
+ * how a client's frame is read. Field names here are public; keep them exactly.
  */
-import type { LikeEvent } from "./model.ts";
+import { z } from "zod";
+import type { Notification } from "./notification.ts";
 
-/** `since` of a client that has seen no like yet (a first page load): it gets recent history. */
+/** `since` of a client that has seen nothing yet (a first page load): it gets recent history. */
 export const FROM_THE_START = "0";
+
+/** Event ids are stream sequence numbers padded to 40 digits (see like-events.ts). */
+export const EVENT_ID = /^\d{40}$/;
 
 export type ClientRequest =
   | { readonly action: "ping" }
   | { readonly action: "resume"; readonly since: string }
   | { readonly action: "invalid"; readonly message: string };
 
-/** Event ids are ours (digits); anything longer is not one and is refused before any query. */
-const EVENT_ID = /^[0-9A-Za-z_.:-]{1,128}$/;
-
-export function likeFrame(event: LikeEvent): string {
-  return JSON.stringify({
-    type: "like",
-    id: event.id,
-    userId: event.userId,
-    itemId: event.itemId,
-    title: event.title,
-    url: event.url,
-    delta: event.delta,
-    likesCount: event.likesCount,
-    likers: event.likers,
-    at: event.at,
-  });
+/** The frame of one notification; a like keeps exactly its public shape. */
+export function notificationFrame(notification: Notification): string {
+  switch (notification.kind) {
+    case "like":
+      return JSON.stringify({
+        type: "like",
+        id: notification.id,
+        userId: notification.userId,
+        itemId: notification.itemId,
+        title: notification.title,
+        url: notification.url,
+        delta: notification.delta,
+        likesCount: notification.likesCount,
+        likers: notification.likers,
+        at: notification.at,
+      });
+  }
 }
 
 export const pongFrame = (): string => JSON.stringify({ type: "pong" });
 
-export const resumedFrame = (count: number): string => JSON.stringify({ type: "resumed", count });
+/** Ends one page of a resume; `more` says the client should ask again from its last id. */
+export const resumedFrame = (count: number, more: boolean): string => JSON.stringify({ type: "resumed", count, more });
 
-export const errorFrame = (message: string): string => JSON.stringify({ type: "error", message });
+/** `retryAfter` (seconds) tells a client it was rate-limited and when to try again. */
+export const errorFrame = (message: string, retryAfter?: number): string =>
+  JSON.stringify(retryAfter === undefined ? { type: "error", message } : { type: "error", message, retryAfter });
+
+const SINCE_HELP = `resume needs "since": "0" on a first load, or the id of the last frame you received (40 digits)`;
+
+const clientFrame = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("ping") }),
+  z.object({
+    action: z.literal("resume"),
+    since: z.string().refine((since) => since === FROM_THE_START || EVENT_ID.test(since), SINCE_HELP),
+  }),
+]);
 
 /** Reads one client frame. Never throws: anything unusable becomes an "invalid" request. */
 export function parseClientFrame(body: string | undefined | null): ClientRequest {
-  if (!body) return invalid("empty frame: send JSON like {\"action\":\"ping\"}");
+  if (!body) return invalid('empty frame: send JSON like {"action":"ping"}');
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    return invalid("frame is not JSON: send {\"action\":\"ping\"} or {\"action\":\"resume\",\"since\":ID}");
+    return invalid('frame is not JSON: send {"action":"ping"} or {"action":"resume","since":ID}');
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return invalid("frame must be a JSON object with an \"action\"");
+    return invalid('frame must be a JSON object with an "action"');
   }
-  const { action, since } = parsed as Record<string, unknown>;
-  switch (action) {
-    case "ping":
-      return { action: "ping" };
-    case "resume":
-      if (typeof since !== "string" || !EVENT_ID.test(since)) {
-        return invalid("resume needs \"since\": the id of the last like frame you received");
-      }
-      return { action: "resume", since };
-    default:
-      return invalid(
-        typeof action === "string"
-          ? `unknown action "${action.slice(0, 40)}": use "ping" or "resume"`
-          : "frame has no \"action\": use \"ping\" or \"resume\"",
-      );
-  }
+  const result = clientFrame.safeParse(parsed);
+  if (result.success) return result.data;
+  const { action } = parsed as Record<string, unknown>;
+  if (action === "resume") return invalid(SINCE_HELP);
+  return invalid(
+    typeof action === "string"
+      ? `unknown action "${action.slice(0, 40)}": use "ping" or "resume"`
+      : 'frame has no "action": use "ping" or "resume"',
+  );
 }
 
 function invalid(message: string): ClientRequest {

@@ -3,7 +3,7 @@
  * A like is: an INSERT after the account's baseline with likes, or a MODIFY whose count rose.
  * Decreases, title-only edits, baseline writes, removals and the account marker announce nothing.
  */
-import type { LikeEvent } from "./model.ts";
+import { audienceOf, type LikeNotification } from "./notification.ts";
 
 export interface ArticleChange {
   readonly eventName: "INSERT" | "MODIFY" | "REMOVE";
@@ -30,7 +30,7 @@ export function eventIdFromSequence(sequenceNumber: string): string {
   return sequenceNumber.padStart(40, "0");
 }
 
-export function likeEventFromChange(change: ArticleChange): LikeEvent | null {
+export function likeEventFromChange(change: ArticleChange): LikeNotification | null {
   if (change.eventName === "REMOVE") return null;
   const next = change.newImage;
   if (!next) throw new MalformedChangeError(`${change.eventName} record has no NewImage`);
@@ -52,7 +52,9 @@ export function likeEventFromChange(change: ArticleChange): LikeEvent | null {
 
   const changedAt = typeof next.changedAt === "number" ? next.changedAt : change.approximateCreationMs;
   return {
+    kind: "like",
     id: eventIdFromSequence(change.sequenceNumber),
+    to: audienceOf(userId),
     userId,
     itemId,
     title: text(next, "title"),

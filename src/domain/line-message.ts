@@ -1,15 +1,15 @@
 /**
- * The LINE side of a like notification: the texts of one push and its retry key. Pure.
+ * The LINE side of notifications: the texts of one push and its retry key. Pure.
  *
- * The free plan allows 200 pushes a month, so a whole stream batch of one writer becomes one
- * push of at most 5 text messages (LINE's caps: 5 messages, 5000 UTF-16 units each).
+ * The free plan allows 200 pushes a month, so what one user is owed from a stream batch becomes
+ * one push of at most 5 text messages (LINE's caps: 5 messages, 5000 UTF-16 units each).
  *
  * @example
- *   const texts = lineTexts(eventsOfAlice); // ["👍 3 new likes on 2 articles\n\n…"]
- *   await sender.push(lineTo, texts, lineRetryKey("alice", eventsOfAlice.map((e) => e.id)));
+ *   const texts = lineTexts(likesOfAlice); // ["👍 3 new likes on 2 articles\n\n…"]
+ *   await sender.push(lineTo, texts, lineRetryKey("alice", likesOfAlice.map((n) => n.id)));
  */
 import { createHash } from "node:crypto";
-import type { LikeEvent } from "./model.ts";
+import type { Notification } from "./notification.ts";
 
 /** LINE's cap on messages in one push. */
 export const LINE_MAX_MESSAGES = 5;
@@ -25,8 +25,8 @@ const MAX_LIKERS_UNITS = 1000;
 const TAIL_RESERVE = 40;
 const SEPARATOR = "\n\n";
 
-/** The messages of one push listing every like of `events` (one writer's batch). */
-export function lineTexts(events: readonly LikeEvent[]): string[] {
+/** The messages of one push listing every notification of `events` (one user's). */
+export function lineTexts(events: readonly Notification[]): string[] {
   if (events.length === 0) return [];
   const blocks = events.map((event) => truncate(likeBlock(event), LINE_MAX_TEXT_UNITS - TAIL_RESERVE));
   const messages: string[][] = [[header(events)]];
@@ -55,8 +55,8 @@ export function lineTexts(events: readonly LikeEvent[]): string[] {
 }
 
 /**
- * LINE's `X-Line-Retry-Key` for one push: a UUID hashed (SHA-256) from the user and the set of
- * event ids, so a retried batch carries the same key and LINE drops the repeat.
+ * LINE's `X-Line-Retry-Key` for one push: a UUID hashed (SHA-256) from the user and the ids in
+ * that push, so a retry of the same push carries the same key and LINE drops the repeat.
  * Version bits say 5 (name-based); variant bits say RFC 4122.
  */
 export function lineRetryKey(userId: string, eventIds: readonly string[]): string {
@@ -69,14 +69,14 @@ export function lineRetryKey(userId: string, eventIds: readonly string[]): strin
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function header(events: readonly LikeEvent[]): string {
+function header(events: readonly Notification[]): string {
   const likes = events.reduce((sum, event) => sum + Math.max(event.delta, 0), 0);
   const articles = new Set(events.map((event) => event.itemId)).size;
   const head = `👍 ${likes} new ${likes === 1 ? "like" : "likes"}`;
   return articles > 1 ? `${head} on ${articles} articles` : head;
 }
 
-function likeBlock(event: LikeEvent): string {
+function likeBlock(event: Notification): string {
   const lines = [`${truncate(event.title, MAX_TITLE_UNITS)} (+${event.delta}, ${event.likesCount} total)`];
   if (event.likers.length > 0) {
     const shown = event.likers.slice(0, MAX_LIKERS_SHOWN).join(", ");

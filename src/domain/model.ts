@@ -33,18 +33,3 @@ export interface Connection {
   /** Epoch seconds: the TTL attribute. */
   readonly expiresAt: number;
 }
-
-/** A like notification: what a client receives as `{"type":"like", ...}`. */
-export interface LikeEvent {
-  /** Stable across redelivery: derived from the stream record. Sortable per user. */
-  readonly id: string;
-  readonly userId: string;
-  readonly itemId: string;
-  readonly title: string;
-  readonly url: string;
-  readonly delta: number;
-  readonly likesCount: number;
-  readonly likers: readonly string[];
-  /** ISO 8601. */
-  readonly at: string;
-}

@@ -1,18 +1,14 @@
 /**
- * Lambda entry: EventBridge schedule ─▶ [collect] ─▶ articles table (changed articles only).
+ * schedule ─▶ [collect] ─▶ articles table (changed articles only).
  * Polls every configured account; one account failing (bad token, Qiita down) does not stop the
  * others. Fails the invocation only when every account failed, so the errors alarm sees outages.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { ScheduledEvent } from "aws-lambda";
 import { collectAccount, type CollectSummary, type RequestCounting } from "#domain/collector/collect-account.ts";
 import { PollPause } from "#domain/collector/poll-pause.ts";
 import type { ArticleSource, ArticleStore } from "#domain/ports.ts";
-import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
-import { articlesTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
-import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
-import { readAccounts, type Account } from "#adapters/secrets/deployed-settings.ts";
 
 export interface CollectHandlerDeps<A extends { readonly userId: string }> {
   accounts(): Promise<readonly A[]>;
@@ -20,22 +16,9 @@ export interface CollectHandlerDeps<A extends { readonly userId: string }> {
   sourceFor(account: A): ArticleSource & Partial<RequestCounting>;
   readonly store: ArticleStore;
   readonly pause?: PollPause;
-  readonly logger: CollectLogger;
-  readonly metrics: CollectMetrics;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly now?: () => number;
-}
-
-/** The part of Powertools' Logger the handler uses; tests pass a recorder. */
-export interface CollectLogger {
-  info(message: string, extra: Record<string, unknown>): void;
-  warn(message: string, extra: Record<string, unknown>): void;
-  error(message: string, extra: Record<string, unknown>): void;
-}
-
-/** The part of Powertools' Metrics the handler uses. */
-export interface CollectMetrics {
-  addMetric(name: string, unit: typeof MetricUnit.Count, value: number): unknown;
-  publishStoredMetrics(): void;
 }
 
 export type CollectResult = CollectSummary | { readonly userId: string; readonly error: string };
@@ -84,24 +67,3 @@ export function createCollectHandler<A extends { readonly userId: string }>(deps
     return results;
   };
 }
-
-const clients = new Map<string, QiitaClient>();
-
-/** One client per account and token for the life of the instance, so rate-limit state carries over. */
-function qiitaClientFor(account: Account): QiitaClient {
-  const key = `${account.userId}\u0000${account.qiitaToken}`;
-  let client = clients.get(key);
-  if (!client) {
-    client = new QiitaClient({ token: account.qiitaToken, userId: account.userId });
-    clients.set(key, client);
-  }
-  return client;
-}
-
-export const handler = createCollectHandler<Account>({
-  accounts: readAccounts,
-  sourceFor: qiitaClientFor,
-  store: new DynamoDBArticleStore(tableName(articlesTable)),
-  logger: new Logger({ serviceName: "collect" }),
-  metrics: new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "LiveLikes", serviceName: "collect" }),
-});

@@ -1,6 +1,5 @@
 /** $disconnect ─▶ delete the connection's row (TTL cleans up any row a lost disconnect leaves). */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ConnectionStore } from "#domain/ports.ts";
 import type { WebSocketEvent, WebSocketResult } from "./websocket-event.ts";
 
@@ -16,8 +15,3 @@ export function createDisconnectHandler(deps: DisconnectDeps) {
     return { statusCode: 200 };
   };
 }
-
-export const handler = createDisconnectHandler({
-  connections: new DynamoDbConnectionStore(),
-  logger: new Logger(),
-});

@@ -1,10 +1,2 @@
-/** A setting is wrong or missing. The message names the variable and how to fix it. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
+/** The local side's name for the one settings error type (src/domain/setting-error.ts). */
+export { SettingError as ConfigError } from "#domain/setting-error.ts";

@@ -1,11 +1,23 @@
 /**
- * The local runtime's settings, read from the environment (ARCHITECTURE.md "Environment (public)").
- * Every problem is a ConfigError naming the variable and how to fix it, so `npm start` can stop
- * with one clear line instead of a stack trace.
+ * The local runtime's settings, read once from the environment (docs/ARCHITECTURE.md
+ * "Environment"). Every problem is a SettingError naming the variable and how to fix it, so
+ * `npm start` can stop with one clear line instead of a stack trace.
  */
-import { articlesTable, connectionsTable, eventsTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
-import { isLineMode, LINE_MODES, type LineMode } from "#domain/line-mode.ts";
-import { ConfigError } from "./config-error.ts";
+import { z } from "zod";
+import {
+  articlesTable,
+  connectionsTable,
+  deliveriesTable,
+  eventsTable,
+  revocationsTable,
+  tableName,
+} from "#adapters/dynamodb/table-definitions.ts";
+import { LINE_MODES, type LineMode } from "#domain/line-mode.ts";
+import { SettingError } from "#domain/setting-error.ts";
+import { MIN_TOKEN_SECRET_LENGTH } from "#domain/token.ts";
+
+export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR", "SILENT"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface LocalConfig {
   readonly port: number;
@@ -21,7 +33,17 @@ export interface LocalConfig {
   readonly lineMode: LineMode;
   /** undefined: generated once and kept in DATA_DIR. */
   readonly tokenSecret?: string;
-  readonly tables: { readonly connections: string; readonly articles: string; readonly events: string };
+  readonly maxConnectionsPerUser: number;
+  /** Open sockets the WebSocket emulator accepts at once. */
+  readonly maxSockets: number;
+  readonly logLevel: LogLevel;
+  readonly tables: {
+    readonly connections: string;
+    readonly articles: string;
+    readonly events: string;
+    readonly deliveries: string;
+    readonly revocations: string;
+  };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -30,89 +52,137 @@ type Env = Readonly<Record<string, string | undefined>>;
 const DEFAULT_POLL_SECONDS = 60;
 /** The demo simulates its own account, so it can poll often and show likes quickly. */
 const DEMO_POLL_SECONDS = 3;
+export const DEFAULT_MAX_CONNECTIONS_PER_USER = 20;
+export const DEFAULT_MAX_SOCKETS = 2_000;
+
+/** An empty or blank variable counts as unset, as a shell user expects. */
+const optional = z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), z.string().trim().optional());
+
+const port = (name: string, fallback: number) =>
+  optional.transform((raw, context) => {
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) > 65_535) {
+      return fail(context, `${name} is "${raw}": use a port number from 0 to 65535 (0 picks a free one), e.g. ${name}=${fallback}.`);
+    }
+    return Number(raw);
+  });
+
+const wholeNumber = (name: string, fallback: number, what: string) =>
+  optional.transform((raw, context) => {
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1) return fail(context, `${name} is "${raw}": use ${what} of 1 or more, e.g. ${name}=${fallback}.`);
+    return Number(raw);
+  });
+
+const url = (name: string) =>
+  optional.transform((raw, context) => {
+    if (raw === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      return fail(context, `${name} is "${raw}": use a full URL such as http://localhost:8080.`);
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+      return fail(context, `${name} is "${raw}": use a full URL starting with http:// or https://, such as http://localhost:8080.`);
+    }
+    return raw.replace(/\/+$/, "");
+  });
+
+const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T, normalize = (raw: string) => raw) =>
+  optional.transform((raw, context): T => {
+    if (raw === undefined) return fallback;
+    const value = normalize(raw);
+    if (!(values as readonly string[]).includes(value)) return fail(context, `${name} is "${raw}": use one of ${values.join(", ")}.`);
+    return value as T;
+  });
+
+const environment = z.object({
+  PORT: port("PORT", 3001),
+  DYNAMODB_PORT: port("DYNAMODB_PORT", 8000),
+  DYNAMODB_ENDPOINT: url("DYNAMODB_ENDPOINT"),
+  DATA_DIR: optional,
+  QIITA_TOKEN: optional,
+  QIITA_BASE_URL: url("QIITA_BASE_URL"),
+  POLL_INTERVAL_SECONDS: optional.transform((raw, context) => {
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) {
+      return fail(context, `POLL_INTERVAL_SECONDS is "${raw}": use a number of seconds greater than 0, e.g. POLL_INTERVAL_SECONDS=${DEFAULT_POLL_SECONDS}.`);
+    }
+    return value;
+  }),
+  LINE_CHANNEL_ACCESS_TOKEN: optional,
+  LINE_TO: optional,
+  LINE_API_BASE_URL: url("LINE_API_BASE_URL"),
+  LINE_MODE: oneOf("LINE_MODE", LINE_MODES, "fallback"),
+  // Not trimmed: a secret is what it is.
+  TOKEN_SECRET: z.string().optional(),
+  MAX_CONNECTIONS_PER_USER: wholeNumber("MAX_CONNECTIONS_PER_USER", DEFAULT_MAX_CONNECTIONS_PER_USER, "a whole number of connections"),
+  MAX_SOCKETS: wholeNumber("MAX_SOCKETS", DEFAULT_MAX_SOCKETS, "a whole number of sockets"),
+  LOG_LEVEL: oneOf("LOG_LEVEL", LOG_LEVELS, "WARN", (raw) => raw.toUpperCase()),
+});
 
 export function loadConfig(env: Env): LocalConfig {
-  const qiitaToken = env.QIITA_TOKEN?.trim();
-  const qiitaBaseUrl = env.QIITA_BASE_URL?.trim();
-  const demo = !qiitaToken && !qiitaBaseUrl;
-  if (!demo && !qiitaToken) {
-    throw new ConfigError(
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new SettingError(String(issue.path[0]), issue.message);
+  }
+  const e = parsed.data;
+
+  const demo = !e.QIITA_TOKEN && !e.QIITA_BASE_URL;
+  if (!demo && !e.QIITA_TOKEN) {
+    throw new SettingError(
       "QIITA_TOKEN",
       "QIITA_BASE_URL is set but QIITA_TOKEN is not: create a token with the read_qiita scope at " +
         "https://qiita.com/settings/applications and set QIITA_TOKEN (or unset both for the demo).",
     );
   }
-
-  const lineToken = env.LINE_CHANNEL_ACCESS_TOKEN?.trim();
-  const lineTo = env.LINE_TO?.trim();
-  if (lineToken && !lineTo) {
-    throw new ConfigError("LINE_TO", "LINE_CHANNEL_ACCESS_TOKEN is set but LINE_TO is not: set LINE_TO to the LINE user, group or room id to push to.");
+  if (e.LINE_CHANNEL_ACCESS_TOKEN && !e.LINE_TO) {
+    throw new SettingError("LINE_TO", "LINE_CHANNEL_ACCESS_TOKEN is set but LINE_TO is not: set LINE_TO to the LINE user, group or room id to push to.");
   }
-  if (lineTo && !lineToken) {
-    throw new ConfigError("LINE_CHANNEL_ACCESS_TOKEN", "LINE_TO is set but LINE_CHANNEL_ACCESS_TOKEN is not: issue a channel access token for your Messaging API channel in the LINE Developers console.");
+  if (e.LINE_TO && !e.LINE_CHANNEL_ACCESS_TOKEN) {
+    throw new SettingError(
+      "LINE_CHANNEL_ACCESS_TOKEN",
+      "LINE_TO is set but LINE_CHANNEL_ACCESS_TOKEN is not: issue a channel access token for your Messaging API channel in the LINE Developers console.",
+    );
   }
-
-  const lineMode = env.LINE_MODE?.trim() || "fallback";
-  if (!isLineMode(lineMode)) {
-    throw new ConfigError("LINE_MODE", `LINE_MODE is "${lineMode}": use one of ${LINE_MODES.join(", ")}.`);
-  }
-
-  const tokenSecret = env.TOKEN_SECRET;
-  if (tokenSecret !== undefined && tokenSecret.length < 16) {
-    throw new ConfigError("TOKEN_SECRET", "TOKEN_SECRET is shorter than 16 characters: use a long random string, e.g. `openssl rand -hex 32`, or unset it to have one generated.");
+  if (e.TOKEN_SECRET !== undefined && e.TOKEN_SECRET.length < MIN_TOKEN_SECRET_LENGTH) {
+    throw new SettingError(
+      "TOKEN_SECRET",
+      `TOKEN_SECRET is shorter than ${MIN_TOKEN_SECRET_LENGTH} characters: use a long random string, e.g. \`openssl rand -hex 32\`, or unset it to have one generated.`,
+    );
   }
 
-  const dataDir = env.DATA_DIR?.trim() || ".live-likes";
+  const dataDir = e.DATA_DIR ?? ".live-likes";
   return {
-    port: port(env, "PORT", 3001),
-    dynamodbEndpoint: env.DYNAMODB_ENDPOINT?.trim() ? url(env, "DYNAMODB_ENDPOINT") : undefined,
-    dynamodbPort: port(env, "DYNAMODB_PORT", 8000),
+    port: e.PORT,
+    dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+    dynamodbPort: e.DYNAMODB_PORT,
     dataDir: dataDir === "memory" ? undefined : dataDir,
-    qiita: demo ? undefined : { token: qiitaToken as string, baseUrl: qiitaBaseUrl ? url(env, "QIITA_BASE_URL") : "https://qiita.com" },
-    pollIntervalSeconds: positiveNumber(env, "POLL_INTERVAL_SECONDS", demo ? DEMO_POLL_SECONDS : DEFAULT_POLL_SECONDS),
-    line: lineToken && lineTo
-      ? { channelAccessToken: lineToken, to: lineTo, baseUrl: env.LINE_API_BASE_URL?.trim() ? url(env, "LINE_API_BASE_URL") : "https://api.line.me" }
-      : undefined,
-    lineMode,
-    tokenSecret,
+    qiita: demo ? undefined : { token: e.QIITA_TOKEN as string, baseUrl: e.QIITA_BASE_URL ?? "https://qiita.com" },
+    pollIntervalSeconds: e.POLL_INTERVAL_SECONDS ?? (demo ? DEMO_POLL_SECONDS : DEFAULT_POLL_SECONDS),
+    line:
+      e.LINE_CHANNEL_ACCESS_TOKEN && e.LINE_TO
+        ? { channelAccessToken: e.LINE_CHANNEL_ACCESS_TOKEN, to: e.LINE_TO, baseUrl: e.LINE_API_BASE_URL ?? "https://api.line.me" }
+        : undefined,
+    lineMode: e.LINE_MODE,
+    tokenSecret: e.TOKEN_SECRET,
+    maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+    maxSockets: e.MAX_SOCKETS,
+    logLevel: e.LOG_LEVEL,
     tables: {
       connections: tableName(connectionsTable, env),
       articles: tableName(articlesTable, env),
       events: tableName(eventsTable, env),
+      deliveries: tableName(deliveriesTable, env),
+      revocations: tableName(revocationsTable, env),
     },
   };
 }
 
-function port(env: Env, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value > 65_535) {
-    throw new ConfigError(name, `${name} is "${raw}": use a port number from 0 to 65535 (0 picks a free one), e.g. ${name}=${fallback}.`);
-  }
-  return value;
-}
-
-function positiveNumber(env: Env, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(name, `${name} is "${raw}": use a number of seconds greater than 0, e.g. ${name}=${fallback}.`);
-  }
-  return value;
-}
-
-function url(env: Env, name: string): string {
-  const raw = (env[name] ?? "").trim();
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `${name} is "${raw}": use a full URL such as http://localhost:8080.`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new ConfigError(name, `${name} is "${raw}": use a full URL starting with http:// or https://, such as http://localhost:8080.`);
-  }
-  return raw.replace(/\/+$/, "");
+function fail(context: z.RefinementCtx, message: string): never {
+  context.addIssue({ code: z.ZodIssueCode.custom, message });
+  return z.NEVER as never;
 }

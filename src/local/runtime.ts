@@ -15,8 +15,16 @@ import { ManagementApiPoster } from "#adapters/apigateway/management-api-poster.
 import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
 import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
+import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
-import { articlesTable, connectionsTable, eventsTable } from "#adapters/dynamodb/table-definitions.ts";
+import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
+import {
+  articlesTable,
+  connectionsTable,
+  deliveriesTable,
+  eventsTable,
+  revocationsTable,
+} from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import { signToken } from "#domain/token.ts";
@@ -25,8 +33,9 @@ import { createCollectHandler, type CollectResult } from "#handlers/collect.hand
 import { createConnectHandler } from "#handlers/connect.handler.ts";
 import { createDefaultHandler } from "#handlers/default.handler.ts";
 import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
-import { createStreamHandler, type LineTarget } from "#handlers/stream.handler.ts";
-import type { LocalConfig } from "./config.ts";
+import { createStreamHandler } from "#handlers/stream.handler.ts";
+import type { LineTarget } from "#domain/delivery/deliver-batch.ts";
+import type { LocalConfig, LogLevel } from "./config.ts";
 import { DemoArticleSource } from "./demo/demo-article-source.ts";
 import { startDynamoDbLocal, type DynamoDbLocal } from "./aws/dynamodb-local.ts";
 import { assertPortFree } from "./ports-check.ts";
@@ -57,7 +66,8 @@ export interface RuntimeOptions {
   readonly demoLikeEveryMs?: number;
   /** Replaces the demo/Qiita source (tests). */
   readonly source?: ArticleSource;
-  readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  /** Overrides LOG_LEVEL (tests keep quiet). */
+  readonly logLevel?: LogLevel;
   /** Stream poller's wait after an empty poll. */
   readonly streamPollMs?: number;
 }
@@ -67,8 +77,7 @@ const webRoot = fileURLToPath(new URL("../../web/", import.meta.url));
 const STREAM_BATCH_SIZE = 100;
 
 export async function startLocalRuntime(config: LocalConfig, options: RuntimeOptions = {}): Promise<LocalRuntime> {
-  const logLevel = options.logLevel ?? ((process.env.LOG_LEVEL as RuntimeOptions["logLevel"]) || "WARN");
-  const logger = new Logger({ serviceName: "live-likes-local", logLevel });
+  const logger = new Logger({ serviceName: "live-likes-local", logLevel: options.logLevel ?? config.logLevel });
   const stops: (() => Promise<void> | void)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop();
@@ -102,9 +111,13 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     await ensureTable(dynamodb, connectionsTable, config.tables.connections);
     await ensureTable(dynamodb, articlesTable, config.tables.articles);
     await ensureTable(dynamodb, eventsTable, config.tables.events);
+    await ensureTable(dynamodb, deliveriesTable, config.tables.deliveries);
+    await ensureTable(dynamodb, revocationsTable, config.tables.revocations);
     const connections = new DynamoDbConnectionStore({ tableName: config.tables.connections, client: doc });
     const events = new DynamoDbEventLog({ tableName: config.tables.events, client: doc });
     const articles = new DynamoDBArticleStore(config.tables.articles, doc);
+    const revocations = new DynamoDbRevocationStore({ tableName: config.tables.revocations, client: doc });
+    const ledger = new DynamoDbDeliveryLedger({ tableName: config.tables.deliveries, client: doc });
 
     // 3. The WebSocket side. The Management API lives on the emulator's own port, known once it listens.
     const tokenSecret = resolveTokenSecret({ tokenSecret: config.tokenSecret, dataDir: config.dataDir });
@@ -116,7 +129,15 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       port: config.port,
       httpFallback: createPageServer({ root: webRoot }),
       routes: {
-        $connect: { handler: createConnectHandler({ connections, tokenSecret: async () => tokenSecret, logger }) },
+        $connect: {
+          handler: createConnectHandler({
+            connections,
+            revocations,
+            tokenSecret: async () => tokenSecret,
+            maxConnectionsPerUser: config.maxConnectionsPerUser,
+            logger,
+          }),
+        },
         $disconnect: { handler: createDisconnectHandler({ connections, logger }) },
         $default: { handler: createDefaultHandler({ connections, events, poster, logger }), returnResponse: true },
       },
@@ -144,6 +165,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       connections,
       poster,
       events,
+      ledger,
       lineMode: config.lineMode,
       lineFor: async () => lineTarget,
       logger,

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { errorFrame, likeFrame, parseClientFrame, pongFrame, resumedFrame } from "#domain/frames.ts";
-import type { LikeEvent } from "#domain/model.ts";
+import { errorFrame, notificationFrame, parseClientFrame, pongFrame, resumedFrame } from "#domain/frames.ts";
+import type { LikeNotification } from "#domain/notification.ts";
 
-const event: LikeEvent = {
+const event: LikeNotification = {
+  kind: "like",
   id: "0000000000000000000000000000000000000042",
+  to: "user:alice",
   userId: "alice",
   itemId: "c686397e4a0f4f11683d",
   title: "Hello",
@@ -18,10 +20,11 @@ const event: LikeEvent = {
 describe("server frames", () => {
   it("writes a like frame with exactly the public fields", () => {
     // Act
-    const frame = JSON.parse(likeFrame(event));
+    const frame = JSON.parse(notificationFrame(event));
 
     // Assess
-    expect(frame).toEqual({ type: "like", ...event });
+    const { kind: _kind, to: _to, ...fields } = event;
+    expect(frame).toEqual({ type: "like", ...fields });
     expect(Object.keys(frame)).toEqual([
       "type", "id", "userId", "itemId", "title", "url", "delta", "likesCount", "likers", "at",
     ]);
@@ -29,14 +32,20 @@ describe("server frames", () => {
 
   it("writes pong, resumed and error frames", () => {
     expect(JSON.parse(pongFrame())).toEqual({ type: "pong" });
-    expect(JSON.parse(resumedFrame(3))).toEqual({ type: "resumed", count: 3 });
+    expect(JSON.parse(resumedFrame(3, true))).toEqual({ type: "resumed", count: 3, more: true });
+    expect(JSON.parse(resumedFrame(0, false))).toEqual({ type: "resumed", count: 0, more: false });
     expect(JSON.parse(errorFrame("nope"))).toEqual({ type: "error", message: "nope" });
+    expect(JSON.parse(errorFrame("slow down", 12))).toEqual({ type: "error", message: "slow down", retryAfter: 12 });
   });
 });
 
 describe("parseClientFrame", () => {
   it("reads ping", () => {
     expect(parseClientFrame('{"action":"ping"}')).toEqual({ action: "ping" });
+  });
+
+  it("reads resume from the start", () => {
+    expect(parseClientFrame('{"action":"resume","since":"0"}')).toEqual({ action: "resume", since: "0" });
   });
 
   it("reads resume with the last seen id", () => {
@@ -56,6 +65,11 @@ describe("parseClientFrame", () => {
     ['{"action":"resume"}', /since/],
     ['{"action":"resume","since":5}', /since/],
     ['{"action":"resume","since":"a b"}', /since/],
+    // Each of these sorts below every id and would replay a whole day (issue 8, item 5).
+    ['{"action":"resume","since":"-"}', /since/],
+    ['{"action":"resume","since":"."}', /since/],
+    ['{"action":"resume","since":"00"}', /since/],
+    ['{"action":"resume","since":"00000000000000000000000000000000000000042"}', /since/],
   ])("answers %j with an error naming the problem", (body, message) => {
     const request = parseClientFrame(body);
 

@@ -34,6 +34,8 @@ describe("likeEventFromChange", () => {
 
     // Assess
     expect(event).toEqual({
+      kind: "like",
+      to: "user:alice",
       id: "0000000000004421584500000000017450439091",
       userId: "alice",
       itemId: article.itemId,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import type { LikeEvent } from "#domain/model.ts";
+import type { LikeNotification } from "#domain/notification.ts";
 import {
   LINE_MAX_MESSAGES,
   LINE_MAX_TEXT_UNITS,
@@ -8,9 +8,11 @@ import {
   lineTexts,
 } from "#domain/line-message.ts";
 
-function like(n: number, overrides: Partial<LikeEvent> = {}): LikeEvent {
+function like(n: number, overrides: Partial<LikeNotification> = {}): LikeNotification {
   return {
+    kind: "like",
     id: `evt-${String(n).padStart(4, "0")}`,
+    to: "user:alice",
     userId: "alice",
     itemId: `item${n}`,
     title: `Article ${n}`,
@@ -24,7 +26,7 @@ function like(n: number, overrides: Partial<LikeEvent> = {}): LikeEvent {
 }
 
 /** A like whose text takes about 1,200 UTF-16 units, mostly astral emoji (2 units each). */
-function heavyLike(n: number): LikeEvent {
+function heavyLike(n: number): LikeNotification {
   const likers = Array.from({ length: 20 }, (_, i) => `${"😀".repeat(20)}${i}`);
   return like(n, { title: "😀".repeat(150), delta: 1, likers });
 }

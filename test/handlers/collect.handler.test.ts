@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createCollectHandler, type CollectLogger, type CollectMetrics } from "#handlers/collect.handler.ts";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { createCollectHandler } from "#handlers/collect.handler.ts";
 import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
@@ -10,20 +12,46 @@ interface TestAccount {
   readonly qiitaToken: string;
 }
 
-/** Records what the handler logs and measures, as Powertools' Logger and Metrics would take it. */
-class RecordingTelemetry {
+/** Powertools' Logger, keeping what it is asked to log instead of printing it. */
+class RecordingLogger extends Logger {
   readonly lines: { level: string; message: string; extra: unknown }[] = [];
-  readonly metrics = new Map<string, number>();
+  override info(...[message, extra]: Parameters<Logger["info"]>): void {
+    this.lines.push({ level: "info", message: String(message), extra });
+  }
+  override warn(...[message, extra]: Parameters<Logger["warn"]>): void {
+    this.lines.push({ level: "warn", message: String(message), extra });
+  }
+  override error(...[message, extra]: Parameters<Logger["error"]>): void {
+    this.lines.push({ level: "error", message: String(message), extra });
+  }
+}
+
+/** Powertools' Metrics, keeping the values instead of printing EMF. */
+class RecordingMetrics extends Metrics {
+  readonly values = new Map<string, number>();
   published = 0;
-  readonly logger: CollectLogger = {
-    info: (message, extra) => void this.lines.push({ level: "info", message, extra }),
-    warn: (message, extra) => void this.lines.push({ level: "warn", message, extra }),
-    error: (message, extra) => void this.lines.push({ level: "error", message, extra }),
-  };
-  readonly metricsSink: CollectMetrics = {
-    addMetric: (name, _unit, value) => void this.metrics.set(name, value),
-    publishStoredMetrics: () => void this.published++,
-  };
+  override addMetric(...[name, , value]: Parameters<Metrics["addMetric"]>): this {
+    this.values.set(name, value);
+    return this;
+  }
+  override publishStoredMetrics(): this {
+    this.published++;
+    return this;
+  }
+}
+
+class RecordingTelemetry {
+  readonly logger = new RecordingLogger();
+  readonly metricsSink = new RecordingMetrics({ namespace: "Test" });
+  get lines() {
+    return this.logger.lines;
+  }
+  get metrics() {
+    return this.metricsSink.values;
+  }
+  get published() {
+    return this.metricsSink.published;
+  }
 }
 
 let qiita: FakeQiitaServer;

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
-import { createDefaultHandler, RECENT_ON_FIRST_LOAD } from "#handlers/default.handler.ts";
+import { createDefaultHandler } from "#handlers/default.handler.ts";
+import { MAX_RESUMES_PER_MINUTE, RECENT_ON_FIRST_LOAD, RESUME_PAGE_SIZE } from "#domain/resume.ts";
 import { eventIdFromSequence } from "#domain/like-events.ts";
 import { likeEvent as like } from "#test/support/like-events.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
@@ -55,7 +56,7 @@ describe("default handler", () => {
       ["like", eventIdFromSequence("2")],
       ["like", eventIdFromSequence("3")],
     ]);
-    expect(JSON.parse(result.body ?? "")).toEqual({ type: "resumed", count: 2 });
+    expect(JSON.parse(result.body ?? "")).toEqual({ type: "resumed", count: 2, more: false });
   });
 
   it("gives a first load (since \"0\") the most recent likes, oldest first", async () => {
@@ -69,7 +70,51 @@ describe("default handler", () => {
 
     // Assess: the newest RECENT_ON_FIRST_LOAD, so the three older likes are left out
     expect(poster.framesOf("alice-new-tab").map((frame) => frame.id)).toEqual(extra.map((e) => e.id));
-    expect(JSON.parse(result.body ?? "")).toEqual({ type: "resumed", count: RECENT_ON_FIRST_LOAD });
+    expect(JSON.parse(result.body ?? "")).toEqual({ type: "resumed", count: RECENT_ON_FIRST_LOAD, more: false });
+  });
+
+  it("replays at most one page, says more remain, and goes on from the last id when asked again", async () => {
+    // Prepare: a page and a half behind
+    await connections.save({ connectionId: "carol-tab", userId: "carol", connectedAt: 1, expiresAt: 2e9 });
+    const missed = Array.from({ length: RESUME_PAGE_SIZE + 50 }, (_, i) => like("carol", 1_000 + i));
+    await events.append([like("carol", 999), ...missed]);
+    const ask = (since: string) => handle(websocketEvent("message", "carol-tab", { body: JSON.stringify({ action: "resume", since }) }));
+
+    // Act
+    const first = JSON.parse((await ask(eventIdFromSequence("999"))).body ?? "");
+    const firstIds = poster.framesOf("carol-tab").map((frame) => frame.id);
+    const second = JSON.parse((await ask(firstIds.at(-1) as string)).body ?? "");
+
+    // Assess
+    expect(first).toEqual({ type: "resumed", count: RESUME_PAGE_SIZE, more: true });
+    expect(second).toEqual({ type: "resumed", count: 50, more: false });
+    expect(poster.framesOf("carol-tab").map((frame) => frame.id)).toEqual(missed.map((e) => e.id));
+  });
+
+  it.each(["-", ".", "00", "a b", "1".repeat(41)])("refuses since %j, which is neither \"0\" nor an event id, before any query", async (since) => {
+    const result = await handle(websocketEvent("message", "alice-tab", { body: JSON.stringify({ action: "resume", since }) }));
+
+    expect(JSON.parse(result.body ?? "")).toMatchObject({ type: "error", message: expect.stringMatching(/since/) });
+  });
+
+  it("allows ten resumes a minute per connection, then says when to try again and keeps the connection", async () => {
+    // Prepare: a clock in the middle of a minute
+    let clock = 1_800_000_030_000;
+    const limited = createDefaultHandler({ connections, events, poster, logger, nowMs: () => clock });
+    await connections.save({ connectionId: "dave-tab", userId: "dave", connectedAt: 1, expiresAt: 2e9 });
+    const ask = () => limited(websocketEvent("message", "dave-tab", { body: '{"action":"resume","since":"0"}' }));
+
+    // Act
+    const answers = [];
+    for (let i = 0; i <= MAX_RESUMES_PER_MINUTE; i++) answers.push(JSON.parse((await ask()).body ?? ""));
+    clock += 30_000;
+    const nextMinute = JSON.parse((await ask()).body ?? "");
+
+    // Assess
+    expect(answers.slice(0, MAX_RESUMES_PER_MINUTE).every((a) => a.type === "resumed")).toBe(true);
+    expect(answers[MAX_RESUMES_PER_MINUTE]).toMatchObject({ type: "error", retryAfter: 30 });
+    expect(nextMinute).toMatchObject({ type: "resumed" });
+    expect(await connections.get("dave-tab")).toBeDefined();
   });
 
   it("refuses resume on a connection it does not know", async () => {

@@ -9,7 +9,9 @@ import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { ManagementApiPoster } from "#adapters/apigateway/management-api-poster.ts";
 import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
+import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
+import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
 import type { FramePoster, PostOutcome } from "#domain/ports.ts";
 import { signToken } from "#domain/token.ts";
 import { createConnectHandler } from "#handlers/connect.handler.ts";
@@ -58,6 +60,7 @@ describe("stream fan-out over the WebSocket emulator", () => {
       connections,
       poster,
       events: new DynamoDbEventLog({ tableName: tables.events, client: tables.doc }),
+      ledger: new DynamoDbDeliveryLedger({ tableName: tables.deliveries, client: tables.doc }),
       lineMode: "off",
       lineFor: async () => undefined,
       logger,
@@ -78,7 +81,18 @@ describe("stream fan-out over the WebSocket emulator", () => {
       port: 0,
       // No $disconnect route: API Gateway runs it only on a best-effort basis, so the fan-out
       // must clean up a vanished client's row by itself.
-      routes: { $connect: { handler: createConnectHandler({ connections, tokenSecret: async () => secret, logger }) } },
+      routes: {
+        $connect: {
+          handler: createConnectHandler({
+            connections,
+            revocations: new DynamoDbRevocationStore({ tableName: tables.revocations, client: tables.doc }),
+            tokenSecret: async () => secret,
+            // Every tab of this test is one user's.
+            maxConnectionsPerUser: 10_000,
+            logger,
+          }),
+        },
+      },
       log: () => undefined,
     });
     poster = new HookedPoster(new ManagementApiPoster({ endpoint: emulator.managementEndpoint }));

@@ -7,7 +7,15 @@
  *   await store.save({ connectionId, userId, connectedAt: Date.now(), expiresAt });
  *   await store.listByUser("alice", Math.floor(Date.now() / 1000)); // ["Abc123=", …]
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
 import type { Connection } from "#domain/model.ts";
 import type { ConnectionStore } from "#domain/ports.ts";
 import { connectionsTable, tableName } from "./table-definitions.ts";
@@ -51,23 +59,47 @@ export class DynamoDbConnectionStore implements ConnectionStore {
 
   async listByUser(userId: string, nowSeconds: number): Promise<string[]> {
     const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: byUser.indexName,
-          KeyConditionExpression: "userId = :userId",
-          // TTL deletes within days, not at the second: skip rows already past their expiry.
-          FilterExpression: "expiresAt > :now",
-          ExpressionAttributeValues: { ":userId": userId, ":now": nowSeconds },
-          ProjectionExpression: "connectionId",
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.push(item.connectionId as string);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: byUser.indexName,
+        KeyConditionExpression: "userId = :userId",
+        // TTL deletes within days, not at the second: skip rows already past their expiry.
+        FilterExpression: "expiresAt > :now",
+        ExpressionAttributeValues: { ":userId": userId, ":now": nowSeconds },
+        ProjectionExpression: "connectionId",
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) ids.push(item.connectionId as string);
     return ids;
+  }
+
+  /** A fixed window on the row itself (`slotWindow`, `slotCount`): one conditional update a call. */
+  async takeSlot(connectionId: string, max: number, windowMs: number, nowMs: number): Promise<number> {
+    const window = Math.floor(nowMs / windowMs);
+    const attempts = [
+      // The same window: count one more while under the allowance.
+      {
+        UpdateExpression: "ADD slotCount :one",
+        ConditionExpression: "slotWindow = :window AND slotCount < :max",
+        ExpressionAttributeValues: { ":one": 1, ":window": window, ":max": max },
+      },
+      // A new window (or the first request): start counting again.
+      {
+        UpdateExpression: "SET slotWindow = :window, slotCount = :one",
+        ConditionExpression: "attribute_exists(connectionId) AND (attribute_not_exists(slotWindow) OR slotWindow <> :window)",
+        ExpressionAttributeValues: { ":one": 1, ":window": window },
+      },
+    ];
+    for (const attempt of attempts) {
+      try {
+        await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { connectionId }, ...attempt }));
+        return 0;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return (window + 1) * windowMs - nowMs;
   }
 }

@@ -1,23 +1,23 @@
 /**
- * EventLog on the events table: every like event of a user, kept 24 h (TTL) so a client that
- * was away can `resume`. Ids sort by stream order, so "after id X" is one key-range query.
+ * EventLog on the events table: every notification of a user, kept RESUME_WINDOW_SECONDS (TTL)
+ * so a client that was away can `resume`. Ids sort by stream order, so "after id X" is one
+ * key-range query.
  *
  * @example
  *   const log = new DynamoDbEventLog({ tableName: "live-likes-events" });
- *   await log.append([event]);
- *   await log.since("alice", lastSeenId); // events after it, oldest first
+ *   await log.append([notification]);
+ *   await log.after("alice", lastSeenId, 101); // what came after it, oldest first
  */
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { LikeEvent } from "#domain/model.ts";
+import { BatchWriteCommand, paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { type Notification, RESUME_WINDOW_SECONDS } from "#domain/notification.ts";
 import type { EventLog } from "#domain/ports.ts";
-import { eventsTable, tableName } from "./table-definitions.ts";
 import { createDocumentClient } from "./document-client.ts";
+import { eventsTable, tableName } from "./table-definitions.ts";
 
-export const EVENT_RETENTION_SECONDS = 24 * 3_600;
 /** BatchWriteItem takes at most 25 items a call. */
 const BATCH_LIMIT = 25;
-/** One resume replays at most this many frames; a client further behind reloads the page. */
-export const MAX_REPLAY = 1_000;
+/** Rounds of UnprocessedItems before the write is given up as failed. */
+const MAX_UNPROCESSED_ROUNDS = 8;
 
 export class DynamoDbEventLog implements EventLog {
   private readonly tableName: string;
@@ -30,66 +30,60 @@ export class DynamoDbEventLog implements EventLog {
     this.now = options.now ?? Date.now;
   }
 
-  async append(events: readonly LikeEvent[]): Promise<void> {
-    const expiresAt = Math.floor(this.now() / 1000) + EVENT_RETENTION_SECONDS;
-    for (let start = 0; start < events.length; start += BATCH_LIMIT) {
-      let requests: Record<string, unknown>[] = events
+  async append(notifications: readonly Notification[]): Promise<void> {
+    const expiresAt = Math.floor(this.now() / 1000) + RESUME_WINDOW_SECONDS;
+    for (let start = 0; start < notifications.length; start += BATCH_LIMIT) {
+      let requests: Record<string, unknown>[] = notifications
         .slice(start, start + BATCH_LIMIT)
-        .map((event) => ({ PutRequest: { Item: { ...event, expiresAt } } }));
+        .map((notification) => ({ PutRequest: { Item: { ...notification, expiresAt } } }));
       // A redelivered record writes the same key again: the put is idempotent by design.
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 50 * 2 ** attempt)));
-        if (attempt === 8) throw new Error(`events table kept ${requests.length} writes unprocessed`);
-        const result = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        );
+      for (let round = 0; requests.length > 0; round++) {
+        if (round === MAX_UNPROCESSED_ROUNDS) throw new Error(`events table kept ${requests.length} writes unprocessed`);
+        if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 50 * 2 ** round)));
+        const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
         requests = (result.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
       }
     }
   }
 
-  async recent(userId: string, count: number): Promise<LikeEvent[]> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "userId = :userId",
-        FilterExpression: "expiresAt > :now",
-        ExpressionAttributeValues: { ":userId": userId, ":now": Math.floor(this.now() / 1000) },
-        // Newest first, then turned around: the client wants them in the order they happened.
-        ScanIndexForward: false,
-        Limit: count,
-      }),
+  recent(userId: string, count: number): Promise<Notification[]> {
+    // Newest first, then turned around: the client wants them in the order they happened.
+    return this.query({ KeyConditionExpression: "userId = :userId", ScanIndexForward: false }, { ":userId": userId }, count).then(
+      (newestFirst) => newestFirst.reverse(),
     );
-    return (page.Items ?? []).map(withoutTtl).reverse();
   }
 
-  async since(userId: string, sinceId: string): Promise<LikeEvent[]> {
-    const events: LikeEvent[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "userId = :userId AND id > :since",
-          // Rows past their TTL may linger until DynamoDB deletes them: 24 h means 24 h.
-          FilterExpression: "expiresAt > :now",
-          ExpressionAttributeValues: {
-            ":userId": userId,
-            ":since": sinceId,
-            ":now": Math.floor(this.now() / 1000),
-          },
-          ExclusiveStartKey: startKey,
-          Limit: MAX_REPLAY,
-        }),
-      );
-      for (const item of page.Items ?? []) events.push(withoutTtl(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && events.length < MAX_REPLAY);
-    return events.slice(0, MAX_REPLAY);
+  after(userId: string, sinceId: string, limit: number): Promise<Notification[]> {
+    return this.query({ KeyConditionExpression: "userId = :userId AND id > :since" }, { ":userId": userId, ":since": sinceId }, limit);
+  }
+
+  private async query(
+    input: Pick<QueryCommandInput, "KeyConditionExpression" | "ScanIndexForward">,
+    values: Record<string, unknown>,
+    limit: number,
+  ): Promise<Notification[]> {
+    const found: Notification[] = [];
+    const pages = paginateQuery(
+      { client: this.client, pageSize: limit },
+      {
+        TableName: this.tableName,
+        ...input,
+        // Rows past their TTL may linger until DynamoDB deletes them: the window means the window.
+        FilterExpression: "expiresAt > :now",
+        ExpressionAttributeValues: { ...values, ":now": Math.floor(this.now() / 1000) },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) found.push(fromItem(item));
+      if (found.length >= limit) break;
+    }
+    return found.slice(0, limit);
   }
 }
 
-function withoutTtl(item: Record<string, unknown>): LikeEvent {
-  const { expiresAt: _expiresAt, ...event } = item;
-  return event as unknown as LikeEvent;
+/** Rows written before notifications had kinds are likes. */
+function fromItem(item: Record<string, unknown>): Notification {
+  const { expiresAt: _expiresAt, ...rest } = item;
+  const userId = rest.userId as string;
+  return { kind: "like", to: `user:${userId}`, ...rest } as Notification;
 }

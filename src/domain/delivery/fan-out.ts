@@ -1,27 +1,27 @@
 /**
- * Fan-out of one like to every live connection of its writer.
+ * Fan-out of one notification to every live connection of its user.
  * 1. Post the frame to each connection, as many at once as the shared `limit` allows.
  * 2. A connection that is gone (410) loses its row; it does not count as a failure.
  * 3. Any other failure is collected, not thrown, so the other connections still get the frame.
  */
-import type { Limiter } from "./concurrency.ts";
-import { likeFrame } from "./frames.ts";
-import type { LikeEvent } from "./model.ts";
-import type { ConnectionStore, FramePoster } from "./ports.ts";
+import type { Limiter } from "../concurrency.ts";
+import { notificationFrame } from "../frames.ts";
+import type { Notification } from "../notification.ts";
+import type { ConnectionStore, FramePoster } from "../ports.ts";
 
-export interface Delivery {
+export interface FanOutResult {
   readonly delivered: number;
   readonly gone: number;
   readonly errors: readonly unknown[];
 }
 
-export async function deliverLike(
-  event: LikeEvent,
+export async function fanOut(
+  notification: Notification,
   connectionIds: readonly string[],
   ports: { readonly poster: FramePoster; readonly connections: ConnectionStore },
   limit: Limiter,
-): Promise<Delivery> {
-  const frame = likeFrame(event);
+): Promise<FanOutResult> {
+  const frame = notificationFrame(notification);
   const outcomes = await Promise.all(
     connectionIds.map((connectionId) =>
       limit(async () => {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
 import { eventIdFromSequence } from "#domain/like-events.ts";
 import { likeEvent as like } from "#test/support/like-events.ts";
@@ -21,11 +22,26 @@ describe("DynamoDbEventLog", () => {
     await log.append(events);
 
     // Act
-    const missed = await log.since("alice", eventIdFromSequence("10"));
+    const missed = await log.after("alice", eventIdFromSequence("10"), 1_000);
 
     // Assess
     expect(missed.map((e) => e.likesCount)).toEqual([11, 30, ...Array.from({ length: 30 }, (_, i) => 100 + i)]);
     expect(missed[0]).toEqual(like("alice", 11));
+  });
+
+  it("returns at most the limit after an id, the oldest of them", async () => {
+    await log.append([1, 2, 3, 4, 5].map((n) => like("gina", n)));
+
+    const page = await log.after("gina", eventIdFromSequence("1"), 2);
+
+    expect(page.map((e) => e.likesCount)).toEqual([2, 3]);
+  });
+
+  it("reads a row written before notifications had kinds as a like", async () => {
+    const { kind: _kind, to: _to, ...legacy } = like("hank", 9);
+    await tables.doc.send(new PutCommand({ TableName: tables.events, Item: { ...legacy, expiresAt: Math.floor(clock / 1000) + 60 } }));
+
+    expect(await log.after("hank", "0", 10)).toEqual([like("hank", 9)]);
   });
 
   it("returns a user's newest events, oldest of them first", async () => {
@@ -40,14 +56,14 @@ describe("DynamoDbEventLog", () => {
   it("never returns another user's events", async () => {
     await log.append([like("bob", 1), like("carol", 2)]);
 
-    expect((await log.since("bob", eventIdFromSequence("0"))).map((e) => e.userId)).toEqual(["bob"]);
+    expect((await log.after("bob", eventIdFromSequence("0"), 100)).map((e) => e.userId)).toEqual(["bob"]);
   });
 
   it("writing the same event twice keeps one copy", async () => {
     await log.append([like("dave", 5)]);
     await log.append([like("dave", 5)]);
 
-    expect(await log.since("dave", eventIdFromSequence("0"))).toHaveLength(1);
+    expect(await log.after("dave", eventIdFromSequence("0"), 100)).toHaveLength(1);
   });
 
   it("forgets events older than 24 hours even before TTL deletes them", async () => {
@@ -55,6 +71,6 @@ describe("DynamoDbEventLog", () => {
 
     clock += 24 * 3_600 * 1_000 + 1_000;
 
-    expect(await log.since("erin", eventIdFromSequence("0"))).toEqual([]);
+    expect(await log.after("erin", eventIdFromSequence("0"), 100)).toEqual([]);
   });
 });

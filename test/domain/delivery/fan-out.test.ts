@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLimiter } from "#domain/concurrency.ts";
-import { deliverLike } from "#domain/deliver-like.ts";
+import { fanOut } from "#domain/delivery/fan-out.ts";
 import type { Connection } from "#domain/model.ts";
 import type { ConnectionStore } from "#domain/ports.ts";
 import { likeEvent } from "#test/support/like-events.ts";
@@ -18,9 +18,12 @@ class MemoryConnections implements ConnectionStore {
   async listByUser() {
     return [];
   }
+  async takeSlot() {
+    return 0;
+  }
 }
 
-describe("deliverLike", () => {
+describe("fanOut", () => {
   it("counts delivered, gone and failed posts, removing only the gone rows", async () => {
     // Prepare
     const poster = new RecordingPoster();
@@ -29,7 +32,7 @@ describe("deliverLike", () => {
     poster.failing.set("c", new Error("throttled"));
 
     // Act
-    const delivery = await deliverLike(likeEvent("alice", 1), ["a", "b", "c", "d"], { poster, connections }, createLimiter(2));
+    const delivery = await fanOut(likeEvent("alice", 1), ["a", "b", "c", "d"], { poster, connections }, createLimiter(2));
 
     // Assess
     expect(delivery.delivered).toBe(2);
@@ -40,7 +43,7 @@ describe("deliverLike", () => {
   });
 
   it("delivers nothing and fails nothing when the writer has no connection", async () => {
-    const delivery = await deliverLike(likeEvent("alice", 1), [], { poster: new RecordingPoster(), connections: new MemoryConnections() }, createLimiter(1));
+    const delivery = await fanOut(likeEvent("alice", 1), [], { poster: new RecordingPoster(), connections: new MemoryConnections() }, createLimiter(1));
 
     expect(delivery).toEqual({ delivered: 0, gone: 0, errors: [] });
   });

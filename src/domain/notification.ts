@@ -1,0 +1,40 @@
+/**
+ * A notification: what live-likes tells a person, whatever produced it. A like on a Qiita
+ * article is one kind; stars and published messages are kinds to come. Plain data shared by
+ * every layer; the wire frame of each kind is in frames.ts.
+ */
+
+/** Who a notification is addressed to: one user (every tab and device), later a group. */
+export type Audience = `user:${string}`;
+
+/** Fields every kind has. */
+interface NotificationBase {
+  /** Stable across redelivery (derived from the stream record) and sortable per user. */
+  readonly id: string;
+  readonly to: Audience;
+  /** The user whose connections, feed and channels receive it. */
+  readonly userId: string;
+  readonly title: string;
+  readonly url: string;
+  /** ISO 8601: when the signal happened. */
+  readonly at: string;
+}
+
+/** New likes on one article of the writer `userId`. */
+export interface LikeNotification extends NotificationBase {
+  readonly kind: "like";
+  readonly itemId: string;
+  readonly delta: number;
+  readonly likesCount: number;
+  /** Qiita ids of the new likers, newest first. */
+  readonly likers: readonly string[];
+}
+
+export type Notification = LikeNotification;
+
+export type NotificationKind = Notification["kind"];
+
+export const audienceOf = (userId: string): Audience => `user:${userId}`;
+
+/** How long a notification stays replayable by `resume`. */
+export const RESUME_WINDOW_SECONDS = 24 * 3_600;

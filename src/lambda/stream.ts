@@ -1,0 +1,14 @@
+/** Lambda entry of the articles stream: see src/handlers/stream.handler.ts. */
+import { createStreamHandler } from "#handlers/stream.handler.ts";
+import { connections, deployedLineFor, deployedSettings, events, ledger, logger, metrics, poster } from "./deployed-dependencies.ts";
+
+export const handler = createStreamHandler({
+  connections,
+  poster,
+  events,
+  ledger,
+  lineMode: deployedSettings().lineMode,
+  lineFor: deployedLineFor,
+  logger,
+  metrics,
+});
