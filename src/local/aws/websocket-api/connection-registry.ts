@@ -27,6 +27,11 @@ export class ConnectionRegistry {
     this.#connections.delete(connectionId);
   }
 
+  /** Connections registered, a closing one included until its close event. */
+  get size(): number {
+    return this.#connections.size;
+  }
+
   ids(): string[] {
     return [...this.#connections.keys()];
   }

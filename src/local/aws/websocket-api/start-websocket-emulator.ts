@@ -11,7 +11,7 @@
  * });
  * new ApiGatewayManagementApiClient({ endpoint: emulator.managementEndpoint });
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { ConnectionRegistry } from "./connection-registry.ts";
@@ -52,6 +52,9 @@ export async function startWebSocketEmulator(options: EmulatorOptions): Promise<
     registry,
     idleTimeoutMs: (options.idleTimeoutSeconds ?? 600) * 1000,
     maxConnectionMs: (options.maxConnectionSeconds ?? 7200) * 1000,
+    maxConnections: options.maxConnections ?? 2_000,
+    maxFramesPerSecond: options.maxFramesPerSecond ?? 20,
+    frameBurst: options.frameBurst ?? options.maxFramesPerSecond ?? 20,
     log,
     track,
   });
@@ -75,7 +78,7 @@ export async function startWebSocketEmulator(options: EmulatorOptions): Promise<
     });
   };
 
-  const servers = await listen(options.port, options.host, (server) => {
+  const servers = await listen(options.port, options.host, headerLimits(options.headersTimeoutSeconds ?? 10), (server) => {
     server.on("request", onRequest);
     server.on("upgrade", (request, socket, head) => void onUpgrade(request, socket, head));
   });
@@ -101,14 +104,34 @@ export async function startWebSocketEmulator(options: EmulatorOptions): Promise<
 }
 
 /**
+ * A client that opens a socket and sends half a request (slowloris) is dropped once the headers
+ * are late, upgrades included: until then each one holds a socket and a file descriptor. Node
+ * checks these deadlines only every `connectionsCheckingInterval` (30 s by default).
+ */
+function headerLimits(headersTimeoutSeconds: number): ServerOptions {
+  const headersTimeout = Math.round(headersTimeoutSeconds * 1000);
+  return {
+    headersTimeout,
+    // Node requires requestTimeout ≥ headersTimeout; a Management API call is small.
+    requestTimeout: Math.max(headersTimeout, 30_000),
+    connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))),
+  };
+}
+
+/**
  * Without a host: both loopback addresses on one port, since `localhost` resolves to ::1 on
  * some machines and 127.0.0.1 on others. A machine without IPv6 just gets the first.
  */
-async function listen(port: number, host: string | undefined, setUp: (server: Server) => void) {
+async function listen(
+  port: number,
+  host: string | undefined,
+  serverOptions: ServerOptions,
+  setUp: (server: Server) => void,
+) {
   const hosts = host ? [host] : ["127.0.0.1", "::1"];
   const servers: Server[] = [];
   for (const [index, address] of hosts.entries()) {
-    const server = createServer();
+    const server = createServer(serverOptions);
     setUp(server);
     const chosenPort = index === 0 ? port : (servers[0]?.address() as AddressInfo).port;
     try {

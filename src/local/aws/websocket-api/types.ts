@@ -61,6 +61,14 @@ export interface EmulatorOptions {
   readonly maxConnectionSeconds?: number;
   /** API Gateway closes a connection after 10 minutes without a message from the client. */
   readonly idleTimeoutSeconds?: number;
+  /** Open sockets at most; beyond, an upgrade is refused with 429 before `$connect`. Default 2,000. */
+  readonly maxConnections?: number;
+  /** A client must send a request's headers within this time or is dropped. Default 10 s. */
+  readonly headersTimeoutSeconds?: number;
+  /** Client frames a connection may send per second; beyond, an error frame answers. Default 20. */
+  readonly maxFramesPerSecond?: number;
+  /** Frames a connection may send at once before the per-second rate applies. Default 20. */
+  readonly frameBurst?: number;
   /** Where handler failures are reported; default console.error. */
   readonly log?: (message: string, error?: unknown) => void;
 }

@@ -5,6 +5,7 @@
 import type { WebSocket } from "ws";
 import type { ConnectionRegistry, LiveConnection } from "./connection-registry.ts";
 import { createDisconnectEvent } from "./disconnect-event.ts";
+import { FrameRateLimit } from "./frame-rate-limit.ts";
 import { createMessageEvent } from "./message-event.ts";
 import type { ConnectionFacts } from "./request-context.ts";
 import { invokeRoute, type Log } from "./route-invoker.ts";
@@ -16,6 +17,8 @@ export interface SessionSettings {
   readonly registry: ConnectionRegistry;
   readonly idleTimeoutMs: number;
   readonly maxConnectionMs: number;
+  readonly maxFramesPerSecond: number;
+  readonly frameBurst: number;
   readonly log: Log;
   /** Called with the promise of each `$disconnect` run, so shutdown can wait for them. */
   readonly track: (work: Promise<unknown>) => void;
@@ -43,6 +46,11 @@ export function startSession(
   const lifetimeTimer = setTimeout(goAway, settings.maxConnectionMs);
   let queue: Promise<void> = Promise.resolve();
   let errorClose: [number, string] | undefined;
+  const rateLimit = new FrameRateLimit(settings.maxFramesPerSecond, settings.frameBurst);
+  const tooManyFrames = JSON.stringify({
+    type: "error",
+    message: `too many frames: at most ${settings.maxFramesPerSecond} a second; this one was dropped, send it again later`,
+  });
 
   const reply = (frame: string) => {
     if (registry.get(facts.connectionId)) socket.send(frame);
@@ -65,8 +73,10 @@ export function startSession(
     connection.lastActiveAt = Date.now();
     clearTimeout(idleTimer);
     idleTimer = setTimeout(goAway, settings.idleTimeoutMs);
+    // Over the limit: no route runs; the answer keeps its place among the replies.
+    const work = rateLimit.take() ? () => handleFrame(data, isBinary) : () => reply(tooManyFrames);
     queue = queue
-      .then(() => handleFrame(data, isBinary))
+      .then(work)
       .catch((error) => log(`frame on ${facts.connectionId} could not be handled`, error));
   });
   socket.on("error", (error: Error & { code?: string }) => {

@@ -14,17 +14,31 @@ import { startSession, type SessionSettings } from "./websocket-session.ts";
 export interface UpgradeSettings extends SessionSettings {
   readonly wss: WebSocketServer;
   readonly stage: string;
+  /** Open sockets at most, counting those whose `$connect` is still running. */
+  readonly maxConnections: number;
 }
 
 export function createUpgradeHandler(settings: UpgradeSettings) {
-  const { wss, stage, routes, log } = settings;
+  const { wss, stage, routes, registry, log } = settings;
+  let opening = 0;
   return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     // A client that goes away mid-handshake must not crash the emulator.
     const dropBrokenSocket = () => socket.destroy();
     socket.on("error", dropBrokenSocket);
     const { pathname } = new URL(request.url ?? "/", "http://localhost");
     if (!["/", `/${stage}`, `/${stage}/`].includes(pathname)) return refuse(socket, 404, "Not Found");
+    if (registry.size + opening >= settings.maxConnections) {
+      return refuse(socket, 429, `Too many connections: at most ${settings.maxConnections} are open at once; retry later.`);
+    }
+    opening++;
+    try {
+      await accept(request, socket, head, dropBrokenSocket);
+    } finally {
+      opening--;
+    }
+  };
 
+  async function accept(request: IncomingMessage, socket: Duplex, head: Buffer, dropBrokenSocket: () => void) {
     const facts: ConnectionFacts = {
       connectionId: gatewayId(),
       connectedAt: Date.now(),
@@ -50,10 +64,11 @@ export function createUpgradeHandler(settings: UpgradeSettings) {
       return;
     }
     socket.off("error", dropBrokenSocket);
+    // Synchronous for a valid handshake: the session is registered before `opening` drops.
     wss.handleUpgrade(request, socket, head, (ws) => {
       startSession(ws, facts, request.headers["user-agent"] ?? "", settings);
     });
-  };
+  }
 }
 
 function refuse(socket: Duplex, status: number, body: string): void {

@@ -9,7 +9,7 @@ import { recordingHandler } from "./emulator-harness.ts";
 import { connect } from "#test/support/ws-client.ts";
 
 const fixture = (name: string): Record<string, unknown> =>
-  structuredClone(JSON.parse(readFileSync(new URL(`../../events/apigw-websocket/${name}`, import.meta.url), "utf8")));
+  structuredClone(JSON.parse(readFileSync(new URL(`../../../events/apigw-websocket/${name}`, import.meta.url), "utf8")));
 
 /** Key paths with their value types, sorted, e.g. "requestContext.connectedAt: number". */
 function shape(value: unknown, prefix = "", skip: readonly string[] = []): string[] {
