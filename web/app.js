@@ -3,12 +3,18 @@ import {
   LikeFeed,
   backoffDelay,
   caughtUpNotice,
+  chooseEndpoint,
+  configuredEndpoint,
+  handshakeProbeUrl,
+  ignoredEndpointNotice,
   parseFrame,
   relativeTime,
   safeHttpUrl,
   socketUrl,
   tokenProblem,
 } from "./live-feed.js";
+
+/** @typedef {import("./live-feed.js").LikeFrame} LikeFrame */
 
 // API Gateway drops a connection after 10 minutes without a client message.
 const PING_EVERY_MS = 5 * 60_000;
@@ -18,21 +24,27 @@ const TOKEN_KEY = "live-likes.token";
 const SHOWN_LIKERS = 3;
 
 const ui = {
-  status: document.getElementById("status"),
-  form: document.getElementById("token-form"),
-  token: document.getElementById("token"),
-  feed: document.getElementById("feed"),
-  empty: document.getElementById("empty"),
-  notice: document.getElementById("notice"),
+  status: byId("status", HTMLElement),
+  retry: byId("retry", HTMLButtonElement),
+  form: byId("token-form", HTMLFormElement),
+  token: byId("token", HTMLInputElement),
+  warning: byId("warning", HTMLElement),
+  feed: byId("feed", HTMLOListElement),
+  empty: byId("empty", HTMLElement),
+  notice: byId("notice", HTMLElement),
 };
 const feed = new LikeFeed();
+/** The endpoint chosen at start; the token is sent nowhere else. */
+let endpoint = "";
+/** @type {WebSocket | undefined} */
 let socket;
 let attempt = 0;
+/** @type {ReturnType<typeof setTimeout>[]} */
 let timers = [];
-// The `since` of the resume in flight, to word what its replay was.
-let resumedSince;
+/** The catch-up in progress, over all its pages: where it started and how many likes it brought. */
+let catchUp = { since: "", count: 0 };
 
-function start() {
+async function start() {
   const params = new URLSearchParams(location.search);
   const fromUrl = params.get("token");
   if (fromUrl) {
@@ -49,11 +61,29 @@ function start() {
     attempt = 0;
     connect();
   });
+  ui.retry.addEventListener("click", () => connect());
   window.addEventListener("online", () => {
     if (!socket) connect();
   });
   setInterval(renderTimes, 30_000);
+
+  const choice = chooseEndpoint(location, await loadConfiguredEndpoint());
+  endpoint = choice.endpoint;
+  if (choice.ignored !== undefined) {
+    ui.warning.textContent = ignoredEndpointNotice(choice.ignored, choice.allowed);
+    ui.warning.hidden = false;
+  }
   connect();
+}
+
+/** config.json beside the page names the API's endpoint; without one the page's origin serves it. */
+async function loadConfiguredEndpoint() {
+  try {
+    const response = await fetch("config.json", { cache: "no-store" });
+    return response.ok ? configuredEndpoint(await response.json()) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function connect() {
@@ -64,47 +94,58 @@ function connect() {
   if (problem) return setStatus("refused", `refused: token ${problem}`);
 
   setStatus("connecting", "connecting…");
-  const ws = new WebSocket(socketUrl(location, token));
+  const ws = new WebSocket(socketUrl(endpoint, token));
   socket = ws;
+  /** @type {number | undefined} */
   let openedAt;
   ws.addEventListener("open", () => {
     openedAt = Date.now();
     setStatus("live", "live");
-    // Always: a first load shows the last 24 h, and a tab that dropped before any like gets them.
-    resumedSince = feed.resuming();
-    ws.send(JSON.stringify({ action: "resume", since: resumedSince }));
-    timers.push(setInterval(() => ws.send(JSON.stringify({ action: "ping" })), PING_EVERY_MS));
+    // Always: a first load shows the recent likes, and a tab that dropped before any like gets them.
+    catchUp = { since: feed.resuming(), count: 0 };
+    send(ws, { action: "resume", since: catchUp.since });
+    timers.push(setInterval(() => send(ws, { action: "ping" }), PING_EVERY_MS));
   });
-  ws.addEventListener("message", (event) => onFrame(event.data));
+  ws.addEventListener("message", (event) => onFrame(ws, event.data));
   ws.addEventListener("close", () => {
     if (socket !== ws) return;
     socket = undefined;
     stop();
-    if (openedAt === undefined) return explainFailedHandshake(ws.url);
+    if (openedAt === undefined) return void explainFailedHandshake();
     if (Date.now() - openedAt > STABLE_AFTER_MS) attempt = 0;
     scheduleReconnect();
   });
 }
 
 /**
- * Browsers hide the HTTP status of a refused handshake. If the server answers plain HTTP, it is
- * up and said no to this token; if not, it is down and worth retrying.
+ * @param {WebSocket} ws
+ * @param {{ action: "ping" } | { action: "resume", since: string }} request
  */
-async function explainFailedHandshake(wsUrl) {
-  const url = new URL(wsUrl);
-  url.protocol = url.protocol === "wss:" ? "https:" : "http:";
-  url.search = "";
-  const reachable = await fetch(url, { mode: "no-cors", cache: "no-store" }).then(
-    () => true,
-    () => false,
-  );
+function send(ws, request) {
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(request));
+}
+
+/**
+ * Browsers hide the HTTP status of a refused handshake. If the server answers plain HTTP, it is
+ * up and said no to this token; if not, it is down and worth retrying. Only the page's own
+ * origin can be asked (CSP): for any other endpoint the page cannot tell, and retries.
+ */
+async function explainFailedHandshake() {
+  const probe = handshakeProbeUrl(endpoint, location.origin);
+  const reachable =
+    probe !== undefined &&
+    (await fetch(probe, { mode: "no-cors", cache: "no-store" }).then(
+      () => true,
+      () => false,
+    ));
   if (socket) return;
   if (reachable) setStatus("refused", "refused: token rejected");
   else scheduleReconnect();
 }
 
-function scheduleReconnect() {
-  const due = Date.now() + backoffDelay(attempt++);
+/** @param {number} [delayMs] */
+function scheduleReconnect(delayMs = backoffDelay(attempt++)) {
+  const due = Date.now() + delayMs;
   const tick = () => setStatus("reconnecting", `reconnecting in ${Math.max(1, Math.ceil((due - Date.now()) / 1000))} s`);
   tick();
   timers.push(setInterval(tick, 1_000), setTimeout(connect, due - Date.now()));
@@ -120,29 +161,64 @@ function stop() {
   }
 }
 
-function onFrame(data) {
+/**
+ * @param {WebSocket} ws
+ * @param {unknown} data
+ */
+function onFrame(ws, data) {
   const frame = typeof data === "string" ? parseFrame(data) : undefined;
   if (!frame) return console.warn("live-likes: ignored a frame it cannot read:", data);
-  if (frame.type === "like" && feed.add(frame.like)) render(frame.like.id);
-  if (frame.type === "resumed") {
-    feed.resumed();
-    const notice = caughtUpNotice(frame.count, resumedSince);
-    if (notice) ui.notice.textContent = notice;
+  switch (frame.type) {
+    case "like":
+      if (feed.add(frame.like)) render(frame.like.id);
+      return;
+    case "resumed": {
+      catchUp.count += frame.count;
+      const next = feed.resumed(frame);
+      if (next === undefined) {
+        ui.notice.textContent = caughtUpNotice(catchUp.count, catchUp.since) ?? "";
+      } else {
+        ui.notice.textContent = `Catching up… ${catchUp.count} likes so far.`;
+        send(ws, { action: "resume", since: next });
+      }
+      return;
+    }
+    case "error":
+      if (frame.retryAfter === undefined) return console.warn("live-likes: the server answered:", frame.message);
+      // Too many resumes: ask again from the last like in hand once the server allows it.
+      ui.notice.textContent = `Catching up paused by the server; continuing in ${frame.retryAfter} s.`;
+      timers.push(
+        setTimeout(() => {
+          if (socket === ws) send(ws, { action: "resume", since: feed.resuming() });
+        }, frame.retryAfter * 1000),
+      );
+      return;
+    case "pong":
+      return;
   }
-  if (frame.type === "error") console.warn("live-likes: the server answered:", frame.message);
 }
 
+/**
+ * @param {"connecting" | "live" | "reconnecting" | "refused"} state
+ * @param {string} text
+ */
 function setStatus(state, text) {
   ui.status.dataset.state = state;
   ui.status.textContent = text;
   ui.form.hidden = state !== "refused";
+  ui.retry.hidden = state !== "reconnecting";
 }
 
+/** @param {string} freshId */
 function render(freshId) {
   ui.feed.replaceChildren(...feed.likes.map((like) => likeItem(like, like.id === freshId)));
   ui.empty.hidden = feed.likes.length > 0;
 }
 
+/**
+ * @param {LikeFrame} like
+ * @param {boolean} fresh
+ */
 function likeItem(like, fresh) {
   const item = element("li", { className: fresh ? "like fresh" : "like" });
   item.append(element("span", { className: "delta", textContent: `+${like.delta}` }));
@@ -164,6 +240,7 @@ function likeItem(like, fresh) {
   return item;
 }
 
+/** @param {string[]} likers */
 function likersLine(likers) {
   const line = element("span", { className: "who" });
   if (likers.length === 0) line.append("someone");
@@ -181,8 +258,26 @@ function renderTimes() {
   for (const time of ui.feed.querySelectorAll("time")) time.textContent = relativeTime(time.dateTime, Date.now());
 }
 
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Partial<HTMLElementTagNameMap[K]>} properties
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function element(tag, properties) {
   return Object.assign(document.createElement(tag), properties);
 }
 
-start();
+/**
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {new () => T} type
+ * @returns {T}
+ */
+function byId(id, type) {
+  const found = document.getElementById(id);
+  if (!(found instanceof type)) throw new Error(`live-likes: the page has no #${id} ${type.name}`);
+  return found;
+}
+
+void start();

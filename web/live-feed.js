@@ -1,4 +1,30 @@
 // The browser client's logic with no DOM and no socket, so node tests can import it as it is.
+// Type-checked by tsconfig.web.json (checkJs): the JSDoc types below are its declarations.
+
+/**
+ * A like as the server sends it (docs/ARCHITECTURE.md "Messages"; keep the names exactly).
+ * @typedef {object} LikeFrame
+ * @property {"like"} type
+ * @property {string} id 40 digits; sorts in stream order.
+ * @property {string} userId
+ * @property {string} itemId
+ * @property {string} title
+ * @property {string} url
+ * @property {number} delta
+ * @property {number} likesCount
+ * @property {string[]} likers
+ * @property {string} at ISO 8601.
+ */
+
+/**
+ * A server frame this client can use.
+ * @typedef {{ type: "like", like: LikeFrame }
+ *   | { type: "resumed", count: number, more: boolean }
+ *   | { type: "pong" }
+ *   | { type: "error", message: string, retryAfter?: number }} ServerFrame
+ */
+
+/** @typedef {{ protocol: string, host: string, search: string }} PageLocation */
 
 /** Likes kept on the page; older ones fall off the bottom. */
 export const MAX_SHOWN = 200;
@@ -6,45 +32,71 @@ export const MAX_SHOWN = 200;
 /**
  * Milliseconds to wait before reconnect attempt `attempt` (0-based): exponential, capped, and
  * jittered ("equal jitter") so a server restart is not met by every tab at the same instant.
+ * @param {number} attempt
+ * @param {() => number} [random]
+ * @param {{ baseMs?: number, capMs?: number }} [options]
+ * @returns {number}
  */
 export function backoffDelay(attempt, random = Math.random, { baseMs = 1_000, capMs = 30_000 } = {}) {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-/** One server frame read defensively: undefined for anything this client cannot use. */
+/** A well-formed event id: the only `since` besides FROM_THE_START the server accepts. */
+export const EVENT_ID = /^\d{40}$/;
+
+/**
+ * One server frame read defensively: undefined for anything this client cannot use.
+ * @param {string} text
+ * @returns {ServerFrame | undefined}
+ */
 export function parseFrame(text) {
-  let frame;
+  /** @type {unknown} */
+  let parsed;
   try {
-    frame = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (typeof frame !== "object" || frame === null) return undefined;
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  const frame = /** @type {Record<string, unknown>} */ (parsed);
   switch (frame.type) {
     case "like":
       return isLike(frame) ? { type: "like", like: frame } : undefined;
     case "resumed":
-      return Number.isInteger(frame.count) ? { type: "resumed", count: frame.count } : undefined;
+      // `more` came with paged resumes; a server without it sends everything in one page.
+      return Number.isInteger(frame.count)
+        ? { type: "resumed", count: /** @type {number} */ (frame.count), more: frame.more === true }
+        : undefined;
     case "pong":
       return { type: "pong" };
-    case "error":
-      return { type: "error", message: String(frame.message ?? "") };
+    case "error": {
+      const message = String(frame.message ?? "");
+      const retryAfter = frame.retryAfter;
+      return typeof retryAfter === "number" && Number.isFinite(retryAfter) && retryAfter >= 0
+        ? { type: "error", message, retryAfter }
+        : { type: "error", message };
+    }
     default:
       return undefined;
   }
 }
 
+/**
+ * @param {Record<string, unknown>} frame
+ * @returns {frame is LikeFrame & Record<string, unknown>}
+ */
 function isLike(frame) {
   return (
     typeof frame.id === "string" &&
-    frame.id !== "" &&
+    EVENT_ID.test(frame.id) &&
     typeof frame.title === "string" &&
     typeof frame.url === "string" &&
     Number.isFinite(frame.delta) &&
     Number.isFinite(frame.likesCount) &&
     Array.isArray(frame.likers) &&
     frame.likers.every((liker) => typeof liker === "string") &&
+    typeof frame.at === "string" &&
     !Number.isNaN(Date.parse(frame.at))
   );
 }
@@ -57,11 +109,19 @@ export const FROM_THE_START = "0";
  * `resume` continues after. Ids sort in stream order, so the newest is the greatest.
  */
 export class LikeFeed {
+  /** @type {LikeFrame[]} */
   #likes = [];
+  /** @type {Set<string>} */
   #seen = new Set();
+  /** @type {string | undefined} */
   #newest = undefined;
+  /** @type {string | undefined} */
   #cursor = undefined;
-  #resuming = false;
+  /**
+   * The resume in flight: its `since`, and every id after it received since it was asked.
+   * @type {{ since: string, ids: Set<string> } | undefined}
+   */
+  #resume = undefined;
 
   /**
    * The id `resume` continues after: the newest like held with nothing older missing. Undefined
@@ -72,28 +132,54 @@ export class LikeFeed {
   }
 
   /**
-   * Call when sending `resume`, on every open; returns its `since`: `lastId`, or FROM_THE_START
-   * when there is none, so a tab that dropped before its first like still gets what it missed.
-   * Until `resumed()`, live frames (newer than the replay) do not move the cursor, so a drop in
-   * mid-replay replays again instead of skipping.
+   * Call when sending `resume`: on every open, and again after a wait the server asked for.
+   * Returns its `since`: `lastId`, or FROM_THE_START when there is none, so a tab that dropped
+   * before its first like still gets what it missed. Until the last page is in, live frames
+   * (newer than the replay) do not move the cursor, so a drop in mid-replay replays again
+   * instead of skipping.
+   * @returns {string}
    */
   resuming() {
-    this.#resuming = true;
-    return this.#cursor ?? FROM_THE_START;
+    const since = this.#cursor ?? FROM_THE_START;
+    this.#resume = { since, ids: new Set() };
+    return since;
   }
 
-  /** Call on `{"type":"resumed"}`: everything up to the newest like seen is now in hand. */
-  resumed() {
-    this.#resuming = false;
-    this.#cursor = this.#newest;
+  /**
+   * Call on `{"type":"resumed"}`. Returns the `since` of the next page when the server has
+   * `more`, already marked as in flight; undefined once caught up.
+   *
+   * A page is the `count` oldest likes after its `since`. A live like that came meanwhile is
+   * either one of them or newer than all of them, so the page ended at the count-th smallest id
+   * received after `since`: not simply the last frame, which may be a newer live one.
+   * @param {{ count: number, more: boolean }} [page] a server without paging sends no `more`
+   * @returns {string | undefined}
+   */
+  resumed({ count, more } = { count: 0, more: false }) {
+    const resume = this.#resume;
+    this.#resume = undefined;
+    if (!more || !resume) {
+      this.#cursor = this.#newest;
+      return undefined;
+    }
+    const ids = [...resume.ids].sort();
+    const pageEnd = ids[Math.min(count, ids.length) - 1];
+    if (pageEnd !== undefined) this.#cursor = pageEnd;
+    return this.resuming();
   }
 
-  /** Adds a like; false when its id was already shown (a redelivery or a replay). */
+  /**
+   * Adds a like; false when its id was already shown (a redelivery or a replay).
+   * @param {LikeFrame} like
+   * @returns {boolean}
+   */
   add(like) {
+    // Counted even when already shown: a replayed like may have come live a moment before.
+    if (this.#resume && like.id > this.#resume.since) this.#resume.ids.add(like.id);
     if (this.#seen.has(like.id)) return false;
     this.#seen.add(like.id);
     if (this.#newest === undefined || like.id > this.#newest) this.#newest = like.id;
-    if (!this.#resuming) this.#cursor = this.#newest;
+    if (!this.#resume) this.#cursor = this.#newest;
     // Replayed likes can arrive after newer live ones; keep the page in time order.
     const at = Date.parse(like.at);
     const index = this.#likes.findIndex((shown) => Date.parse(shown.at) < at);
@@ -102,14 +188,19 @@ export class LikeFeed {
     return true;
   }
 
+  /** @returns {LikeFrame[]} */
   get likes() {
     return [...this.#likes];
   }
 }
 
 /**
- * What to tell the user once a resume with `since` replayed `count` likes; undefined for none.
- * A resume from the start is a page's first load (or a tab that never got a like), not an outage.
+ * What to tell the user once a resume with `since` replayed `count` likes (all pages together);
+ * undefined for none. A resume from the start is a page's first load (or a tab that never got a
+ * like), not an outage.
+ * @param {number} count
+ * @param {string} since
+ * @returns {string | undefined}
  */
 export function caughtUpNotice(count, since) {
   if (count <= 0) return undefined;
@@ -119,7 +210,12 @@ export function caughtUpNotice(count, since) {
     : `Caught up on ${count} like${plural} missed while offline.`;
 }
 
-/** "just now", "5 min ago", "3 h ago", "2 d ago". */
+/**
+ * "just now", "5 min ago", "3 h ago", "2 d ago".
+ * @param {string} iso
+ * @param {number} nowMs
+ * @returns {string}
+ */
 export function relativeTime(iso, nowMs) {
   const seconds = Math.max(0, Math.round((nowMs - Date.parse(iso)) / 1000));
   if (seconds < 45) return "just now";
@@ -129,29 +225,116 @@ export function relativeTime(iso, nowMs) {
 }
 
 /**
- * What is wrong with a subscription token that can be told without the server
- * (`base64url(userId).expirySeconds.signature`), or undefined when only the server can judge it.
+ * What is wrong with a subscription token that can be told without the server, or undefined
+ * when only the server can judge it. Tokens are `user.issuedAt.expiresAt.signature`, or
+ * `user.expiresAt.signature` when minted before issue times (src/domain/token.ts).
+ * @param {string | null | undefined} token
+ * @param {number} nowSeconds
+ * @returns {"missing" | "malformed" | "expired" | undefined}
  */
 export function tokenProblem(token, nowSeconds) {
   if (!token) return "missing";
   const parts = token.split(".");
-  if (parts.length !== 3 || !/^[1-9]\d{0,15}$/.test(parts[1])) return "malformed";
-  return Number(parts[1]) <= nowSeconds ? "expired" : undefined;
+  if (parts.length !== 3 && parts.length !== 4) return "malformed";
+  const times = parts.slice(1, -1);
+  if (!times.every((time) => /^[1-9]\d{0,15}$/.test(time))) return "malformed";
+  return Number(times.at(-1)) <= nowSeconds ? "expired" : undefined;
 }
 
 /**
- * The WebSocket URL: the page's own host (the local emulator serves both), unless `?ws=` names
- * another endpoint, such as a deployed stack's `wss://…/prod`.
+ * A WebSocket endpoint in one spelling: a ws(s) URL without query, fragment or credentials,
+ * without a trailing slash on its path. Undefined for anything else.
+ * @param {unknown} text
+ * @returns {string | undefined}
  */
-export function socketUrl(location, token) {
-  const override = new URLSearchParams(location.search).get("ws");
-  const base = override || `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/`;
-  const url = new URL(base);
+function socketEndpoint(text) {
+  if (typeof text !== "string") return undefined;
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== "ws:" && url.protocol !== "wss:") return undefined;
+  if (url.search || url.hash || url.username || url.password) return undefined;
+  return url.href.replace(/\/$/, "");
+}
+
+/**
+ * The endpoint of the page's config.json, which the deployment writes beside the page: exactly
+ * `{"websocketUrl":"wss://…"}`. Undefined for anything else, so a malformed file adds nothing.
+ * @param {unknown} json
+ * @returns {string | undefined}
+ */
+export function configuredEndpoint(json) {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return undefined;
+  const keys = Object.keys(json);
+  if (keys.length !== 1 || keys[0] !== "websocketUrl") return undefined;
+  return socketEndpoint(/** @type {{ websocketUrl: unknown }} */ (json).websocketUrl);
+}
+
+/**
+ * Where the socket goes. The page keeps a token, so it connects only to its own origin's
+ * endpoint or the one config.json names (preferred: a deployed page and its API differ). A
+ * `?ws=` may pick one of those; any other is `ignored`, never connected to.
+ * @param {PageLocation} location
+ * @param {string | undefined} configured config.json's endpoint, from `configuredEndpoint`
+ * @returns {{ endpoint: string, allowed: string[], ignored?: string }}
+ */
+export function chooseEndpoint(location, configured) {
+  const own = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
+  const allowed = configured === undefined || configured === own ? [own] : [configured, own];
+  const endpoint = allowed[0] ?? own;
+  const asked = new URLSearchParams(location.search).get("ws");
+  if (!asked) return { endpoint, allowed };
+  const wanted = socketEndpoint(asked);
+  return wanted !== undefined && allowed.includes(wanted)
+    ? { endpoint: wanted, allowed }
+    : { endpoint, allowed, ignored: asked };
+}
+
+/**
+ * What the page says when it ignored a `?ws=`.
+ * @param {string} ignored
+ * @param {string[]} allowed
+ * @returns {string}
+ */
+export function ignoredEndpointNotice(ignored, allowed) {
+  const shown = ignored.length > 80 ? `${ignored.slice(0, 80)}…` : ignored;
+  return `Ignored ?ws=${shown}: this page connects only to ${allowed.join(" or ")}, so your token stays there.`;
+}
+
+/**
+ * The URL to open: the endpoint with the token in the query, as `$connect` reads it.
+ * @param {string} endpoint from `chooseEndpoint`
+ * @param {string} token
+ * @returns {string}
+ */
+export function socketUrl(endpoint, token) {
+  const url = new URL(endpoint);
   url.searchParams.set("token", token);
   return url.toString();
 }
 
-/** The link of an article, only when it is plain http(s): a frame must not inject `javascript:`. */
+/**
+ * The plain-HTTP twin of a socket endpoint, to tell a refused handshake from a server that is
+ * down (browsers hide the status), only when it is the page's own origin: the page's CSP lets
+ * it reach nothing else.
+ * @param {string} endpoint
+ * @param {string} pageOrigin
+ * @returns {string | undefined}
+ */
+export function handshakeProbeUrl(endpoint, pageOrigin) {
+  const url = new URL(endpoint);
+  url.protocol = url.protocol === "wss:" ? "https:" : "http:";
+  return url.origin === pageOrigin ? `${url.origin}/` : undefined;
+}
+
+/**
+ * The link of an article, only when it is plain http(s): a frame must not inject `javascript:`.
+ * @param {string} text
+ * @returns {string | undefined}
+ */
 export function safeHttpUrl(text) {
   try {
     const url = new URL(text);

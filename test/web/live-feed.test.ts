@@ -5,6 +5,10 @@ import {
   MAX_SHOWN,
   backoffDelay,
   caughtUpNotice,
+  chooseEndpoint,
+  configuredEndpoint,
+  handshakeProbeUrl,
+  ignoredEndpointNotice,
   parseFrame,
   relativeTime,
   safeHttpUrl,
@@ -12,6 +16,9 @@ import {
   tokenProblem,
   type LikeFrame,
 } from "../../web/live-feed.js";
+
+/** Event ids are 40 digits, as the server derives them from stream sequence numbers. */
+const id = (n: number) => String(n).padStart(40, "0");
 
 const like = (id: string, at: string, extra: Partial<LikeFrame> = {}): LikeFrame => ({
   type: "like",
@@ -48,7 +55,7 @@ describe("backoffDelay", () => {
 describe("parseFrame", () => {
   it("reads a like frame of the public message contract", () => {
     // Prepare
-    const frame = like("01", "2026-11-21T09:12:03.000Z");
+    const frame = like(id(1), "2026-11-21T09:12:03.000Z");
 
     // Act / Assess
     expect(parseFrame(JSON.stringify(frame))).toEqual({ type: "like", like: frame });
@@ -56,7 +63,9 @@ describe("parseFrame", () => {
 
   it("reads resumed, pong and error frames", () => {
     // Act / Assess
-    expect(parseFrame('{"type":"resumed","count":3}')).toEqual({ type: "resumed", count: 3 });
+    expect(parseFrame('{"type":"resumed","count":100,"more":true}')).toEqual({ type: "resumed", count: 100, more: true });
+    expect(parseFrame('{"type":"resumed","count":3,"more":false}')).toEqual({ type: "resumed", count: 3, more: false });
+    expect(parseFrame('{"type":"resumed","count":3}')).toEqual({ type: "resumed", count: 3, more: false });
     expect(parseFrame('{"type":"pong"}')).toEqual({ type: "pong" });
     expect(parseFrame('{"type":"error","message":"unknown action"}')).toEqual({
       type: "error",
@@ -64,14 +73,26 @@ describe("parseFrame", () => {
     });
   });
 
+  it("reads how long a rate-limited client must wait, and only a usable number of seconds", () => {
+    // Act / Assess
+    expect(parseFrame('{"type":"error","message":"too many resumes","retryAfter":42}')).toEqual({
+      type: "error",
+      message: "too many resumes",
+      retryAfter: 42,
+    });
+    expect(parseFrame('{"type":"error","message":"m","retryAfter":"soon"}')).toEqual({ type: "error", message: "m" });
+    expect(parseFrame('{"type":"error","message":"m","retryAfter":-1}')).toEqual({ type: "error", message: "m" });
+  });
+
   it.each([
     ["text that is not JSON", "hello"],
     ["JSON that is not an object", "42"],
     ["null", "null"],
     ["an unknown type", '{"type":"party"}'],
-    ["a like without id", JSON.stringify({ ...like("x", "2026-11-21T09:12:03Z"), id: undefined })],
-    ["a like with a bad time", JSON.stringify(like("x", "yesterday"))],
-    ["a like with likers that are not names", JSON.stringify(like("x", "2026-11-21T09:12:03Z", { likers: [1] as never }))],
+    ["a like without id", JSON.stringify({ ...like(id(1), "2026-11-21T09:12:03Z"), id: undefined })],
+    ["a like whose id is not an event id (a resume could not continue after it)", JSON.stringify(like("x", "2026-11-21T09:12:03Z"))],
+    ["a like with a bad time", JSON.stringify(like(id(1), "yesterday"))],
+    ["a like with likers that are not names", JSON.stringify(like(id(1), "2026-11-21T09:12:03Z", { likers: [1] as never }))],
   ])("returns undefined for %s", (_case, text) => {
     // Act / Assess
     expect(parseFrame(text)).toBeUndefined();
@@ -84,21 +105,21 @@ describe("LikeFeed", () => {
     const feed = new LikeFeed();
 
     // Act
-    feed.add(like("01", "2026-11-21T09:00:00Z"));
-    feed.add(like("02", "2026-11-21T09:05:00Z"));
+    feed.add(like(id(1), "2026-11-21T09:00:00Z"));
+    feed.add(like(id(2), "2026-11-21T09:05:00Z"));
 
     // Assess
-    expect(feed.likes.map((l) => l.id)).toEqual(["02", "01"]);
-    expect(feed.lastId).toBe("02");
+    expect(feed.likes.map((l) => l.id)).toEqual([id(2), id(1)]);
+    expect(feed.lastId).toBe(id(2));
   });
 
   it("drops a like whose id it already has", () => {
     // Prepare
     const feed = new LikeFeed();
-    feed.add(like("01", "2026-11-21T09:00:00Z"));
+    feed.add(like(id(1), "2026-11-21T09:00:00Z"));
 
     // Act
-    const added = feed.add(like("01", "2026-11-21T09:00:00Z"));
+    const added = feed.add(like(id(1), "2026-11-21T09:00:00Z"));
 
     // Assess
     expect(added).toBe(false);
@@ -108,17 +129,17 @@ describe("LikeFeed", () => {
   it("keeps resuming from before a replay that a drop cut short", () => {
     // Prepare: seen 01; reconnected and asked to resume after it
     const feed = new LikeFeed();
-    feed.add(like("01", "2026-11-21T09:00:00Z"));
+    feed.add(like(id(1), "2026-11-21T09:00:00Z"));
     const since = feed.resuming();
 
     // Act: a newer live like arrives before the replay of 02 and 03; then the socket drops
-    feed.add(like("04", "2026-11-21T09:15:00Z"));
-    feed.add(like("02", "2026-11-21T09:05:00Z"));
+    feed.add(like(id(4), "2026-11-21T09:15:00Z"));
+    feed.add(like(id(2), "2026-11-21T09:05:00Z"));
 
     // Assess: the next resume still starts after 01, so 03 is not skipped
-    expect(since).toBe("01");
-    expect(feed.lastId).toBe("01");
-    expect(feed.resuming()).toBe("01");
+    expect(since).toBe(id(1));
+    expect(feed.lastId).toBe(id(1));
+    expect(feed.resuming()).toBe(id(1));
   });
 
   it("resumes from the start when it has no like yet, so a tab that dropped before its first like misses nothing", () => {
@@ -138,8 +159,8 @@ describe("LikeFeed", () => {
     // Prepare: a first load asks for everything; a live like arrives before the replayed ones
     const feed = new LikeFeed();
     feed.resuming();
-    feed.add(like("09", "2026-11-21T09:45:00Z"));
-    feed.add(like("01", "2026-11-21T09:00:00Z"));
+    feed.add(like(id(9), "2026-11-21T09:45:00Z"));
+    feed.add(like(id(1), "2026-11-21T09:00:00Z"));
 
     // Act: the socket drops before "resumed"
     const since = feed.resuming();
@@ -152,15 +173,15 @@ describe("LikeFeed", () => {
     // Prepare
     const feed = new LikeFeed();
     feed.resuming();
-    feed.add(like("01", "2026-11-21T09:00:00Z"));
-    feed.add(like("02", "2026-11-21T09:05:00Z"));
+    feed.add(like(id(1), "2026-11-21T09:00:00Z"));
+    feed.add(like(id(2), "2026-11-21T09:05:00Z"));
 
     // Act
     feed.resumed();
 
     // Assess
-    expect(feed.lastId).toBe("02");
-    expect(feed.resuming()).toBe("02");
+    expect(feed.lastId).toBe(id(2));
+    expect(feed.resuming()).toBe(id(2));
   });
 
   it("keeps resuming from the start after a first replay that had no likes", () => {
@@ -178,27 +199,27 @@ describe("LikeFeed", () => {
 
   it("moves the resume point to the newest like once the replay is done", () => {
     const feed = new LikeFeed();
-    feed.add(like("01", "2026-11-21T09:00:00Z"));
+    feed.add(like(id(1), "2026-11-21T09:00:00Z"));
     feed.resuming();
-    feed.add(like("04", "2026-11-21T09:15:00Z"));
-    feed.add(like("02", "2026-11-21T09:05:00Z"));
+    feed.add(like(id(4), "2026-11-21T09:15:00Z"));
+    feed.add(like(id(2), "2026-11-21T09:05:00Z"));
 
     feed.resumed();
-    feed.add(like("03", "2026-11-21T09:10:00Z"));
+    feed.add(like(id(3), "2026-11-21T09:10:00Z"));
 
-    expect(feed.lastId).toBe("04");
+    expect(feed.lastId).toBe(id(4));
   });
 
   it("places a replayed older like below newer ones", () => {
     // Prepare
     const feed = new LikeFeed();
-    feed.add(like("03", "2026-11-21T09:10:00Z"));
+    feed.add(like(id(3), "2026-11-21T09:10:00Z"));
 
     // Act
-    feed.add(like("02", "2026-11-21T09:05:00Z"));
+    feed.add(like(id(2), "2026-11-21T09:05:00Z"));
 
     // Assess
-    expect(feed.likes.map((l) => l.id)).toEqual(["03", "02"]);
+    expect(feed.likes.map((l) => l.id)).toEqual([id(3), id(2)]);
   });
 
   it(`keeps at most ${MAX_SHOWN} likes`, () => {
@@ -206,11 +227,105 @@ describe("LikeFeed", () => {
     const feed = new LikeFeed();
 
     // Act
-    for (let i = 0; i < MAX_SHOWN + 5; i++) feed.add(like(`id-${i}`, new Date(Date.UTC(2026, 10, 21, 0, i)).toISOString()));
+    for (let i = 0; i < MAX_SHOWN + 5; i++) feed.add(like(id(i), new Date(Date.UTC(2026, 10, 21, 0, i)).toISOString()));
 
     // Assess
     expect(feed.likes).toHaveLength(MAX_SHOWN);
-    expect(feed.likes[0]?.id).toBe(`id-${MAX_SHOWN + 4}`);
+    expect(feed.likes[0]?.id).toBe(id(MAX_SHOWN + 4));
+  });
+  describe("paged resume", () => {
+    it("asks for the next page after the page's last like while the server says more", () => {
+      // Prepare: the tab holds 01 and asks to resume after it
+      const feed = new LikeFeed();
+      feed.add(like(id(1), "2026-11-21T09:00:00Z"));
+      const first = feed.resuming();
+      feed.add(like(id(2), "2026-11-21T09:05:00Z"));
+      feed.add(like(id(3), "2026-11-21T09:10:00Z"));
+
+      // Act
+      const next = feed.resumed({ count: 2, more: true });
+      feed.add(like(id(4), "2026-11-21T09:15:00Z"));
+      const done = feed.resumed({ count: 1, more: false });
+
+      // Assess
+      expect([first, next, done]).toEqual([id(1), id(3), undefined]);
+      expect(feed.lastId).toBe(id(4));
+    });
+
+    it("continues after the page, not after a newer live like that came in the middle of it", () => {
+      // Prepare: a page of 02, 03 with a live 09 between them
+      const feed = new LikeFeed();
+      feed.add(like(id(1), "2026-11-21T09:00:00Z"));
+      feed.resuming();
+      feed.add(like(id(2), "2026-11-21T09:05:00Z"));
+      feed.add(like(id(9), "2026-11-21T09:45:00Z"));
+      feed.add(like(id(3), "2026-11-21T09:10:00Z"));
+
+      // Act
+      const next = feed.resumed({ count: 2, more: true });
+
+      // Assess: 04…08 are still asked for
+      expect(next).toBe(id(3));
+      expect(feed.lastId).toBe(id(3));
+    });
+
+    it("counts a replayed like of the page that had come live a moment before", () => {
+      // Prepare: 03 arrives live, then the page replays 02 and 03
+      const feed = new LikeFeed();
+      feed.add(like(id(1), "2026-11-21T09:00:00Z"));
+      feed.resuming();
+      feed.add(like(id(3), "2026-11-21T09:10:00Z"));
+      feed.add(like(id(2), "2026-11-21T09:05:00Z"));
+      const duplicate = feed.add(like(id(3), "2026-11-21T09:10:00Z"));
+
+      // Act
+      const next = feed.resumed({ count: 2, more: true });
+
+      // Assess
+      expect(duplicate).toBe(false);
+      expect(next).toBe(id(3));
+    });
+
+    it("keeps each finished page when a drop cuts the next one short", () => {
+      // Prepare: page one (02) done with more; page two cut after 03
+      const feed = new LikeFeed();
+      feed.add(like(id(1), "2026-11-21T09:00:00Z"));
+      feed.resuming();
+      feed.add(like(id(2), "2026-11-21T09:05:00Z"));
+      feed.resumed({ count: 1, more: true });
+      feed.add(like(id(3), "2026-11-21T09:10:00Z"));
+
+      // Act: the socket drops; the next open resumes
+      const since = feed.resuming();
+
+      // Assess
+      expect(since).toBe(id(2));
+    });
+
+    it("resumes again from the same point after the server said to wait", () => {
+      // Prepare: the resume after 01 is refused with retryAfter; a live like comes meanwhile
+      const feed = new LikeFeed();
+      feed.add(like(id(1), "2026-11-21T09:00:00Z"));
+      feed.resuming();
+      feed.add(like(id(7), "2026-11-21T09:35:00Z"));
+
+      // Act
+      const since = feed.resuming();
+
+      // Assess: the live like does not hide what the refused resume would have brought
+      expect(since).toBe(id(1));
+    });
+
+    it("treats a resumed frame without more as the last page", () => {
+      // Prepare
+      const feed = new LikeFeed();
+      feed.resuming();
+      feed.add(like(id(5), "2026-11-21T09:25:00Z"));
+
+      // Act / Assess
+      expect(feed.resumed()).toBeUndefined();
+      expect(feed.lastId).toBe(id(5));
+    });
   });
 });
 
@@ -262,24 +377,102 @@ describe("tokenProblem", () => {
     expect(tokenProblem("d3JpdGVy.999.sig", 1_000)).toBe("expired");
     expect(tokenProblem("d3JpdGVy.2000.sig", 1_000)).toBeUndefined();
   });
+
+  it("reads the expiry of a token that carries its issue time", () => {
+    // Act / Assess
+    expect(tokenProblem("d3JpdGVy.500.2000.sig", 1_000)).toBeUndefined();
+    expect(tokenProblem("d3JpdGVy.500.999.sig", 1_000)).toBe("expired");
+    expect(tokenProblem("d3JpdGVy.x.2000.sig", 1_000)).toBe("malformed");
+    expect(tokenProblem("d3JpdGVy.1.2.3.sig", 1_000)).toBe("malformed");
+  });
+});
+
+describe("configuredEndpoint", () => {
+  it("reads exactly {\"websocketUrl\": a ws(s) URL}", () => {
+    // Act / Assess
+    expect(configuredEndpoint({ websocketUrl: "wss://abc.execute-api.ap-northeast-1.amazonaws.com/prod" })).toBe(
+      "wss://abc.execute-api.ap-northeast-1.amazonaws.com/prod",
+    );
+    expect(configuredEndpoint({ websocketUrl: "ws://localhost:3001/" })).toBe("ws://localhost:3001");
+  });
+
+  it.each([
+    ["not an object", "wss://x.example"],
+    ["null", null],
+    ["an array", ["wss://x.example"]],
+    ["another key", { websocketURL: "wss://x.example" }],
+    ["an extra key", { websocketUrl: "wss://x.example", also: "wss://y.example" }],
+    ["an http URL", { websocketUrl: "https://x.example" }],
+    ["a URL with a query", { websocketUrl: "wss://x.example/?token=leak" }],
+    ["not a URL", { websocketUrl: "x.example" }],
+  ])("adds nothing for %s", (_case, json) => {
+    // Act / Assess
+    expect(configuredEndpoint(json)).toBeUndefined();
+  });
+});
+
+describe("chooseEndpoint", () => {
+  const local = { protocol: "http:", host: "localhost:3001", search: "" };
+  const deployed = { protocol: "https:", host: "d111.cloudfront.net", search: "" };
+  const api = "wss://abc.execute-api.ap-northeast-1.amazonaws.com/prod";
+
+  it("uses the page's own origin when nothing is configured", () => {
+    // Act / Assess
+    expect(chooseEndpoint(local, undefined)).toEqual({ endpoint: "ws://localhost:3001", allowed: ["ws://localhost:3001"] });
+    expect(chooseEndpoint(deployed, undefined).endpoint).toBe("wss://d111.cloudfront.net");
+  });
+
+  it("prefers the endpoint config.json names, and still allows the origin's", () => {
+    // Act / Assess
+    expect(chooseEndpoint(deployed, api)).toEqual({ endpoint: api, allowed: [api, "wss://d111.cloudfront.net"] });
+  });
+
+  it("lets ?ws= pick an allowed endpoint, however its trailing slash is written", () => {
+    // Act / Assess
+    expect(chooseEndpoint({ ...deployed, search: `?ws=${api}/` }, api)).toEqual({ endpoint: api, allowed: expect.any(Array) });
+    expect(chooseEndpoint({ ...local, search: "?ws=ws://localhost:3001/" }, undefined).ignored).toBeUndefined();
+  });
+
+  it.each([
+    ["another host", "wss://attacker.example/"],
+    ["another port of this host", "ws://localhost:4000/"],
+    ["the same host by another name", "ws://127.0.0.1:3001/"],
+    ["an allowed endpoint with a query", "ws://localhost:3001/?x=1"],
+    ["not a socket URL", "javascript:alert(1)"],
+  ])("ignores a ?ws= of %s and keeps the allowed endpoint", (_case, ws) => {
+    // Act
+    const choice = chooseEndpoint({ ...local, search: `?ws=${encodeURIComponent(ws)}` }, undefined);
+
+    // Assess
+    expect(choice).toEqual({ endpoint: "ws://localhost:3001", allowed: ["ws://localhost:3001"], ignored: ws });
+  });
+
+  it("says what it ignored and where it connects instead", () => {
+    // Act
+    const notice = ignoredEndpointNotice("wss://attacker.example/", ["ws://localhost:3001"]);
+
+    // Assess
+    expect(notice).toBe("Ignored ?ws=wss://attacker.example/: this page connects only to ws://localhost:3001, so your token stays there.");
+    expect(ignoredEndpointNotice(`wss://${"a".repeat(200)}`, ["ws://x"]).length).toBeLessThan(200);
+  });
 });
 
 describe("socketUrl", () => {
-  it("points at the page's own host, the local emulator", () => {
+  it("puts the token in the endpoint's query, encoded", () => {
     // Act / Assess
-    expect(socketUrl({ protocol: "http:", host: "localhost:3001", search: "" }, "a.1.b")).toBe(
-      "ws://localhost:3001/?token=a.1.b",
+    expect(socketUrl("ws://localhost:3001", "a.1.b")).toBe("ws://localhost:3001/?token=a.1.b");
+    expect(socketUrl("wss://abc.execute-api.ap-northeast-1.amazonaws.com/prod", "a+b.1.c")).toBe(
+      "wss://abc.execute-api.ap-northeast-1.amazonaws.com/prod?token=a%2Bb.1.c",
     );
   });
+});
 
-  it("takes ?ws= for a deployed stack and encodes the token", () => {
-    // Prepare
-    const search = "?ws=wss://abc123.execute-api.ap-northeast-1.amazonaws.com/prod";
-
+describe("handshakeProbeUrl", () => {
+  it("asks the page's own origin over HTTP, and nothing the page's CSP would refuse", () => {
     // Act / Assess
-    expect(socketUrl({ protocol: "https:", host: "example.com", search }, "a+b.1.c")).toBe(
-      "wss://abc123.execute-api.ap-northeast-1.amazonaws.com/prod?token=a%2Bb.1.c",
-    );
+    expect(handshakeProbeUrl("ws://localhost:3001", "http://localhost:3001")).toBe("http://localhost:3001/");
+    expect(handshakeProbeUrl("wss://d111.cloudfront.net/ws", "https://d111.cloudfront.net")).toBe("https://d111.cloudfront.net/");
+    expect(handshakeProbeUrl("wss://abc.execute-api.ap-northeast-1.amazonaws.com/prod", "https://d111.cloudfront.net")).toBeUndefined();
   });
 });
 
