@@ -7,7 +7,7 @@
  *   const snapshot = await store.load("alice"); // articles + whether the baseline was taken
  */
 import type { ConsumedCapacity } from "@aws-sdk/client-dynamodb";
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { paginateQuery, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { StoredArticle } from "#domain/model.ts";
 import type { AccountSnapshot, ArticleStore } from "#domain/ports.ts";
 import { createDocumentClient } from "./document-client.ts";
@@ -41,24 +41,22 @@ export class DynamoDBArticleStore implements ArticleStore {
   async load(userId: string): Promise<AccountSnapshot> {
     const articles = new Map<string, StoredArticle>();
     let baselined = false;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "userId = :userId",
-          ExpressionAttributeValues: { ":userId": userId },
-          ExclusiveStartKey: startKey,
-          ReturnConsumedCapacity: "TOTAL",
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: "userId = :userId",
+        ExpressionAttributeValues: { ":userId": userId },
+        ReturnConsumedCapacity: "TOTAL",
+      },
+    );
+    for await (const page of pages) {
       this.#readUnits += units(page.ConsumedCapacity);
       for (const item of page.Items ?? []) {
         if (item.itemId === ACCOUNT_MARKER_ITEM_ID) baselined = item.baselinedAt !== undefined;
         else articles.set(String(item.itemId), toStoredArticle(item));
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return { baselined, articles };
   }
 

@@ -9,6 +9,7 @@
  *   const sender = new MessagingApiLineSender({ channelAccessToken: process.env.LINE_CHANNEL_ACCESS_TOKEN! });
  *   await sender.push("U0123…", ["👍 1 new like\n\n…"], lineRetryKey("alice", ["evt-1"])); // "sent"
  */
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { messagingApi } from "@line/bot-sdk";
 import type { LineSender, PushOutcome } from "#domain/ports.ts";
 import { classifyLineFailure } from "./line-failure.ts";
@@ -16,11 +17,6 @@ import { LineTimeoutError, LineUnavailableError } from "./line-errors.ts";
 
 /** The one call the sender needs, so tests and callers can hand in their own client. */
 export type LinePushClient = Pick<messagingApi.MessagingApiClient, "pushMessage">;
-
-/** Where retries are reported; Powertools' Logger fits. */
-export interface LineRetryLogger {
-  warn(message: string, attributes: Record<string, unknown>): void;
-}
 
 export interface MessagingApiLineSenderOptions {
   readonly channelAccessToken: string;
@@ -35,7 +31,8 @@ export interface MessagingApiLineSenderOptions {
   readonly maxDelayMs?: number;
   /** Per attempt. Default 5 000. */
   readonly timeoutMs?: number;
-  readonly logger?: LineRetryLogger;
+  /** Where retries are reported. */
+  readonly logger?: Logger;
 }
 
 export class MessagingApiLineSender implements LineSender {
@@ -44,7 +41,7 @@ export class MessagingApiLineSender implements LineSender {
   private readonly backoffBaseMs: number;
   private readonly maxDelayMs: number;
   private readonly timeoutMs: number;
-  private readonly logger?: LineRetryLogger;
+  private readonly logger?: Logger;
 
   constructor(options: MessagingApiLineSenderOptions) {
     // The token goes straight into the client and is never kept here, so no log can print it.

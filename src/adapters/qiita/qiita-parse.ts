@@ -1,67 +1,61 @@
 /**
- * Checks Qiita API v2 answers field by field, so a malformed answer is refused as a whole
- * instead of half-trusted.
+ * Checks Qiita API v2 answers by schema, so a malformed answer is refused as a whole instead of
+ * half-trusted. The error names the first field that is wrong.
  */
+import LinkHeader from "http-link-header";
+import { z } from "zod";
 import type { Article } from "#domain/model.ts";
 import { QiitaResponseError } from "./qiita-errors.ts";
 
-type Json = Record<string, unknown>;
+const nonEmpty = z.string().min(1);
 
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+const articles = z.array(
+  z.object({
+    id: nonEmpty,
+    title: nonEmpty,
+    url: z.string().regex(/^https?:\/\//, "is not an http(s) URL"),
+    likes_count: z.number().int().nonnegative(),
+  }),
+);
 
-function list(body: unknown, what: string): unknown[] {
-  if (!Array.isArray(body)) throw new QiitaResponseError(`${what} is not a JSON list`);
-  return body;
-}
+const likers = z.array(z.object({ user: z.object({ id: nonEmpty }) }));
 
-function text(entry: Json, field: string, what: string, nonEmpty = true): string {
-  const value = entry[field];
-  if (typeof value !== "string" || (nonEmpty && value.length === 0)) {
-    throw new QiitaResponseError(`${what} has no valid "${field}"`);
-  }
-  return value;
+const authenticatedUser = z.object({ id: nonEmpty });
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+  throw new QiitaResponseError(`${what} is malformed${where}: ${issue.message}`);
 }
 
 /** One page of `/authenticated_user/items` or `/users/:id/items`. */
 export function parseArticles(body: unknown): Article[] {
-  return list(body, "the article list").map((entry, index) => {
-    const what = `article ${index} of the page`;
-    if (!isObject(entry)) throw new QiitaResponseError(`${what} is not an object`);
-    const likesCount = entry.likes_count;
-    if (typeof likesCount !== "number" || !Number.isSafeInteger(likesCount) || likesCount < 0) {
-      throw new QiitaResponseError(`${what} has no valid "likes_count"`);
-    }
-    const url = text(entry, "url", what);
-    if (!/^https?:\/\//.test(url)) throw new QiitaResponseError(`${what} has a "url" that is not http(s)`);
-    return { itemId: text(entry, "id", what), title: text(entry, "title", what), url, likesCount };
-  });
+  return parse(articles, body, "the article list").map((entry) => ({
+    itemId: entry.id,
+    title: entry.title,
+    url: entry.url,
+    likesCount: entry.likes_count,
+  }));
 }
 
 /** One page of `/items/:id/likes`: the likers' user ids, newest first as Qiita orders them. */
 export function parseLikers(body: unknown): string[] {
-  return list(body, "the likes list").map((entry, index) => {
-    const what = `like ${index} of the page`;
-    if (!isObject(entry) || !isObject(entry.user)) throw new QiitaResponseError(`${what} has no "user"`);
-    return text(entry.user, "id", what);
-  });
+  return parse(likers, body, "the likes list").map((entry) => entry.user.id);
 }
 
 /** `/authenticated_user`: the user id. */
 export function parseUserId(body: unknown): string {
-  if (!isObject(body)) throw new QiitaResponseError("the authenticated user is not an object");
-  return text(body, "id", "the authenticated user");
+  return parse(authenticatedUser, body, "the authenticated user").id;
 }
 
-/** The URL with rel="next" in an RFC 8288 `Link` header (rel compared case-insensitively). */
+/** The URL with rel="next" in an RFC 8288 `Link` header; a header that does not parse has none. */
 export function nextLink(header: string | null): string | undefined {
   if (!header) return undefined;
-  for (const part of header.split(/,(?=\s*<)/)) {
-    const match = /^\s*<([^>]*)>(.*)$/.exec(part);
-    if (!match) continue;
-    const rel = /;\s*rel\s*=\s*"?([^";]+)"?/i.exec(match[2] ?? "")?.[1];
-    if (rel?.toLowerCase().split(/\s+/).includes("next")) return match[1];
+  try {
+    return LinkHeader.parse(header).rel("next")[0]?.uri;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }

@@ -159,7 +159,7 @@ describe("QiitaClient.listArticles", () => {
 
     // Assess
     expect(error).toBeInstanceOf(QiitaResponseError);
-    expect((error as Error).message).toMatch(/article 1 of the page has no valid "likes_count"/);
+    expect((error as Error).message).toMatch(/the article list is malformed at 1\.likes_count/);
   });
 
   it("refuses malformed JSON", async () => {
