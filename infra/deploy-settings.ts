@@ -6,13 +6,14 @@
  *   npx cdk deploy --all -c collectRateMinutes=10 -c lineMode=always -c alarmEmail=me@example.com
  */
 import type { Node } from "constructs";
+import { DEFAULT_PARAMETER_PREFIX } from "#adapters/secrets/setting-parameters.ts";
 import { LINE_MODES, type LineMode } from "#domain/line-mode.ts";
 
 export type { LineMode };
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
 export interface DeploySettings {
-  /** Minutes between two collector runs (EventBridge rate). */
+  /** Minutes between two collector runs (EventBridge Scheduler rate). */
   readonly collectRateMinutes: number;
   /** LINE_MODE of the stream handler. */
   readonly lineMode: LineMode;
@@ -25,6 +26,15 @@ export interface DeploySettings {
    * logs need. Turn off when the account already has one (another stack set it).
    */
   readonly apiGatewayLogsRole: boolean;
+  /** MAX_CONNECTIONS_PER_USER of the connect function: over it, $connect answers 429. */
+  readonly maxConnectionsPerUser: number;
+  /**
+   * The CloudWatch dashboard and the handlers' custom metrics. Off by default: together they cost
+   * about $3 + $0.30 per metric a month, six times the rest of the stack for one writer.
+   */
+  readonly detailedMonitoring: boolean;
+  /** Path under which the SSM SecureString settings live, e.g. "/live-likes" (one per deployment). */
+  readonly parameterPrefix: string;
 }
 
 export class DeploySettingError extends Error {
@@ -57,12 +67,33 @@ export function readDeploySettings(node: Node): DeploySettings {
   if (email !== undefined && email !== "" && !/^[^@\s]+@[^@\s]+$/.test(String(email))) {
     throw new DeploySettingError(`alarmEmail is not an e-mail address (got ${String(email)}): pass -c alarmEmail=you@example.com or leave it out.`);
   }
+  const maxConnections = Number(get("maxConnectionsPerUser") ?? 20);
+  if (!Number.isInteger(maxConnections) || maxConnections < 1 || maxConnections > 1000) {
+    throw new DeploySettingError(
+      `maxConnectionsPerUser must be a whole number from 1 to 1000 (got ${String(get("maxConnectionsPerUser"))}): pass -c maxConnectionsPerUser=20.`,
+    );
+  }
+  const prefix = String(get("parameterPrefix") ?? DEFAULT_PARAMETER_PREFIX);
+  if (!/^(\/[A-Za-z0-9_.-]+)+$/.test(prefix) || /^\/(aws|ssm)(\/|$)/i.test(prefix)) {
+    throw new DeploySettingError(
+      `parameterPrefix must be an SSM path like /live-likes (letters, digits, _ . -, no trailing slash, not under /aws or /ssm; got ${prefix}): pass -c parameterPrefix=/live-likes.`,
+    );
+  }
   const logsRole = get("apiGatewayLogsRole");
   return {
     collectRateMinutes: rate,
     lineMode,
     logLevel,
     ...(email ? { alarmEmail: String(email) } : {}),
-    apiGatewayLogsRole: logsRole === undefined ? true : logsRole !== false && logsRole !== "false",
+    apiGatewayLogsRole: flag(logsRole, true),
+    maxConnectionsPerUser: maxConnections,
+    detailedMonitoring: flag(get("detailedMonitoring"), false),
+    parameterPrefix: prefix,
   };
+}
+
+/** A boolean context value: true/false from cdk.json, "true"/"false" from -c. */
+function flag(value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return value === true || value === "true";
 }

@@ -16,14 +16,15 @@ export function buildLiveLikesApp(app: App): { stateful: StatefulStack; stateles
   // No env: the stacks are environment-agnostic, so synth needs no account, credentials or
   // lookups; `cdk deploy` targets the account and region of the caller's AWS profile.
   const stateful = new StatefulStack(app, "LiveLikesStateful", {
-    description: "live-likes: tables and secrets (kept across redeploys)",
+    description: "live-likes: tables (kept across redeploys)",
   });
   const stateless = new StatelessStack(app, "LiveLikesStateless", {
-    description: "live-likes: WebSocket API, functions, schedule, alarms",
+    description: "live-likes: WebSocket API, functions, schedule, alarms, the page",
     connections: stateful.connections,
     articles: stateful.articles,
     events: stateful.events,
-    secrets: stateful.secrets,
+    revocations: stateful.revocations,
+    deliveries: stateful.deliveries,
     settings,
   });
   Tags.of(app).add("project", "live-likes");

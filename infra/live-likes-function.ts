@@ -5,32 +5,52 @@
  * variable together, so a function never has a name it cannot use or a grant it does not need.
  *
  * @example
- *   const connect = new LiveLikesFunction(this, "Connect", { handlerFile: "connect.handler.ts", ... });
+ *   const connect = new LiveLikesFunction(this, "Connect", { entry: "connect", ... });
  *   connect.bindTable(stateful.connections, ["PutItem"]);
- *   connect.bindSecret("TOKEN_SECRET_NAME", stateful.secrets.tokenSecret);
+ *   connect.bindParameter(parameters.tokenSecret);
  */
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type { WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
-import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { LogLevel } from "./deploy-settings.ts";
+import type { ProjectParameter } from "./project-parameters.ts";
 import type { ProjectTable } from "./project-table.ts";
 
-/** The DynamoDB data-plane actions a handler may be given; nothing table-wide like Scan. */
-export type TableAction = "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "Query" | "BatchWriteItem";
+/**
+ * The DynamoDB data-plane actions a handler may be given; nothing table-wide like Scan.
+ * TransactWriteItems has no action of its own: IAM checks each item's Put/Update/Delete/ConditionCheckItem.
+ */
+export type TableAction =
+  | "GetItem"
+  | "PutItem"
+  | "UpdateItem"
+  | "DeleteItem"
+  | "ConditionCheckItem"
+  | "Query"
+  | "BatchWriteItem";
 
-export type SecretEnvVar = "TOKEN_SECRET_NAME" | "ACCOUNTS_SECRET_NAME" | "LINE_SECRET_NAME";
+/** The deployed entry files, src/lambda/<name>.ts, each exporting `handler`. */
+export type EntryName = "connect" | "disconnect" | "default" | "stream" | "collect";
+
+/** How long every function's logs are kept: two weeks to look into an alarm, then gone. */
+export const LOG_RETENTION = RetentionDays.TWO_WEEKS;
 
 export interface LiveLikesFunctionProps {
-  /** A file of src/handlers that exports `handler`, e.g. "connect.handler.ts". */
-  readonly handlerFile: string;
+  /** Which deployed entry: src/lambda/<entry>.ts. */
+  readonly entry: EntryName;
   readonly description: string;
   readonly logLevel: LogLevel;
+  /**
+   * Whether the handlers emit their custom metrics (Powertools Metrics, EMF). Off: each metric
+   * would be $0.30 a month that nobody graphs, so POWERTOOLS_METRICS_DISABLED is set.
+   */
+  readonly customMetrics: boolean;
   /** @default 10 seconds: API Gateway gives a route 29 s, a handler should answer far sooner */
   readonly timeout?: Duration;
   /** @default 256 MB: Lambda's CPU share grows with memory, so 256 starts and runs faster than 128 for fractions of a cent */
@@ -39,11 +59,20 @@ export interface LiveLikesFunctionProps {
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 
+/**
+ * src/lambda/<name>.ts; until that file exists, the handler file it replaces
+ * (src/handlers/<name>.handler.ts), so synth keeps working while the entries move.
+ */
+export function entryFile(name: EntryName): string {
+  const entry = fileURLToPath(new URL(`../src/lambda/${name}.ts`, import.meta.url));
+  return existsSync(entry) ? entry : fileURLToPath(new URL(`../src/handlers/${name}.handler.ts`, import.meta.url));
+}
+
 export class LiveLikesFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: LiveLikesFunctionProps) {
     // Its own group, not Lambda's implicit one: retention is set here instead of "never expire".
     const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: RetentionDays.ONE_MONTH,
+      retention: LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // Its own role instead of AWSLambdaBasicExecutionRole, which may create and write any log
@@ -55,7 +84,7 @@ export class LiveLikesFunction extends NodejsFunction {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: fileURLToPath(new URL(`../src/handlers/${props.handlerFile}`, import.meta.url)),
+      entry: entryFile(props.entry),
       handler: "handler",
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
@@ -71,6 +100,7 @@ export class LiveLikesFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: "live-likes",
         POWERTOOLS_METRICS_NAMESPACE: "LiveLikes",
         LOG_LEVEL: props.logLevel,
+        ...(props.customMetrics ? {} : { POWERTOOLS_METRICS_DISABLED: "true" }),
         // Stack traces in the logs point at the .ts lines, through the bundled source map.
         NODE_OPTIONS: "--enable-source-maps",
       },
@@ -122,22 +152,44 @@ export class LiveLikesFunction extends NodejsFunction {
     return this;
   }
 
-  /** Sets `envVar` to the secret's NAME and allows reading that one secret; never its value. */
-  bindSecret(envVar: SecretEnvVar, secret: ISecret): this {
-    this.addEnvironment(envVar, secret.secretName);
-    secret.grantRead(this);
+  /**
+   * Sets the parameter's environment variable to its NAME and allows reading that one parameter.
+   * Only ssm:GetParameter (what Powertools' getParameter calls), not the GetParameters/History
+   * that grantRead adds. No kms:Decrypt grant: the AWS managed key aws/ssm admits every principal
+   * of the account, so reading the parameter is the one gate.
+   */
+  bindParameter({ definition, parameter }: ProjectParameter): this {
+    this.addEnvironment(definition.envVar, parameter.parameterName);
+    this.addToRolePolicy(new PolicyStatement({ actions: ["ssm:GetParameter"], resources: [parameter.parameterArn] }));
     return this;
   }
 
-  /** Sets MANAGEMENT_API_ENDPOINT to the stage's callback URL and allows posting to its connections. */
+  /**
+   * Sets MANAGEMENT_API_ENDPOINT to the stage's callback URL and allows POST (PostToConnection)
+   * to this stage's connections, nothing else: no GET of a connection's details, and no DELETE,
+   * which only the operator's revocation (AWS CLI) uses.
+   */
   bindManagementApi(stage: WebSocketStage): this {
     this.addEnvironment("MANAGEMENT_API_ENDPOINT", stage.callbackUrl);
-    stage.grantManagementApiAccess(this);
-    const api = Stack.of(stage).getLogicalId(stage.api.node.defaultChild as CfnElement);
+    const stack = Stack.of(stage);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["execute-api:ManageConnections"],
+        resources: [
+          stack.formatArn({
+            service: "execute-api",
+            resource: stage.api.apiId,
+            resourceName: `${stage.stageName}/POST/@connections/*`,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    const api = stack.getLogicalId(stage.api.node.defaultChild as CfnElement);
     Validations.of(this.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${api}>/${stage.stageName}/*/@connections/*]`,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${api}>/${stage.stageName}/POST/@connections/*]`,
       reason:
-        "Connection ids are only known at run time, so the resource ends in @connections/*; it is this API's own stage and nothing else (grantManagementApiAccess).",
+        "Connection ids are only known at run time, so the resource ends in @connections/*; it is POST on this API's own stage and nothing else.",
     });
     return this;
   }

@@ -1,18 +1,25 @@
 /**
- * What must survive a redeploy of the code: the three tables and the secrets. The stateless stack
- * takes them through typed props, so replacing functions or the API never touches data.
+ * What must survive a redeploy of the code: the tables. The stateless stack takes them through
+ * typed props, so replacing functions or the API never touches data. The secret settings are SSM
+ * parameters the operator puts (infra/project-parameters.ts), outside both stacks.
  */
 import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
-import { articlesTable, connectionsTable, eventsTable } from "#adapters/dynamodb/table-definitions.ts";
-import { ProjectSecrets } from "./project-secrets.ts";
+import {
+  articlesTable,
+  connectionsTable,
+  deliveriesTable,
+  eventsTable,
+  revocationsTable,
+} from "#adapters/dynamodb/table-definitions.ts";
 import { projectTable, type ProjectTable } from "./project-table.ts";
 
 export class StatefulStack extends Stack {
   readonly connections: ProjectTable;
   readonly articles: ProjectTable;
   readonly events: ProjectTable;
-  readonly secrets: ProjectSecrets;
+  readonly revocations: ProjectTable;
+  readonly deliveries: ProjectTable;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -33,27 +40,32 @@ export class StatefulStack extends Stack {
     this.events = projectTable(this, "Events", eventsTable, {
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    for (const shortLived of [this.connections, this.events]) {
+    // Losing a revocation silently re-admits a leaked token (the signing key outlives the stacks),
+    // so it is kept and backed up like the articles; a handful of rows costs nothing to protect.
+    this.revocations = projectTable(this, "Revocations", revocationsTable, {
+      removalPolicy: RemovalPolicy.RETAIN,
+      pointInTimeRecovery: true,
+      deletionProtection: true,
+    });
+    // The LINE delivery ledger: claims expire by TTL after the stream's 24 h retention.
+    this.deliveries = projectTable(this, "Deliveries", deliveriesTable, {
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    for (const shortLived of [this.connections, this.events, this.deliveries]) {
       Validations.of(shortLived.table).acknowledge({
         id: "AwsSolutions-DDB3",
-        reason: "No point-in-time recovery: rows expire by TTL within 24 h and are recreated by clients; a restore would only bring back stale rows.",
+        reason: "No point-in-time recovery: rows expire by TTL and are recreated by clients or by the next delivery; a restore would only bring back stale rows.",
       });
     }
 
-    this.secrets = new ProjectSecrets(this, "Secrets");
-
-    new CfnOutput(this, "TokenSecretName", {
-      description: "Secret holding the token-signing key (read it to mint subscription tokens)",
-      value: this.secrets.tokenSecret.secretName,
-    });
-    new CfnOutput(this, "AccountsSecretName", {
-      description: 'Put the watched writers here: [{"userId","qiitaToken","lineTo"}]',
-      value: this.secrets.accountsSecret.secretName,
-    });
-    new CfnOutput(this, "LineSecretName", {
-      description: "Put the LINE channel access token here",
-      value: this.secrets.lineSecret.secretName,
-    });
     new CfnOutput(this, "ArticlesTableName", { value: this.articles.table.tableName });
+    new CfnOutput(this, "ConnectionsTableName", {
+      description: "Query its byUser index for a user's connection ids (revocation, see DEPLOY.md)",
+      value: this.connections.table.tableName,
+    });
+    new CfnOutput(this, "RevocationsTableName", {
+      description: 'Put {"userId", "revokedAt": epoch seconds} here to refuse a user\'s older tokens',
+      value: this.revocations.table.tableName,
+    });
   }
 }

@@ -1,32 +1,56 @@
 /**
  * Everything that can be replaced without losing data: the five functions, the WebSocket API,
- * the stream's event source, the collector's schedule, alarms and dashboard. The tables and
- * secrets arrive through typed props from the stateful stack.
+ * the stream's event source and its failure bucket, the collector's schedule, alarms, the page.
+ * The tables arrive through typed props from the stateful stack; the secret settings are SSM
+ * parameters the operator puts (infra/project-parameters.ts).
  *
- *   collect (schedule) ──▶ articles ──stream──▶ stream ──▶ API Gateway @connections / LINE
+ *   collect (Scheduler) ──▶ articles ──stream (filtered)──▶ stream ──▶ API Gateway @connections / LINE
  *   $connect / $disconnect / $default ──▶ connect / disconnect / default
+ *   CloudFront ──▶ S3: web/ + config.json {"websocketUrl"}
  */
-import { CfnOutput, Duration, Stack, Validations, type StackProps } from "aws-cdk-lib";
-import { Rule, Schedule } from "aws-cdk-lib/aws-events";
-import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
-import { StartingPosition } from "aws-cdk-lib/aws-lambda";
-import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
-import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
+import { FilterCriteria, FilterRule, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
+import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
+import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { Construct } from "constructs";
 import type { DeploySettings } from "./deploy-settings.ts";
 import { LiveLikesFunction } from "./live-likes-function.ts";
 import { Monitoring } from "./monitoring.ts";
-import type { ProjectSecrets } from "./project-secrets.ts";
+import { PageHosting } from "./page-hosting.ts";
+import { ProjectParameters } from "./project-parameters.ts";
 import type { ProjectTable } from "./project-table.ts";
+import { S3FailureDestination } from "./s3-failure-destination.ts";
 import { LiveLikesWebSocketApi, STAGE_NAME } from "./websocket-api.ts";
 
 export interface StatelessStackProps extends StackProps {
   readonly connections: ProjectTable;
   readonly articles: ProjectTable;
   readonly events: ProjectTable;
-  readonly secrets: ProjectSecrets;
+  readonly revocations: ProjectTable;
+  readonly deliveries: ProjectTable;
   readonly settings: DeploySettings;
 }
+
+/**
+ * Only stream records that the stream handler turns into a like (src/domain/like-events.ts):
+ * INSERT or MODIFY whose new image carries a positive `lastDelta` (the collector writes the delta
+ * each write made) and no `baseline` flag. Baseline writes, title edits, decreases, the account
+ * marker (no lastDelta) and REMOVEs never invoke the function.
+ */
+export const NOTIFYING_RECORDS = FilterCriteria.filter({
+  eventName: FilterRule.or("INSERT", "MODIFY"),
+  dynamodb: {
+    NewImage: {
+      lastDelta: { N: [{ numeric: [">", 0] }] },
+      baseline: { BOOL: FilterRule.notExists() },
+    },
+  },
+});
+
+/** How long a failed batch is kept in the failure bucket to be replayed. */
+export const FAILURE_RETENTION = Duration.days(30);
 
 export class StatelessStack extends Stack {
   readonly functions: {
@@ -37,34 +61,48 @@ export class StatelessStack extends Stack {
     readonly collect: LiveLikesFunction;
   };
   readonly webSocket: LiveLikesWebSocketApi;
-  readonly onFailureQueue: Queue;
+  readonly parameters: ProjectParameters;
+  readonly failureBucket: Bucket;
+  readonly collectSchedule: Schedule;
+  readonly page: PageHosting;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { connections, articles, events, secrets, settings } = props;
-    const logLevel = settings.logLevel;
+    const { connections, articles, events, revocations, deliveries, settings } = props;
+    const common = { logLevel: settings.logLevel, customMetrics: settings.detailedMonitoring };
+    this.parameters = new ProjectParameters(this, "Parameters", { prefix: settings.parameterPrefix });
+    const parameters = this.parameters;
 
     const connect = new LiveLikesFunction(this, "Connect", {
-      handlerFile: "connect.handler.ts",
-      description: "$connect: verifies the subscription token, stores the connection",
-      logLevel,
+      entry: "connect",
+      description: "$connect: verifies the subscription token and its revocation, caps connections per user, stores the connection",
+      ...common,
     })
       .bindTable(connections, ["PutItem"])
-      .bindSecret("TOKEN_SECRET_NAME", secrets.tokenSecret);
+      // Counts the user's open connections against MAX_CONNECTIONS_PER_USER.
+      .bindTable(connections, ["Query"], { index: "byUser" })
+      .bindTable(revocations, ["GetItem"])
+      .bindParameter(parameters.tokenSecret);
+    connect.addEnvironment("MAX_CONNECTIONS_PER_USER", String(settings.maxConnectionsPerUser));
     const disconnect = new LiveLikesFunction(this, "Disconnect", {
-      handlerFile: "disconnect.handler.ts",
+      entry: "disconnect",
       description: "$disconnect: deletes the connection row",
-      logLevel,
+      ...common,
     }).bindTable(connections, ["DeleteItem"]);
     // Not "Default": CDK leaves that id out of logical ids, which would then collide.
     const defaultRoute = new LiveLikesFunction(this, "DefaultRoute", {
-      handlerFile: "default.handler.ts",
-      description: "$default: ping/pong and resume (replays the last 24 h of like frames)",
-      logLevel,
+      entry: "default",
+      description: "$default: ping/pong and resume (replays the last 24 h of like frames, 100 per page)",
+      ...common,
+      // The largest answer is one resume page: 100 posts one after another at ~10 ms round trip
+      // each (1 s), plus a GetItem, an UpdateItem and one events Query (well under 1 s). 10 s is
+      // five times that, and still far inside API Gateway's 29 s integration limit.
+      timeout: Duration.seconds(10),
     })
-      // resume reads whose connection it is, and forgets it when the replay finds it gone.
-      .bindTable(connections, ["GetItem", "DeleteItem"])
+      // resume reads whose connection it is, counts its resumes per minute on the row (UpdateItem),
+      // and forgets the row when the replay finds the connection gone.
+      .bindTable(connections, ["GetItem", "UpdateItem", "DeleteItem"])
       .bindTable(events, ["Query"]);
 
     this.webSocket = new LiveLikesWebSocketApi(this, "WebSocket", {
@@ -73,13 +111,13 @@ export class StatelessStack extends Stack {
       default: defaultRoute,
       setAccountLogsRole: settings.apiGatewayLogsRole,
     });
-    const { stage } = this.webSocket;
+    const { api, stage } = this.webSocket;
     defaultRoute.bindManagementApi(stage);
 
     const stream = new LiveLikesFunction(this, "Stream", {
-      handlerFile: "stream.handler.ts",
-      description: "articles stream: posts like frames to live connections, then LINE",
-      logLevel,
+      entry: "stream",
+      description: "articles stream: posts like frames to live connections, then LINE (once per like)",
+      ...common,
       // A batch posts to every connection with retries on throttling; a minute covers a slow
       // Management API without holding up the shard for long when something hangs.
       timeout: Duration.seconds(60),
@@ -88,21 +126,28 @@ export class StatelessStack extends Stack {
       .bindTable(connections, ["DeleteItem"])
       // The event log appends a batch's likes in one BatchWriteItem (no single PutItem).
       .bindTable(events, ["BatchWriteItem"])
+      // The LINE ledger: claims and push records, some written together in TransactWriteItems.
+      .bindTable(deliveries, ["GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
       .bindManagementApi(stage)
-      .bindSecret("ACCOUNTS_SECRET_NAME", secrets.accountsSecret)
-      .bindSecret("LINE_SECRET_NAME", secrets.lineSecret);
+      // LINE only: the stream function never holds a Qiita token.
+      .bindParameter(parameters.lineChannelToken)
+      .bindParameter(parameters.lineRecipients);
     stream.addEnvironment("LINE_MODE", settings.lineMode);
 
-    this.onFailureQueue = new Queue(this, "StreamOnFailure", {
-      encryption: QueueEncryption.SQS_MANAGED,
+    this.failureBucket = new Bucket(this, "StreamFailures", {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      // The longest SQS allows: time to notice the alarm, find the cause and replay.
-      retentionPeriod: Duration.days(14),
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Long enough to notice the e-mail, fix the cause and replay; then gone by itself.
+      lifecycleRules: [{ id: "expire-failures", expiration: FAILURE_RETENTION }],
+      // Kept when the stack is deleted: the failures it holds are likes nobody received yet.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.onFailureQueue).acknowledge({
-      id: "AwsSolutions-SQS3",
+    Validations.of(this.failureBucket).acknowledge({
+      id: "AwsSolutions-S1",
       reason:
-        "This queue is itself the dead-letter destination of the stream's event source mapping; it holds pointers (shard, sequence numbers) to records that exhausted their retries, and nothing consumes it automatically.",
+        "Only Lambda's event source mapping writes here and the operator reads; every new object is mailed through the alarm topic, so server access logs (a second bucket) would add nothing.",
     });
     stream.addEventSource(
       new DynamoEventSource(articles.table, {
@@ -124,7 +169,9 @@ export class StatelessStack extends Stack {
         retryAttempts: 5,
         // A like announced an hour late is no longer "live": give up and record it instead.
         maxRecordAge: Duration.hours(1),
-        onFailure: new SqsDlq(this.onFailureQueue),
+        // The whole batch (images included), so it can be replayed after the stream forgot it.
+        onFailure: new S3FailureDestination(this.failureBucket),
+        filters: [NOTIFYING_RECORDS],
       }),
     );
     Validations.of(stream.role!).acknowledge({
@@ -132,46 +179,97 @@ export class StatelessStack extends Stack {
       reason:
         "Only dynamodb:ListStreams, which the event source mapping needs and which IAM does not scope to a resource; reading records is granted on this table's stream alone.",
     });
+    Validations.of(stream.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.failureBucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+      reason:
+        "The on-failure destination names each object by shard and time at run time, so s3:PutObject is on the failure bucket's objects (and on nothing else).",
+    });
 
     // Shorter than the interval, so two polls never overlap and double-spend Qiita's quota.
     const collectTimeout = Duration.seconds(Math.min(settings.collectRateMinutes * 60 - 10, 120));
     const collect = new LiveLikesFunction(this, "Collect", {
-      handlerFile: "collect.handler.ts",
+      entry: "collect",
       description: "schedule: polls Qiita, writes only the articles whose like count changed",
-      logLevel,
+      ...common,
       timeout: collectTimeout,
     })
       // One Query per account, then conditional PutItems; the article store never updates in place.
       .bindTable(articles, ["Query", "PutItem"])
-      .bindSecret("ACCOUNTS_SECRET_NAME", secrets.accountsSecret);
+      .bindParameter(parameters.qiitaAccounts);
     // No retry of a failed poll: the next scheduled one starts again from the stored counts, and
-    // a retry would only spend Qiita's 1000 requests/hour sooner.
+    // a retry would only spend Qiita's 1000 requests/hour sooner. Scheduler invokes
+    // asynchronously, so Lambda's own async retries are turned off too.
     collect.configureAsyncInvoke({ retryAttempts: 0 });
-    new Rule(this, "CollectSchedule", {
+    // EventBridge Scheduler, the recommended successor of scheduled rules: its own role that may
+    // invoke only this function.
+    this.collectSchedule = new Schedule(this, "CollectSchedule", {
       description: `live-likes: poll Qiita every ${settings.collectRateMinutes} min`,
-      schedule: Schedule.rate(Duration.minutes(settings.collectRateMinutes)),
-      targets: [new LambdaFunction(collect, { retryAttempts: 0 })],
+      schedule: ScheduleExpression.rate(Duration.minutes(settings.collectRateMinutes)),
+      target: new LambdaInvoke(collect, { retryAttempts: 0 }),
     });
 
     this.functions = { connect, disconnect, default: defaultRoute, stream, collect };
+
+    this.page = new PageHosting(this, "Page", { webSocketUrl: stage.url, webSocketOrigin: api.apiEndpoint });
+
     this.monitoring = new Monitoring(this, "Monitoring", {
       functions: { Connect: connect, Disconnect: disconnect, DefaultRoute: defaultRoute, Stream: stream, Collect: collect },
       streamFunction: stream,
-      onFailureQueue: this.onFailureQueue,
-      api: this.webSocket.api,
+      failureBucket: this.failureBucket,
+      api,
       stageName: STAGE_NAME,
+      dashboard: settings.detailedMonitoring,
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
+    acknowledgeCdkSingletons(this);
 
+    new CfnOutput(this, "PageUrl", {
+      description: "Open this in a browser (phone included) and paste a subscription token",
+      value: this.page.pageUrl,
+    });
     new CfnOutput(this, "WebSocketUrl", {
       description: 'Connect with: wscat -c "<this URL>?token=<token>"',
       value: stage.url,
     });
     new CfnOutput(this, "ManagementApiEndpoint", {
-      description: "API Gateway Management API (@connections) endpoint the handlers post to",
+      description: "API Gateway Management API (@connections) endpoint: delete-connection --endpoint-url",
       value: stage.callbackUrl,
     });
     new CfnOutput(this, "AlarmTopicArn", { value: this.monitoring.topic.topicArn });
-    new CfnOutput(this, "StreamOnFailureQueueUrl", { value: this.onFailureQueue.queueUrl });
+    new CfnOutput(this, "StreamFailureBucketName", {
+      description: "Failed stream batches, whole records, kept 30 days for replay",
+      value: this.failureBucket.bucketName,
+    });
+    for (const { definition, parameter } of parameters.all) {
+      new CfnOutput(this, `${pascal(definition.name)}Parameter`, {
+        description: `SSM SecureString to put: ${definition.description}`,
+        value: parameter.parameterName,
+      });
+    }
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+}
+
+/** CDK's own singletons of this stack: the bucket-notifications handler and the Scheduler's role. */
+function acknowledgeCdkSingletons(stack: StatelessStack): void {
+  const collect = stack.getLogicalId(stack.functions.collect.node.defaultChild as CfnElement);
+  const findings: Record<string, readonly (readonly [string, string])[]> = {
+    BucketNotificationsHandler: [
+      ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]", "CDK's bucket-notifications handler writes its logs through the AWS managed basic execution policy; it runs only during a deploy."],
+      ["AwsSolutions-IAM5[Resource::*]", "CDK's bucket-notifications handler is one per stack for every bucket's notifications, so s3:PutBucketNotification is not scoped to one bucket; it runs only during a deploy."],
+      ["AwsSolutions-L1", "The runtime of CDK's bucket-notifications handler is chosen by aws-cdk-lib and moves with it."],
+    ],
+    SchedulerRoleForTarget: [
+      [`AwsSolutions-IAM5[Resource::<${collect}.Arn>:*]`, "The Scheduler's role may invoke the collector function and its versions/aliases (ARN:*), nothing else."],
+    ],
+  };
+  for (const child of stack.node.children) {
+    for (const [prefix, list] of Object.entries(findings)) {
+      if (!child.node.id.startsWith(prefix)) continue;
+      for (const [id, reason] of list) Validations.of(child).acknowledge({ id, reason });
+    }
   }
 }

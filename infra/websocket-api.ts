@@ -9,8 +9,9 @@ import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from "aws-cdk-li
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { ManagedPolicy, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
-import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { LogGroup } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { LOG_RETENTION } from "./live-likes-function.ts";
 
 export interface LiveLikesWebSocketApiProps {
   readonly connect: IFunction;
@@ -42,7 +43,7 @@ export class LiveLikesWebSocketApi extends Construct {
     });
 
     const accessLogs = new LogGroup(this, "AccessLogs", {
-      retention: RetentionDays.ONE_MONTH,
+      retention: LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stage = new WebSocketStage(this, "Stage", {
@@ -89,6 +90,9 @@ export class LiveLikesWebSocketApi extends Construct {
       });
       const account = new CfnAccount(this, "ApiGatewayAccount", { cloudWatchRoleArn: logsRole.roleArn });
       account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // As CDK's own RestApi does: in a fresh account, setting the role before any API exists has
+      // failed with "The role ARN does not have required permissions" (IAM not yet propagated).
+      account.node.addDependency(this.api);
       this.stage.node.addDependency(account);
     }
 

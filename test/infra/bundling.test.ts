@@ -29,7 +29,8 @@ describe("cdk synth (the CLI, offline, bundling with the local esbuild)", () => 
     await run("npx", ["cdk", "synth", "--quiet", "--output", outdir], { cwd: root, env: withoutAws(), timeout: 240_000 });
     const template = JSON.parse(readFileSync(join(outdir, "LiveLikesStateless.template.json"), "utf8"));
     functions = Object.entries(template.Resources as Record<string, any>)
-      .filter(([, resource]) => resource.Type === "AWS::Lambda::Function")
+      // The project's functions, not CDK's deploy-time helpers (page deployment, bucket notifications).
+      .filter(([, resource]) => resource.Type === "AWS::Lambda::Function" && resource.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === "live-likes")
       .map(([id, resource]) => ({ id, asset: join(outdir, `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, "")}`) }));
   }, 300_000);
 
@@ -74,10 +75,15 @@ describe("cdk synth (the CLI, offline, bundling with the local esbuild)", () => 
         CONNECTIONS_TABLE: "connections",
         ARTICLES_TABLE: "articles",
         EVENTS_TABLE: "events",
+        REVOCATIONS_TABLE: "revocations",
+        DELIVERIES_TABLE: "deliveries",
         MANAGEMENT_API_ENDPOINT: "https://example.execute-api.us-east-1.amazonaws.com/prod",
-        TOKEN_SECRET_NAME: "token",
-        ACCOUNTS_SECRET_NAME: "accounts",
-        LINE_SECRET_NAME: "line",
+        TOKEN_SECRET_PARAMETER: "/live-likes/token-secret",
+        LINE_CHANNEL_TOKEN_PARAMETER: "/live-likes/line-channel-token",
+        LINE_RECIPIENTS_PARAMETER: "/live-likes/line-recipients",
+        QIITA_ACCOUNTS_PARAMETER: "/live-likes/qiita-accounts",
+        MAX_CONNECTIONS_PER_USER: "20",
+        POWERTOOLS_METRICS_DISABLED: "true",
         LINE_MODE: "fallback",
       },
       timeout: 60_000,

@@ -5,13 +5,15 @@ import type { StatelessStack } from "../../infra/stateless-stack.ts";
 import { actionsOf, logicalId, statementsOfFunction, testApp, type Statement } from "./test-app.ts";
 
 type FunctionName = keyof StatelessStack["functions"];
+type TableName = "connections" | "articles" | "events" | "revocations" | "deliveries";
 const FUNCTIONS: readonly FunctionName[] = ["connect", "disconnect", "default", "stream", "collect"];
+const STREAM_READ_ACTIONS = ["dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"];
 
 describe("StatelessStack", () => {
   let stack: StatelessStack;
   let stateful: StatefulStack;
   let template: Template;
-  let resources: Record<string, { Type: string; Properties: Record<string, any> }>;
+  let resources: Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
 
   beforeAll(() => {
     ({ stateless: stack, stateful } = testApp());
@@ -22,11 +24,15 @@ describe("StatelessStack", () => {
   const fnId = (name: FunctionName) => logicalId(stack.functions[name]);
   const environmentOf = (name: FunctionName): Record<string, unknown> =>
     resources[fnId(name)]!.Properties.Environment.Variables;
-  const dynamoActions = (name: FunctionName) =>
+  const grantsOf = (name: FunctionName, prefix: string) =>
     statementsOfFunction(template, fnId(name))
-      .flatMap((statement) => actionsOf(statement).map((action) => ({ action, resource: statement.Resource })))
-      .filter(({ action }) => action.startsWith("dynamodb:") && action !== "dynamodb:ListStreams")
-      .filter(({ action }) => !["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"].includes(action));
+      // One entry per action and resource: minimizePolicies merges statements into resource lists.
+      .flatMap((statement) =>
+        actionsOf(statement).flatMap((action) =>
+          (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).map((resource) => ({ action, resource })),
+        ),
+      )
+      .filter(({ action }) => action.startsWith(prefix) && !STREAM_READ_ACTIONS.includes(action));
 
   describe("WebSocket API", () => {
     it("selects routes by $request.body.action and has exactly $connect, $disconnect and $default", () => {
@@ -43,9 +49,7 @@ describe("StatelessStack", () => {
 
     it("returns the $default function's body to the client (route response)", () => {
       // Act
-      const defaultRoute = template.findResources("AWS::ApiGatewayV2::Route", {
-        Properties: { RouteKey: "$default" },
-      });
+      const defaultRoute = template.findResources("AWS::ApiGatewayV2::Route", { Properties: { RouteKey: "$default" } });
 
       // Assess
       expect(Object.values(defaultRoute)[0]!.Properties.RouteResponseSelectionExpression).toBe("$default");
@@ -63,7 +67,7 @@ describe("StatelessStack", () => {
         AutoDeploy: true,
         DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       });
-      expect(resources[destination]!.Properties.RetentionInDays).toBe(30);
+      expect(resources[destination]!.Properties.RetentionInDays).toBe(14);
       expect(stage.Properties.AccessLogSettings.Format).not.toMatch(/queryString|token/i);
     });
 
@@ -75,10 +79,18 @@ describe("StatelessStack", () => {
       template.resourceCountIs("AWS::ApiGateway::Account", 1);
       without.resourceCountIs("AWS::ApiGateway::Account", 0);
     });
+
+    it("makes the API Gateway account setting (CfnAccount) depend on the WebSocket API, as CDK's RestApi does", () => {
+      // Act
+      const account = Object.values(template.findResources("AWS::ApiGateway::Account"))[0]!;
+
+      // Assess
+      expect(account.DependsOn).toContain(logicalId(stack.webSocket.api));
+    });
   });
 
   describe("functions", () => {
-    it("run Node.js 22 on arm64 with source maps and a log group that expires", () => {
+    it("run Node.js 22 on arm64 with source maps and a log group kept two weeks", () => {
       for (const name of FUNCTIONS) {
         // Act
         const { Properties } = resources[fnId(name)]!;
@@ -89,20 +101,28 @@ describe("StatelessStack", () => {
         expect(Properties.Architectures, name).toEqual(["arm64"]);
         expect(Properties.Handler, name).toBe("index.handler");
         expect(environmentOf(name).NODE_OPTIONS, name).toBe("--enable-source-maps");
-        expect(logGroup.Properties.RetentionInDays, name).toBe(30);
+        expect(logGroup.Properties.RetentionInDays, name).toBe(14);
       }
     });
 
-    it("get exactly the environment each handler reads, with Powertools settings", () => {
+    it("get exactly the environment each handler reads, with custom metrics off by default", () => {
       // Prepare
       const expected: Record<FunctionName, string[]> = {
-        connect: ["CONNECTIONS_TABLE", "TOKEN_SECRET_NAME"],
+        connect: ["CONNECTIONS_TABLE", "REVOCATIONS_TABLE", "TOKEN_SECRET_PARAMETER", "MAX_CONNECTIONS_PER_USER"],
         disconnect: ["CONNECTIONS_TABLE"],
         default: ["CONNECTIONS_TABLE", "EVENTS_TABLE", "MANAGEMENT_API_ENDPOINT"],
-        stream: ["CONNECTIONS_TABLE", "EVENTS_TABLE", "MANAGEMENT_API_ENDPOINT", "ACCOUNTS_SECRET_NAME", "LINE_SECRET_NAME", "LINE_MODE"],
-        collect: ["ARTICLES_TABLE", "ACCOUNTS_SECRET_NAME"],
+        stream: [
+          "CONNECTIONS_TABLE",
+          "EVENTS_TABLE",
+          "DELIVERIES_TABLE",
+          "MANAGEMENT_API_ENDPOINT",
+          "LINE_CHANNEL_TOKEN_PARAMETER",
+          "LINE_RECIPIENTS_PARAMETER",
+          "LINE_MODE",
+        ],
+        collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER"],
       };
-      const common = ["POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "LOG_LEVEL", "NODE_OPTIONS"];
+      const common = ["POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_METRICS_DISABLED", "LOG_LEVEL", "NODE_OPTIONS"];
 
       for (const name of FUNCTIONS) {
         // Act
@@ -110,47 +130,101 @@ describe("StatelessStack", () => {
 
         // Assess
         expect(Object.keys(environment).sort(), name).toEqual([...common, ...expected[name]].sort());
-        expect(environment.POWERTOOLS_METRICS_NAMESPACE).toBe("LiveLikes");
+        expect(environment.POWERTOOLS_METRICS_DISABLED, name).toBe("true");
       }
       expect(environmentOf("stream").LINE_MODE).toBe("fallback");
+      expect(environmentOf("connect").MAX_CONNECTIONS_PER_USER).toBe("20");
     });
 
-    it("carry secret names only, never a secret value or a dynamic reference to one", () => {
+    it("pass MAX_CONNECTIONS_PER_USER from the maxConnectionsPerUser deploy setting, and emit metrics with detailedMonitoring", () => {
+      // Prepare
+      const { stateless } = testApp({ maxConnectionsPerUser: "5", detailedMonitoring: "true" });
+
+      // Act
+      const other = Template.fromStack(stateless).toJSON().Resources;
+      const env = (name: FunctionName) => other[logicalId(stateless.functions[name])].Properties.Environment.Variables;
+
+      // Assess
+      expect(env("connect").MAX_CONNECTIONS_PER_USER).toBe("5");
+      for (const name of FUNCTIONS) expect(env(name).POWERTOOLS_METRICS_DISABLED, name).toBeUndefined();
+      expect(() => testApp({ maxConnectionsPerUser: "0" })).toThrow(/maxConnectionsPerUser/);
+    });
+
+    it("carry SSM parameter names only, never a value or a dynamic reference to one", () => {
       for (const name of FUNCTIONS) {
         // Act
         const environment = environmentOf(name);
-        const serialized = JSON.stringify(environment);
 
         // Assess
-        expect(serialized, name).not.toMatch(/resolve:(secretsmanager|ssm-secure)/);
+        expect(JSON.stringify(environment), name).not.toMatch(/resolve:(secretsmanager|ssm-secure|ssm)/);
         for (const [key, value] of Object.entries(environment)) {
-          if (/SECRET|TOKEN|PASSWORD|KEY/.test(key)) {
-            expect(key, name).toMatch(/_SECRET_NAME$/);
-            // The name is derived from the secret's ARN exported by the stateful stack.
-            expect(JSON.stringify(value), `${name} ${key}`).toMatch(/Fn::ImportValue.*Secrets/);
+          if (/SECRET|TOKEN|PASSWORD|KEY|ACCOUNTS|RECIPIENTS/.test(key)) {
+            expect(key, name).toMatch(/_PARAMETER$/);
+            expect(value, `${name} ${key}`).toMatch(/^\/live-likes\/[a-z-]+$/);
           }
         }
+      }
+    });
+
+    it("read only their own settings: the stream function never a Qiita token, the collector never LINE's", () => {
+      // Prepare
+      const parameterArn = (name: string) =>
+        JSON.stringify({
+          "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":ssm:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }, `:parameter/live-likes/${name}`]],
+        });
+      const expected: Record<FunctionName, string[]> = {
+        connect: ["token-secret"],
+        disconnect: [],
+        default: [],
+        stream: ["line-channel-token", "line-recipients"],
+        collect: ["qiita-accounts"],
+      };
+
+      for (const name of FUNCTIONS) {
+        // Act
+        const ssm = grantsOf(name, "ssm:");
+        const kms = grantsOf(name, "kms:");
+        const secretsManager = grantsOf(name, "secretsmanager:");
+
+        // Assess
+        expect(ssm.map(({ action }) => action), name).toEqual(expected[name].map(() => "ssm:GetParameter"));
+        expect(ssm.map(({ resource }) => JSON.stringify(resource)).sort(), name).toEqual(expected[name].map(parameterArn).sort());
+        // The AWS managed key aws/ssm admits the account's principals: no KMS grant is needed or given.
+        expect(kms, name).toEqual([]);
+        expect(secretsManager, name).toEqual([]);
       }
     });
 
     it("may use only the DynamoDB actions and tables their handler needs", () => {
       // Prepare
       // The stateless stack imports each table's ARN from the stateful stack's exports.
-      const arnOf = (table: keyof Pick<StatefulStack, "connections" | "articles" | "events">) =>
-        `ExportsOutputFnGetAtt${logicalId(stateful[table].table)}Arn`;
-      const table = (name: "connections" | "articles" | "events") => new RegExp(`^\\{"Fn::ImportValue":"[^"]*${arnOf(name)}[0-9A-F]{8}"\\}$`);
+      const arnOf = (name: TableName) => `ExportsOutputFnGetAtt${logicalId(stateful[name].table)}Arn`;
+      const table = (name: TableName) => new RegExp(`^\\{"Fn::ImportValue":"[^"]*${arnOf(name)}[0-9A-F]{8}"\\}$`);
+      const index = (name: TableName, indexName: string) => new RegExp(`${arnOf(name)}[0-9A-F]{8}"},"/index/${indexName}"`);
       const expected: Record<FunctionName, { action: string; on: RegExp }[]> = {
-        connect: [{ action: "dynamodb:PutItem", on: table("connections") }],
+        connect: [
+          { action: "dynamodb:PutItem", on: table("connections") },
+          // Counting the user's connections for MAX_CONNECTIONS_PER_USER.
+          { action: "dynamodb:Query", on: index("connections", "byUser") },
+          { action: "dynamodb:GetItem", on: table("revocations") },
+        ],
         disconnect: [{ action: "dynamodb:DeleteItem", on: table("connections") }],
         default: [
           { action: "dynamodb:GetItem", on: table("connections") },
+          // The per-connection resume rate limit counter.
+          { action: "dynamodb:UpdateItem", on: table("connections") },
           { action: "dynamodb:DeleteItem", on: table("connections") },
           { action: "dynamodb:Query", on: table("events") },
         ],
         stream: [
-          { action: "dynamodb:Query", on: new RegExp(`${arnOf("connections")}[0-9A-F]{8}"},"/index/byUser"`) },
+          { action: "dynamodb:Query", on: index("connections", "byUser") },
           { action: "dynamodb:DeleteItem", on: table("connections") },
           { action: "dynamodb:BatchWriteItem", on: table("events") },
+          { action: "dynamodb:GetItem", on: table("deliveries") },
+          { action: "dynamodb:PutItem", on: table("deliveries") },
+          { action: "dynamodb:UpdateItem", on: table("deliveries") },
+          // TransactWriteItems is authorized per item: the condition check needs its own action.
+          { action: "dynamodb:ConditionCheckItem", on: table("deliveries") },
         ],
         collect: [
           { action: "dynamodb:PutItem", on: table("articles") },
@@ -160,43 +234,60 @@ describe("StatelessStack", () => {
 
       for (const name of FUNCTIONS) {
         // Act
-        const granted = dynamoActions(name);
+        const granted = grantsOf(name, "dynamodb:");
 
         // Assess
         expect(granted.map(({ action }) => action).sort(), name).toEqual(expected[name].map(({ action }) => action).sort());
         for (const { action, on } of expected[name]) {
-          const resources = granted.filter((grant) => grant.action === action).map((grant) => JSON.stringify(grant.resource));
-          expect(resources.some((resource) => on.test(resource)), `${name} ${action}`).toBe(true);
+          const targets = granted.filter((grant) => grant.action === action).map((grant) => JSON.stringify(grant.resource));
+          expect(targets.some((target) => on.test(target)), `${name} ${action} on ${on}: ${targets.join(" ")}`).toBe(true);
         }
       }
     });
 
-    it("may call ManageConnections only on this API's prod stage, and only the posting functions", () => {
+    it("may call ManageConnections only with POST on this API's prod stage @connections, and only the posting functions", () => {
       // Prepare
       const apiId = logicalId(stack.webSocket.api);
 
       for (const name of FUNCTIONS) {
         // Act
         const manage = statementsOfFunction(template, fnId(name)).filter((statement) =>
-          actionsOf(statement).includes("execute-api:ManageConnections"),
+          actionsOf(statement).some((action) => action.startsWith("execute-api:")),
         );
 
         // Assess
         if (name === "stream" || name === "default") {
           expect(manage, name).toHaveLength(1);
-          expect(manage[0]!.Resource).not.toBe("*");
-          const resource = JSON.stringify(manage[0]!.Resource);
-          expect(resource).toContain(`{"Ref":"${apiId}"}`);
-          expect(resource).toContain('"/prod/*/@connections/*"');
+          expect(actionsOf(manage[0]!)).toEqual(["execute-api:ManageConnections"]);
+          expect(manage[0]!.Resource).toEqual({
+            "Fn::Join": [
+              "",
+              [
+                "arn:",
+                { Ref: "AWS::Partition" },
+                ":execute-api:",
+                { Ref: "AWS::Region" },
+                ":",
+                { Ref: "AWS::AccountId" },
+                ":",
+                { Ref: apiId },
+                "/prod/POST/@connections/*",
+              ],
+            ],
+          });
         } else {
           expect(manage, name).toEqual([]);
         }
       }
     });
 
-    it("grant a bare '*' resource only for dynamodb:ListStreams, which IAM cannot scope", () => {
+    it("grant a bare '*' resource only for dynamodb:ListStreams, which IAM cannot scope (CDK's deploy-time helpers aside)", () => {
+      // Prepare
+      const projectRoles = new Set(FUNCTIONS.map((name) => resources[fnId(name)]!.Properties.Role["Fn::GetAtt"][0]));
+
       // Act
       const wildcard: Statement[] = Object.values(template.findResources("AWS::IAM::Policy"))
+        .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => projectRoles.has(role.Ref)))
         .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
         .filter((statement) => statement.Resource === "*" || (Array.isArray(statement.Resource) && statement.Resource.includes("*")));
 
@@ -213,13 +304,20 @@ describe("StatelessStack", () => {
         expect(resources[roleId]!.Properties.ManagedPolicyArns, name).toBeUndefined();
       }
     });
+
+    it("give the $default route a timeout that covers one 100-frame resume page with margin", () => {
+      // 100 posts × ~10 ms round trip + a few queries ≈ 1.5 s; API Gateway allows 29 s.
+      const timeout = resources[fnId("default")]!.Properties.Timeout;
+      expect(timeout).toBeGreaterThanOrEqual(5);
+      expect(timeout).toBeLessThan(29);
+    });
   });
 
   describe("stream event source", () => {
-    it("reports partial failures, bisects, retries a bounded number of times, then records to an encrypted queue", () => {
+    it("reports partial failures, bisects, retries a bounded number of times, then keeps whole failed batches in S3", () => {
       // Act
       const mapping = Object.values(template.findResources("AWS::Lambda::EventSourceMapping"));
-      const queueId = logicalId(stack.onFailureQueue);
+      const bucketId = logicalId(stack.failureBucket);
 
       // Assess
       expect(mapping).toHaveLength(1);
@@ -234,37 +332,100 @@ describe("StatelessStack", () => {
         MaximumBatchingWindowInSeconds: 5,
         ParallelizationFactor: 1,
         StartingPosition: "LATEST",
-        DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queueId, "Arn"] } } },
+        // An S3 destination receives the records themselves, not only their sequence numbers.
+        DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [bucketId, "Arn"] } } },
       });
-      expect(resources[queueId]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
-      template.hasResourceProperties("AWS::SQS::QueuePolicy", {
-        Queues: [{ Ref: queueId }],
+      template.resourceCountIs("AWS::SQS::Queue", 0);
+    });
+
+    it("keeps the failure bucket private, TLS-only, encrypted, expiring after 30 days, and kept when the stack goes", () => {
+      // Act
+      const bucket = template.toJSON().Resources[logicalId(stack.failureBucket)];
+
+      // Assess
+      expect(bucket.Properties).toMatchObject({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+        LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: 30, Status: "Enabled" })] },
+      });
+      expect(bucket.DeletionPolicy).toBe("Retain");
+      template.hasResourceProperties("AWS::S3::BucketPolicy", {
+        Bucket: { Ref: logicalId(stack.failureBucket) },
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+            Match.objectLike({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
           ]),
+        },
+      });
+    });
+
+    it("lets the stream function only put objects into the failure bucket (and list it), never read or delete them", () => {
+      // Act
+      const s3 = grantsOf("stream", "s3:");
+
+      // Assess
+      expect(s3.map(({ action }) => action).sort()).toEqual(["s3:ListBucket", "s3:PutObject"]);
+      expect(JSON.stringify(s3)).toContain(logicalId(stack.failureBucket));
+      for (const name of FUNCTIONS.filter((other) => other !== "stream")) expect(grantsOf(name, "s3:"), name).toEqual([]);
+    });
+
+    it("invokes the function only for records that can notify: INSERT/MODIFY with lastDelta > 0 and no baseline", () => {
+      // Act
+      const { FilterCriteria } = Object.values(template.findResources("AWS::Lambda::EventSourceMapping"))[0]!.Properties;
+
+      // Assess
+      expect(FilterCriteria.Filters).toHaveLength(1);
+      expect(JSON.parse(FilterCriteria.Filters[0].Pattern)).toEqual({
+        eventName: ["INSERT", "MODIFY"],
+        dynamodb: {
+          NewImage: {
+            lastDelta: { N: [{ numeric: [">", 0] }] },
+            baseline: { BOOL: [{ exists: false }] },
+          },
         },
       });
     });
   });
 
   describe("collector schedule", () => {
-    it("runs the collector every collectRateMinutes (5 by default) without retrying a failed poll", () => {
+    it("runs the collector from EventBridge Scheduler every collectRateMinutes (5 by default) without retrying a failed poll", () => {
       // Act
-      const rules = Object.values(template.findResources("AWS::Events::Rule"));
+      const schedules = Object.values(template.findResources("AWS::Scheduler::Schedule"));
 
       // Assess
-      expect(rules).toHaveLength(1);
-      expect(rules[0]!.Properties.ScheduleExpression).toBe("rate(5 minutes)");
-      expect(rules[0]!.Properties.Targets).toEqual([
-        expect.objectContaining({ Arn: { "Fn::GetAtt": [fnId("collect"), "Arn"] }, RetryPolicy: { MaximumRetryAttempts: 0 } }),
-      ]);
+      template.resourceCountIs("AWS::Events::Rule", 0);
+      expect(schedules).toHaveLength(1);
+      expect(schedules[0]!.Properties).toMatchObject({
+        ScheduleExpression: "rate(5 minutes)",
+        State: "ENABLED",
+        FlexibleTimeWindow: { Mode: "OFF" },
+        Target: { Arn: { "Fn::GetAtt": [fnId("collect"), "Arn"] }, RetryPolicy: { MaximumRetryAttempts: 0 } },
+      });
       template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
         FunctionName: { Ref: fnId("collect") },
         MaximumRetryAttempts: 0,
       });
       // Shorter than the interval, so two polls never overlap.
       expect(resources[fnId("collect")]!.Properties.Timeout).toBeLessThan(5 * 60);
+    });
+
+    it("gives the schedule a role that Scheduler alone assumes and that may invoke only the collector", () => {
+      // Act
+      const roleId = Object.values(template.findResources("AWS::Scheduler::Schedule"))[0]!.Properties.Target.RoleArn["Fn::GetAtt"][0];
+      const role = resources[roleId]!;
+      const statements = Object.values(template.findResources("AWS::IAM::Policy"))
+        .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+
+      // Assess
+      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain("scheduler.amazonaws.com");
+      expect(statements.flatMap(actionsOf)).toEqual(["lambda:InvokeFunction"]);
+      expect(JSON.stringify(statements.map((statement) => statement.Resource))).toContain(fnId("collect"));
     });
 
     it("follows the collectRateMinutes and lineMode context", () => {
@@ -275,7 +436,7 @@ describe("StatelessStack", () => {
       const other = Template.fromStack(stateless);
 
       // Assess
-      other.hasResourceProperties("AWS::Events::Rule", { ScheduleExpression: "rate(1 minute)" });
+      other.hasResourceProperties("AWS::Scheduler::Schedule", { ScheduleExpression: "rate(1 minute)" });
       other.hasResourceProperties("AWS::Lambda::Function", {
         Environment: { Variables: Match.objectLike({ LINE_MODE: "always" }) },
       });
@@ -284,63 +445,25 @@ describe("StatelessStack", () => {
     it("refuses a context value that would deploy a broken stack", () => {
       expect(() => testApp({ collectRateMinutes: "0" })).toThrow(/collectRateMinutes/);
       expect(() => testApp({ lineMode: "sometimes" })).toThrow(/lineMode/);
+      expect(() => testApp({ parameterPrefix: "live-likes/" })).toThrow(/parameterPrefix/);
     });
   });
 
-  describe("observability", () => {
-    it("alarms on the on-failure queue, the stream's iterator age and every function's errors, to one topic", () => {
-      // Prepare
-      const topicId = logicalId(stack.monitoring.topic);
-
-      // Act
-      const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm")).map((alarm) => alarm.Properties);
-
-      // Assess
-      expect(alarms).toHaveLength(2 + FUNCTIONS.length);
-      for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
-      expect(alarms).toContainEqual(
-        expect.objectContaining({
-          MetricName: "ApproximateNumberOfMessagesVisible",
-          Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack.onFailureQueue), "QueueName"] } }],
-        }),
-      );
-      expect(alarms).toContainEqual(
-        expect.objectContaining({
-          MetricName: "IteratorAge",
-          Dimensions: [{ Name: "FunctionName", Value: { Ref: fnId("stream") } }],
-          Threshold: 300_000,
-        }),
-      );
-      for (const name of FUNCTIONS) {
-        expect(alarms, name).toContainEqual(
-          expect.objectContaining({ MetricName: "Errors", Dimensions: [{ Name: "FunctionName", Value: { Ref: fnId(name) } }] }),
-        );
-      }
-      const dashboard = JSON.stringify(Object.values(template.findResources("AWS::CloudWatch::Dashboard"))[0]);
-      expect(dashboard).toContain("IteratorAge");
-      expect(dashboard).toContain("SEARCH('{LiveLikes,service}");
-    });
-
-    it("mails alarms when alarmEmail is set", () => {
-      // Prepare
-      const { stateless } = testApp({ alarmEmail: "ops@example.com" });
-
-      // Act
-      const other = Template.fromStack(stateless);
-
-      // Assess
-      other.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "ops@example.com" });
-      template.resourceCountIs("AWS::SNS::Subscription", 0);
-    });
-  });
-
-  it("outputs the wss:// URL and the Management API endpoint", () => {
+  it("outputs the page URL, the wss:// URL, the Management API endpoint, the failure bucket and the parameter names", () => {
     // Act
     const outputs = template.findOutputs("*");
 
     // Assess
+    expect(JSON.stringify(outputs.PageUrl!.Value)).toMatch(/"https:\/\/",\{"Fn::GetAtt":\["PageDistribution[0-9A-F]+","DomainName"\]\},"\/"/);
     expect(JSON.stringify(outputs.WebSocketUrl!.Value)).toMatch(/^\{"Fn::Join":\["",\["wss:\/\/".*"\/prod"\]\]\}$/);
     expect(JSON.stringify(outputs.ManagementApiEndpoint!.Value)).toMatch(/"https:\/\/".*"\/prod"/);
+    expect(outputs.StreamFailureBucketName!.Value).toEqual({ Ref: logicalId(stack.failureBucket) });
+    expect(Object.fromEntries(Object.entries(outputs).filter(([key]) => key.endsWith("Parameter")).map(([key, output]) => [key, output.Value]))).toEqual({
+      TokenSecretParameter: "/live-likes/token-secret",
+      LineChannelTokenParameter: "/live-likes/line-channel-token",
+      LineRecipientsParameter: "/live-likes/line-recipients",
+      QiitaAccountsParameter: "/live-likes/qiita-accounts",
+    });
   });
 
   it("synthesizes without CDK errors", () => {
