@@ -167,6 +167,22 @@ describe("stream handler", () => {
     expect(poster.framesOf("alice-tab-1").map((f) => f.id)).toEqual([eventIdFromSequence("21")]);
   });
 
+  it("still posts frames and reports nothing failed when the resume log cannot be written", async () => {
+    // Prepare: the events table refuses every write
+    const refusing = Object.assign(Object.create(events) as DynamoDbEventLog, {
+      append: async () => {
+        throw Object.assign(new Error("events table unavailable"), { name: "ServiceUnavailable" });
+      },
+    });
+
+    // Act
+    const result = await build("fallback", { events: refusing })(batch(likeRecord(25, "alice", "a", 1, 2)));
+
+    // Assess: delivered at once rather than held back for a minute of retries
+    expect(result.batchItemFailures).toEqual([]);
+    expect(poster.framesOf("alice-tab-1").map((f) => f.id)).toEqual([eventIdFromSequence("25")]);
+  });
+
   it("ignores decreases and title-only edits", async () => {
     const result = await handler(batch(likeRecord(30, "alice", "a", 5, 4), likeRecord(31, "alice", "a", 4, 4)));
 
