@@ -1,27 +1,117 @@
 /**
- * Reads one shard from its start position to its end (or until stopped), one batch at a time:
- * each batch is delivered completely (Lambda's retries included) and checkpointed before the
- * next GetRecords, so batches of a shard reach the handler strictly in order.
+ * The shards of a stream and reading one of them, as Lambda's event source mapping does:
+ *
+ * 1. Which shards exist (all DescribeStream pages), and which may be read now: a child only
+ *    after its parent was read to its end, so changes to one item arrive in order across a split.
+ * 2. Where to start: after the checkpoint, at LATEST or TRIM_HORIZON. A checkpoint older than the
+ *    stream's 24 h retention cannot be continued after: read from the oldest record still there.
+ * 3. Read one batch at a time: each batch is delivered completely (Lambda's retries included)
+ *    and checkpointed before the next GetRecords, so batches of a shard reach the handler
+ *    strictly in order. Expired iterators (a sleeping laptop) and trimmed records are recovered
+ *    from; other errors back off.
  */
 import {
+  DescribeStreamCommand,
   ExpiredIteratorException,
   GetRecordsCommand,
+  GetShardIteratorCommand,
   ResourceNotFoundException,
   TrimmedDataAccessException,
   type DynamoDBStreamsClient,
+  type Shard,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
 import type { DeliveryResult } from "./batch-delivery.ts";
 import { toLambdaRecord } from "./lambda-record.ts";
+import type { StopSignal } from "./poller-lifecycle.ts";
 import type { PollerLogger } from "./poller-logger.ts";
-import { openShardIterator, type ShardPosition } from "./shard-iterator.ts";
-import type { StopSignal } from "./stop-signal.ts";
+
+// 1. Shards.
+
+export interface ShardInfo {
+  readonly shardId: string;
+  readonly parentShardId?: string;
+  /** A closed shard has an ending sequence number and gets no new records. */
+  readonly closed: boolean;
+}
+
+/** Every shard of the stream, all DescribeStream pages. */
+export async function describeShards(client: DynamoDBStreamsClient, streamArn: string): Promise<ShardInfo[]> {
+  const shards: ShardInfo[] = [];
+  let exclusiveStartShardId: string | undefined;
+  do {
+    const { StreamDescription } = await client.send(
+      new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+    );
+    shards.push(...(StreamDescription?.Shards ?? []).flatMap(toShardInfo));
+    exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+  } while (exclusiveStartShardId);
+  return shards;
+}
+
+function toShardInfo(shard: Shard): ShardInfo[] {
+  if (!shard.ShardId) return [];
+  return [
+    {
+      shardId: shard.ShardId,
+      ...(shard.ParentShardId ? { parentShardId: shard.ParentShardId } : {}),
+      closed: shard.SequenceNumberRange?.EndingSequenceNumber !== undefined,
+    },
+  ];
+}
+
+/**
+ * Shards not yet started whose parent is finished or no longer listed (trimmed away after
+ * 24 h), parents before children.
+ */
+export function shardsReadyToRead(
+  shards: readonly ShardInfo[],
+  isFinished: (shardId: string) => boolean,
+  isStarted: (shardId: string) => boolean,
+): ShardInfo[] {
+  const listed = new Set(shards.map((shard) => shard.shardId));
+  return shards.filter(
+    (shard) =>
+      !isStarted(shard.shardId) &&
+      !isFinished(shard.shardId) &&
+      (shard.parentShardId === undefined || !listed.has(shard.parentShardId) || isFinished(shard.parentShardId)),
+  );
+}
+
+// 2. Start positions.
+
+export type ShardPosition =
+  | { readonly after: string }
+  | { readonly at: "LATEST" | "TRIM_HORIZON" };
+
+export async function openShardIterator(
+  client: DynamoDBStreamsClient,
+  streamArn: string,
+  shardId: string,
+  position: ShardPosition,
+): Promise<{ iterator: string | undefined; position: ShardPosition }> {
+  const request =
+    "after" in position
+      ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER" as const, SequenceNumber: position.after }
+      : { ShardIteratorType: position.at };
+  try {
+    const { ShardIterator } = await client.send(
+      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ...request }),
+    );
+    return { iterator: ShardIterator, position };
+  } catch (error) {
+    if (!(error instanceof TrimmedDataAccessException) || !("after" in position)) throw error;
+    return openShardIterator(client, streamArn, shardId, { at: "TRIM_HORIZON" });
+  }
+}
+
+// 3. Reading.
 
 /** GetRecords returns at most 1000 records. */
 const maxGetRecordsLimit = 1000;
 const maxErrorBackoffMs = 5_000;
 
-export interface ShardWorkerOptions {
+export interface ShardReaderOptions {
   readonly client: DynamoDBStreamsClient;
   readonly streamArn: string;
   readonly shardId: string;
@@ -39,7 +129,7 @@ export interface ShardWorkerOptions {
 }
 
 /** Resolves "closed" once a closed (or vanished) shard was read to its end, "stopped" on stop. */
-export async function readShard(options: ShardWorkerOptions): Promise<"closed" | "stopped"> {
+export async function readShard(options: ShardReaderOptions): Promise<"closed" | "stopped"> {
   const { client, streamArn, shardId, signal, logger } = options;
   let position = options.start;
   let iterator = options.iterator;

@@ -3,7 +3,7 @@
  * a stream and calls the real stream handler with Lambda's event shape and semantics.
  *
  * 1. Load the checkpoint; without one, open shards start at LATEST (closed ones are skipped).
- * 2. Read every shard whose parent is finished, one batch at a time (shard-worker.ts), with
+ * 2. Read every shard whose parent is finished, one batch at a time (shard-reader.ts), with
  *    Lambda's retries (batch-delivery.ts), checkpointing after each batch.
  * 3. Every few seconds, and whenever a shard closes, look for new shards (read from TRIM_HORIZON).
  *
@@ -13,26 +13,73 @@
  * // … on Ctrl-C:
  * await poller.stop();
  */
-import { ResourceNotFoundException } from "@aws-sdk/client-dynamodb-streams";
+import { ResourceNotFoundException, type DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
-import { deliverBatch } from "./batch-delivery.ts";
+import { deliverBatch, invokeStreamHandler, reportFailure, type StreamFailure, type StreamHandler } from "./batch-delivery.ts";
 import { FileCheckpointStore, MemoryCheckpointStore, type ShardCheckpoint } from "./checkpoint-store.ts";
-import { DrainTracker } from "./drain-tracker.ts";
-import { reportFailure } from "./failure-report.ts";
-import { invokeStreamHandler } from "./lambda-invoker.ts";
-import { describeShards, shardsReadyToRead, type ShardInfo } from "./shard-discovery.ts";
-import { openShardIterator, type ShardPosition } from "./shard-iterator.ts";
-import { readShard } from "./shard-worker.ts";
-import { StopSignal } from "./stop-signal.ts";
-import {
-  StreamNotFoundError,
-  type StreamPoller,
-  type StreamPollerOptions,
-  type StreamPollerStats,
-} from "./stream-poller-types.ts";
+import { DrainTracker, StopSignal } from "./poller-lifecycle.ts";
+import type { PollerLogger } from "./poller-logger.ts";
+import { describeShards, openShardIterator, readShard, shardsReadyToRead, type ShardInfo, type ShardPosition } from "./shard-reader.ts";
 
-export type { StreamHandler } from "./lambda-invoker.ts";
-export * from "./stream-poller-types.ts";
+export type { StreamFailure, StreamHandler } from "./batch-delivery.ts";
+
+export interface StreamPollerOptions {
+  readonly client: DynamoDBStreamsClient;
+  readonly streamArn: string;
+  readonly handler: StreamHandler;
+  /** Records per invocation at most (GetRecords caps it at 1000). Default 100, as Lambda. */
+  readonly batchSize?: number;
+  /** Wait after an empty poll of a shard. Default 250 ms: Lambda polls a shard about 4 times a second. */
+  readonly pollIntervalMs?: number;
+  /** Retries of a failing record before it goes to onFailure. Default 3. */
+  readonly maxRetryAttempts?: number;
+  /** Split a batch in two when the handler throws. Default true. */
+  readonly bisectBatchOnError?: boolean;
+  /** Wait before each retry. Default 200 ms. */
+  readonly retryDelayMs?: number;
+  /** An invocation running longer fails, as a Lambda timeout. Default 30 s. */
+  readonly timeoutMs?: number;
+  readonly functionName?: string;
+  /** Persist per-shard progress here so a restart continues after it; without one, start at LATEST. */
+  readonly checkpointFile?: string;
+  /** How often to look for new shards. Default 5 s (and at once when a shard closes). */
+  readonly shardRefreshMs?: number;
+  /** Records given up on after the retries, like an on-failure destination. */
+  readonly onFailure?: (failure: StreamFailure) => void | Promise<void>;
+  /** Default: console. */
+  readonly logger?: PollerLogger;
+}
+
+export interface StreamPollerStats {
+  invocations: number;
+  /** Records finished: succeeded or given up. */
+  records: number;
+  failedRecords: number;
+  activeShards: number;
+}
+
+export interface StreamPoller {
+  /**
+   * Stops polling and saves the checkpoint. An invocation in flight may finish (up to the
+   * timeout); nothing is retried after stop, and unfinished records are read again next start.
+   */
+  stop(): Promise<void>;
+  /** Resolves once every shard has been polled empty after this call, with no batch in flight. */
+  drained(): Promise<void>;
+  readonly stats: Readonly<StreamPollerStats>;
+}
+
+/** The stream ARN names no stream: the table is missing or has no stream enabled. */
+export class StreamNotFoundError extends Error {
+  constructor(readonly streamArn: string) {
+    super(
+      `DynamoDB stream ${streamArn} was not found. Create the table with a StreamSpecification ` +
+        "and pass the LatestStreamArn that DescribeTable answers.",
+    );
+    this.name = "StreamNotFoundError";
+  }
+}
+
 
 /** Starts polling; resolves once every shard's iterator is positioned, so later writes are seen. */
 export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {

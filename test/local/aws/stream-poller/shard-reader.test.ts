@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mockClient } from "aws-sdk-client-mock";
 import {
+  DescribeStreamCommand,
   DynamoDBStreamsClient,
   ExpiredIteratorException,
   GetRecordsCommand,
@@ -9,10 +10,70 @@ import {
   type _Record,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
+import { StopSignal } from "#local/aws/stream-poller/poller-lifecycle.ts";
 import { silentLogger } from "#local/aws/stream-poller/poller-logger.ts";
-import { openShardIterator } from "#local/aws/stream-poller/shard-iterator.ts";
-import { readShard, type ShardWorkerOptions } from "#local/aws/stream-poller/shard-worker.ts";
-import { StopSignal } from "#local/aws/stream-poller/stop-signal.ts";
+import {
+  describeShards,
+  openShardIterator,
+  readShard,
+  shardsReadyToRead,
+  type ShardInfo,
+  type ShardReaderOptions,
+} from "#local/aws/stream-poller/shard-reader.ts";
+
+const shards: ShardInfo[] = [
+  { shardId: "grandchild", parentShardId: "child", closed: false },
+  { shardId: "child", parentShardId: "parent", closed: true },
+  { shardId: "parent", parentShardId: "trimmed-away", closed: true },
+];
+
+describe("shardsReadyToRead", () => {
+  it("offers a shard whose parent is no longer listed, and holds back its children", () => {
+    // Act
+    const ready = shardsReadyToRead(shards, () => false, () => false);
+
+    // Assess
+    expect(ready.map((shard) => shard.shardId)).toEqual(["parent"]);
+  });
+
+  it("offers a child once its parent is finished, and never a shard already started or finished", () => {
+    // Prepare
+    const finished = new Set(["parent"]);
+
+    // Act
+    const ready = shardsReadyToRead(shards, (id) => finished.has(id), (id) => id === "child");
+
+    // Assess
+    expect(ready).toEqual([]);
+    expect(shardsReadyToRead(shards, (id) => finished.has(id), () => false).map((s) => s.shardId)).toEqual(["child"]);
+  });
+});
+
+describe("describeShards", () => {
+  it("follows LastEvaluatedShardId through every page and tells closed shards apart", async () => {
+    // Prepare
+    const client = new DynamoDBStreamsClient({ region: "local" });
+    const stub = mockClient(client);
+    stub.on(DescribeStreamCommand, { ExclusiveStartShardId: undefined }).resolves({
+      StreamDescription: {
+        Shards: [{ ShardId: "a", SequenceNumberRange: { StartingSequenceNumber: "1", EndingSequenceNumber: "9" } }],
+        LastEvaluatedShardId: "a",
+      },
+    });
+    stub.on(DescribeStreamCommand, { ExclusiveStartShardId: "a" }).resolves({
+      StreamDescription: { Shards: [{ ShardId: "b", ParentShardId: "a", SequenceNumberRange: { StartingSequenceNumber: "10" } }] },
+    });
+
+    // Act
+    const listed = await describeShards(client, "arn:stream");
+
+    // Assess
+    expect(listed).toEqual([
+      { shardId: "a", closed: true },
+      { shardId: "b", parentShardId: "a", closed: false },
+    ]);
+  });
+});
 
 // DynamoDB Local cannot be made to expire an iterator or trim a shard on demand, so these
 // paths are driven through a stubbed client at the AWS boundary.
@@ -30,7 +91,7 @@ function stubbedClient() {
   return { client, stub: mockClient(client) };
 }
 
-function workerOptions(client: DynamoDBStreamsClient, delivered: DynamoDBRecord[][]): ShardWorkerOptions {
+function workerOptions(client: DynamoDBStreamsClient, delivered: DynamoDBRecord[][]): ShardReaderOptions {
   return {
     client,
     streamArn,
