@@ -100,7 +100,8 @@ function connect() {
   let openedAt;
   ws.addEventListener("open", () => {
     openedAt = Date.now();
-    setStatus("live", "live");
+    // "live" once the catch-up is done: until then likes it missed are still on their way.
+    setStatus("catching-up", "catching up…");
     // Always: a first load shows the recent likes, and a tab that dropped before any like gets them.
     catchUp = { since: feed.resuming(), count: 0 };
     send(ws, { action: "resume", since: catchUp.since });
@@ -177,6 +178,7 @@ function onFrame(ws, data) {
       const next = feed.resumed(frame);
       if (next === undefined) {
         ui.notice.textContent = caughtUpNotice(catchUp.count, catchUp.since) ?? "";
+        setStatus("live", "live");
       } else {
         ui.notice.textContent = `Catching up… ${catchUp.count} likes so far.`;
         send(ws, { action: "resume", since: next });
@@ -199,7 +201,7 @@ function onFrame(ws, data) {
 }
 
 /**
- * @param {"connecting" | "live" | "reconnecting" | "refused"} state
+ * @param {"connecting" | "catching-up" | "live" | "reconnecting" | "refused"} state
  * @param {string} text
  */
 function setStatus(state, text) {
