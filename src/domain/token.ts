@@ -46,10 +46,15 @@ export interface TokenClaims {
   readonly expiresAt: number;
 }
 
-export function signToken(claims: TokenClaims, secret: string): string {
-  if (!USER_ID.test(claims.userId)) {
-    throw new TokenInputError(`user id "${claims.userId}" must be 1-64 characters of A-Z a-z 0-9 _ . @ -`);
+/** Throws TokenInputError unless `userId` is one a token can carry. */
+export function assertUserId(userId: string): void {
+  if (!USER_ID.test(userId)) {
+    throw new TokenInputError(`user id "${userId}" must be 1-64 characters of A-Z a-z 0-9 _ . @ -`);
   }
+}
+
+export function signToken(claims: TokenClaims, secret: string): string {
+  assertUserId(claims.userId);
   if (!Number.isSafeInteger(claims.expiresAt) || claims.expiresAt <= 0) {
     throw new TokenInputError("expiresAt must be a positive whole number of epoch seconds");
   }
