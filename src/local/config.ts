@@ -23,6 +23,12 @@ export interface LocalConfig {
   readonly port: number;
   /** An existing DynamoDB to use; undefined: start DynamoDB Local on dynamodbPort. */
   readonly dynamodbEndpoint?: string;
+  /**
+   * How to sign for DYNAMODB_ENDPOINT (AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY): a
+   * DynamoDB Local keeps one database per access key id and region. The DynamoDB Local that
+   * `npm start` starts brings its own.
+   */
+  readonly dynamodbSigning: { readonly region: string; readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } };
   readonly dynamodbPort: number;
   /** Directory to persist into; undefined: in memory (DATA_DIR=memory). */
   readonly dataDir?: string;
@@ -121,6 +127,9 @@ const environment = z.object({
   MAX_CONNECTIONS_PER_USER: wholeNumber("MAX_CONNECTIONS_PER_USER", DEFAULT_MAX_CONNECTIONS_PER_USER, "a whole number of connections"),
   MAX_SOCKETS: wholeNumber("MAX_SOCKETS", DEFAULT_MAX_SOCKETS, "a whole number of sockets"),
   LOG_LEVEL: oneOf("LOG_LEVEL", LOG_LEVELS, "WARN", (raw) => raw.toUpperCase()),
+  AWS_REGION: optional,
+  AWS_ACCESS_KEY_ID: optional,
+  AWS_SECRET_ACCESS_KEY: optional,
 });
 
 export function loadConfig(env: Env): LocalConfig {
@@ -159,6 +168,10 @@ export function loadConfig(env: Env): LocalConfig {
   return {
     port: e.PORT,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+    dynamodbSigning: {
+      region: e.AWS_REGION ?? "local",
+      credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID ?? "local", secretAccessKey: e.AWS_SECRET_ACCESS_KEY ?? "local" },
+    },
     dynamodbPort: e.DYNAMODB_PORT,
     dataDir: dataDir === "memory" ? undefined : dataDir,
     qiita: demo ? undefined : { token: e.QIITA_TOKEN as string, baseUrl: e.QIITA_BASE_URL ?? "https://qiita.com" },

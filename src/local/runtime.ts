@@ -86,8 +86,9 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
   try {
     await assertPortFree(config.port, "PORT");
 
-    // 1. DynamoDB: the one given, or DynamoDB Local (shared DB, persisted unless DATA_DIR=memory).
+    // 1. DynamoDB: the one given, or DynamoDB Local (persisted unless DATA_DIR=memory).
     let dynamodbEndpoint = config.dynamodbEndpoint;
+    let signing = config.dynamodbSigning;
     if (!dynamodbEndpoint) {
       await assertPortFree(config.dynamodbPort, "DYNAMODB_PORT");
       const local: DynamoDbLocal = await startDynamoDbLocal({
@@ -96,13 +97,10 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       });
       stops.push(() => local.stop());
       dynamodbEndpoint = local.endpoint;
+      signing = { region: local.region, credentials: local.credentials };
     }
-    const awsConfig = {
-      endpoint: dynamodbEndpoint,
-      region: process.env.AWS_REGION || "local",
-      // -sharedDb: DynamoDB Local shows every client the same tables whatever the credentials.
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    };
+    // DynamoDB Local keeps one database per access key id and region: its key acts as a password.
+    const awsConfig = { endpoint: dynamodbEndpoint, region: signing.region, credentials: { ...signing.credentials } };
     const dynamodb = new DynamoDBClient(awsConfig);
     const doc = createDocumentClient(dynamodb);
     stops.push(() => dynamodb.destroy());

@@ -5,21 +5,27 @@
  */
 import { randomUUID } from "node:crypto";
 import { signToken } from "#domain/token.ts";
-import { dynamodbEndpoint } from "./dynamodb.ts";
+import { dynamodbEndpoint, localCredentials, localRegion } from "./dynamodb.ts";
 
-export const TEST_TOKEN_SECRET = "local-runtime-test-secret";
+export const TEST_TOKEN_SECRET = "local-runtime-test-secret-of-32-chars";
 
 export function localRuntimeEnv(overrides: Record<string, string> = {}): Record<string, string> {
   const suffix = randomUUID().slice(0, 8);
   return {
     PORT: "0",
     DYNAMODB_ENDPOINT: dynamodbEndpoint(),
+    // The run's DynamoDB Local keeps one database per access key id.
+    AWS_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
     DATA_DIR: "memory",
     POLL_INTERVAL_SECONDS: "3600",
     TOKEN_SECRET: TEST_TOKEN_SECRET,
     CONNECTIONS_TABLE: `connections-${suffix}`,
     ARTICLES_TABLE: `articles-${suffix}`,
     EVENTS_TABLE: `events-${suffix}`,
+    DELIVERIES_TABLE: `deliveries-${suffix}`,
+    REVOCATIONS_TABLE: `revocations-${suffix}`,
     ...overrides,
   };
 }
