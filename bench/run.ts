@@ -6,7 +6,7 @@
 import "./support/local-env.ts";
 import { execFileSync } from "node:child_process";
 import { startDynamoDbLocal } from "#local/aws/dynamodb-local.ts";
-import { DEFAULT_FANOUT_CONCURRENCY } from "#handlers/stream.handler.ts";
+import { FANOUT_CONCURRENCY } from "#domain/delivery/deliver-batch.ts";
 import { benchBundles } from "./bundles/bundle-bench.ts";
 import { ClientLoad } from "./client-load/client-load.ts";
 import { PRICES } from "./collector/prices.ts";
@@ -54,7 +54,7 @@ try {
     mode: quick ? "quick" : "full",
     machine,
     repetitions: plan.repetitions,
-    fanout_concurrency: DEFAULT_FANOUT_CONCURRENCY,
+    fanout_concurrency: FANOUT_CONCURRENCY,
     fanout,
     fanout_latency: latency,
     e2e,

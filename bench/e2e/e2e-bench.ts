@@ -7,6 +7,7 @@ import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.
 import type { StoredArticle } from "#domain/model.ts";
 import type { ArticleSource } from "#domain/ports.ts";
 import { signToken } from "#domain/token.ts";
+import { loadConfig } from "#local/config.ts";
 import { startLocalRuntime } from "#local/runtime.ts";
 import type { ClientLoad } from "../client-load/client-load.ts";
 import { nowMs } from "../client-load/protocol.ts";
@@ -39,19 +40,22 @@ export async function benchEndToEnd(options: E2eOptions): Promise<E2eRow[]> {
   const { clients, log } = options;
   // createBenchTables only reserves unique names here; the runtime ensures the same tables.
   const tables = await createBenchTables(options.dynamodbEndpoint, "e2e");
-  const secret = "bench-token-secret-0123456789";
-  const runtime = await startLocalRuntime(
-    {
-      port: 0,
-      dynamodbEndpoint: options.dynamodbEndpoint,
-      dynamodbPort: 0,
-      pollIntervalSeconds: 86_400,
-      lineMode: "off",
-      tokenSecret: secret,
-      tables: { connections: tables.connections, articles: tables.articles, events: tables.events },
-    },
-    { source: idleSource, logLevel: "ERROR" },
-  );
+  const secret = "bench-token-secret-0123456789abcdef";
+  const config = loadConfig({
+    PORT: "0",
+    DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
+    DATA_DIR: "memory",
+    POLL_INTERVAL_SECONDS: "86400",
+    LINE_MODE: "off",
+    TOKEN_SECRET: secret,
+    LOG_LEVEL: "ERROR",
+    CONNECTIONS_TABLE: tables.connections,
+    ARTICLES_TABLE: tables.articles,
+    EVENTS_TABLE: tables.events,
+    DELIVERIES_TABLE: tables.deliveries,
+    REVOCATIONS_TABLE: tables.revocations,
+  });
+  const runtime = await startLocalRuntime(config, { source: idleSource });
   const store = new DynamoDBArticleStore(tables.articles, tables.doc);
   const counts = new Map<string, number>();
   const rows: E2eRow[] = [];

@@ -9,12 +9,15 @@ import { WebSocketServer } from "ws";
 import type { AddressInfo } from "node:net";
 import { ManagementApiPoster } from "#adapters/apigateway/management-api-poster.ts";
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
+import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
-import { likeFrame } from "#domain/frames.ts";
+import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
+import { FANOUT_CONCURRENCY } from "#domain/delivery/deliver-batch.ts";
+import { notificationFrame } from "#domain/frames.ts";
 import { signToken } from "#domain/token.ts";
 import { createConnectHandler } from "#handlers/connect.handler.ts";
 import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
-import { createStreamHandler, DEFAULT_FANOUT_CONCURRENCY } from "#handlers/stream.handler.ts";
+import { createStreamHandler } from "#handlers/stream.handler.ts";
 import { startWebSocketEmulator } from "#local/aws/websocket-api/start-websocket-emulator.ts";
 import { sequentialFanout } from "../baselines/sequential-fanout.ts";
 import { unboundedFanout } from "../baselines/unbounded-fanout.ts";
@@ -37,18 +40,24 @@ export interface FanoutOptions {
   readonly log: (line: string) => void;
 }
 
-const SECRET = "bench-token-secret-0123456789";
+const SECRET = "bench-token-secret-0123456789abcdef";
 
 export async function benchFanout(options: FanoutOptions): Promise<{ fanout: FanoutRow[]; latency: FanoutLatencyRow[] }> {
   const { clients, log } = options;
   const tables = await createBenchTables(options.dynamodbEndpoint, "fanout");
   const logger = new Logger({ serviceName: "bench", logLevel: "ERROR" });
   const connections = new DynamoDbConnectionStore({ tableName: tables.connections, client: tables.doc });
+  const revocations = new DynamoDbRevocationStore({ tableName: tables.revocations, client: tables.doc });
+  // One user holds every socket of a size: far above the per-user cap a real deployment keeps.
+  const largest = Math.max(...options.sizes);
   const emulator = await startWebSocketEmulator({
     port: 0,
     host: "127.0.0.1",
+    maxConnections: largest + 100,
     routes: {
-      $connect: { handler: createConnectHandler({ connections, tokenSecret: async () => SECRET, logger }) },
+      $connect: {
+        handler: createConnectHandler({ connections, revocations, tokenSecret: async () => SECRET, logger, maxConnectionsPerUser: largest }),
+      },
       $disconnect: { handler: createDisconnectHandler({ connections, logger }) },
     },
     log: (message, error) => log(`emulator: ${message} ${String(error)}`),
@@ -57,8 +66,9 @@ export async function benchFanout(options: FanoutOptions): Promise<{ fanout: Fan
   const poster = new ManagementApiPoster({ endpoint });
   const management = new ApiGatewayManagementApiClient({ endpoint });
   const events = new DynamoDbEventLog({ tableName: tables.events, client: tables.doc });
+  const ledger = new DynamoDbDeliveryLedger({ tableName: tables.deliveries, client: tables.doc });
   const streamWith = (framePoster: ManagementApiPoster) =>
-    createStreamHandler({ connections, poster: framePoster, events, lineMode: "off", lineFor: async () => undefined, logger });
+    createStreamHandler({ connections, poster: framePoster, events, ledger, lineMode: "off", lineFor: async () => undefined, logger });
   const stream = streamWith(poster);
   // The same clients, once more, behind the round trip that loopback lacks.
   const far = await clients.latencyProxy(endpoint, options.latencyMs);
@@ -111,12 +121,12 @@ export async function benchFanout(options: FanoutOptions): Promise<{ fanout: Fan
       if (ids.length !== size) throw new Error(`fan-out to ${size}: ${ids.length} connection rows after connecting`);
       await clients.connect(`ceiling-${size}`, ceilingUrl, size);
 
-      const frame = (seq: number) => likeFrame(likeEventFor(seq, userId));
+      const frame = (seq: number) => notificationFrame(likeEventFor(seq, userId));
       const runs: Record<FanoutVariant, (seq: number) => Promise<unknown>> = {
         project: (seq) => stream(likeStreamEvent(seq, userId)),
         sequential: (seq) => sequentialFanout(tables.doc, tables.connections, management, userId, frame(seq)),
         unbounded: (seq) => unboundedFanout(tables.doc, tables.connections, management, frame(seq)),
-        transport: (seq) => transportFloor(poster, ids, frame(seq), DEFAULT_FANOUT_CONCURRENCY),
+        transport: (seq) => transportFloor(poster, ids, frame(seq), FANOUT_CONCURRENCY),
         ceiling: async (seq) => rawCeiling(ceilingServer, frame(seq)),
       };
       const { ms, lost } = await measure(fanoutVariants, (variant, seq) => runs[variant](seq), size);
@@ -137,7 +147,7 @@ export async function benchFanout(options: FanoutOptions): Promise<{ fanout: Fan
           project: (seq) => farStream(likeStreamEvent(seq, userId)),
           sequential: (seq) => sequentialFanout(tables.doc, tables.connections, farManagement, userId, frame(seq)),
           unbounded: (seq) => unboundedFanout(tables.doc, tables.connections, farManagement, frame(seq)),
-          transport: (seq) => transportFloor(farPoster, ids, frame(seq), DEFAULT_FANOUT_CONCURRENCY),
+          transport: (seq) => transportFloor(farPoster, ids, frame(seq), FANOUT_CONCURRENCY),
         };
         const far = await measure(latencyVariants, (variant, seq) => farRuns[variant](seq), size);
         const latencyRow: FanoutLatencyRow = {

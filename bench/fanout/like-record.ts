@@ -2,7 +2,7 @@
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { AttributeValue, DynamoDBStreamEvent } from "aws-lambda";
 import { eventIdFromSequence } from "#domain/like-events.ts";
-import type { LikeEvent } from "#domain/model.ts";
+import { audienceOf, type LikeNotification } from "#domain/notification.ts";
 
 const image = (value: Record<string, unknown>) => marshall(value) as Record<string, AttributeValue>;
 
@@ -35,10 +35,12 @@ export function likeStreamEvent(sequence: number, userId: string, itemId = "benc
 /** The frame id the stream handler derives from `likeStreamEvent(sequence, …)`. */
 export const frameIdOf = (sequence: number): string => eventIdFromSequence(String(sequence));
 
-/** The same like as a LikeEvent, for the variants that post a frame without the handler. */
-export function likeEventFor(sequence: number, userId: string): LikeEvent {
+/** The same like as a notification, for the variants that post a frame without the handler. */
+export function likeEventFor(sequence: number, userId: string): LikeNotification {
   return {
+    kind: "like",
     id: frameIdOf(sequence),
+    to: audienceOf(userId),
     userId,
     itemId: "bench0000000000000001",
     title: "Benchmarking a fan-out",

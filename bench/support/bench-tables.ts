@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
-import { articlesTable, connectionsTable, eventsTable } from "#adapters/dynamodb/table-definitions.ts";
+import { articlesTable, connectionsTable, deliveriesTable, eventsTable, revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
 import { ensureTable } from "#local/tables.ts";
 
 export interface BenchTables {
@@ -12,6 +12,8 @@ export interface BenchTables {
   readonly connections: string;
   readonly articles: string;
   readonly events: string;
+  readonly deliveries: string;
+  readonly revocations: string;
 }
 
 export const awsConfig = (endpoint: string) => ({
@@ -23,9 +25,14 @@ export const awsConfig = (endpoint: string) => ({
 export async function createBenchTables(endpoint: string, prefix: string): Promise<BenchTables> {
   const client = new DynamoDBClient(awsConfig(endpoint));
   const suffix = randomUUID().slice(0, 8);
-  const names = { connections: `${prefix}-connections-${suffix}`, articles: `${prefix}-articles-${suffix}`, events: `${prefix}-events-${suffix}` };
-  await ensureTable(client, connectionsTable, names.connections);
-  await ensureTable(client, articlesTable, names.articles);
-  await ensureTable(client, eventsTable, names.events);
+  const name = (role: string) => `${prefix}-${role}-${suffix}`;
+  const names = { connections: name("connections"), articles: name("articles"), events: name("events"), deliveries: name("deliveries"), revocations: name("revocations") };
+  await Promise.all([
+    ensureTable(client, connectionsTable, names.connections),
+    ensureTable(client, articlesTable, names.articles),
+    ensureTable(client, eventsTable, names.events),
+    ensureTable(client, deliveriesTable, names.deliveries),
+    ensureTable(client, revocationsTable, names.revocations),
+  ]);
   return { client, doc: createDocumentClient(awsConfig(endpoint)), ...names };
 }
