@@ -5,6 +5,9 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
@@ -14,12 +17,18 @@ import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-
 import { revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
 import { createConnectHandler } from "#handlers/connect.handler.ts";
 import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
-import { freePort } from "#local/aws/dynamodb-local.ts";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
+import { connectionsTable } from "#adapters/dynamodb/table-definitions.ts";
+import { freePort, startDynamoDbLocal, type DynamoDbLocal } from "#local/aws/dynamodb-local.ts";
+import { loadConfig } from "#local/config.ts";
+import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
 import { startWebSocketEmulator, type WebSocketEmulator } from "#local/aws/websocket-api/start-websocket-emulator.ts";
 import { ensureTable } from "#local/tables.ts";
 import { mintToken, revokeUser } from "#local/token-cli.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
 import { connect, refusedStatus, type TestClient } from "#test/support/ws-client.ts";
+import { localRuntimeEnv } from "#test/support/local-runtime.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
 const secret = "token-revoke-test-secret-0123456789abcdef";
@@ -153,5 +162,75 @@ describe("npm run token -- revoke USER", () => {
 
   it.each([[[]], [["a", "b"]], [["has space"]], [["alice", "--ttl", "1d"]]])("refuses the arguments %j", async (argv) => {
     await expect(revokeUser(argv, env)).rejects.toThrow(/usage|user id|Unknown option/);
+  });
+});
+
+describe("revoke against the runtime npm start runs", () => {
+  let runtime: LocalRuntime;
+  let env: Record<string, string>;
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    const runtimeEnv = localRuntimeEnv();
+    runtime = await startLocalRuntime(loadConfig(runtimeEnv), { logLevel: "SILENT" });
+    // The shell of a second terminal: same settings, and the port npm start printed.
+    env = { ...runtimeEnv, PORT: new URL(runtime.websocketUrl).port };
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.socket.terminate();
+    await runtime?.stop();
+  });
+
+  it("closes the user's sockets, refuses the old token with 401 and takes one minted after", async () => {
+    // Prepare
+    const userId = `frank-${randomUUID().slice(0, 8)}`;
+    const old = mintToken([userId], env, Date.now());
+    const tabs = [await connect(`${runtime.websocketUrl}/?token=${old}`), await connect(`${runtime.websocketUrl}/?token=${old}`)];
+    clients.push(...tabs);
+
+    // Act
+    const { line } = await revokeUser([userId], env);
+
+    // Assess
+    expect(line).toMatch(/; closed 2 connections$/);
+    await Promise.all(tabs.map((tab) => tab.closed));
+    expect((await refusedStatus(`${runtime.websocketUrl}/?token=${old}`)).status).toBe(401);
+    const fresh = await connect(`${runtime.websocketUrl}/?token=${mintToken([userId], env, Date.now())}`);
+    clients.push(fresh);
+    expect(fresh.socket.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
+describe("revoke against a DynamoDB Local kept in DATA_DIR", () => {
+  let dataDir: string;
+  let dynamo: DynamoDbLocal;
+
+  beforeAll(async () => {
+    // What npm start leaves without DYNAMODB_ENDPOINT: its DynamoDB Local, keyed by DATA_DIR/dynamodb.
+    dataDir = mkdtempSync(join(tmpdir(), "live-likes-revoke-"));
+    dynamo = await startDynamoDbLocal({ port: 0, dataDir: join(dataDir, "dynamodb") });
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials });
+    await ensureTable(client, connectionsTable, "live-likes-connections");
+    client.destroy();
+  });
+
+  afterAll(async () => {
+    await dynamo?.stop();
+  });
+
+  it("signs with that installation's key, so npm start sees the revocation", async () => {
+    // Prepare
+    const userId = `gina-${randomUUID().slice(0, 8)}`;
+    const env = { DATA_DIR: dataDir, DYNAMODB_PORT: String(dynamo.port), PORT: String(await freePort()), TOKEN_SECRET: secret };
+
+    // Act
+    await revokeUser([userId], env);
+
+    // Assess: read as npm start would, with the launcher's credentials.
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials });
+    const revocations = new DynamoDbRevocationStore({ tableName: "live-likes-revocations", client: createDocumentClient(client) });
+    expect(await revocations.revokedAt(userId)).toBeGreaterThan(Date.now() / 1000 - 60);
+    client.destroy();
   });
 });
