@@ -96,14 +96,22 @@ export class FakeLineServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /**
+   * Called when a push has been accepted, before LINE answers: a test can kill the caller here
+   * to reproduce a crash after LINE accepted and before the caller knew.
+   */
+  onAccepted: ((delivery: LineDelivery) => void | Promise<void>) | undefined;
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const fault = this.faults.shift();
     if (fault?.kind === "delay") await this.sleep(fault.ms);
     const requestId = randomUUID();
     const retryKey = req.headers["x-line-retry-key"] as string | undefined;
+    const delivered = this.deliveries.length;
     const answer = this.answer(req, raw, fault, requestId, retryKey);
     this.requests.push({ path: req.url ?? "", status: answer.status, ...(retryKey ? { retryKey } : {}) });
+    if (this.deliveries.length > delivered) await this.onAccepted?.(this.deliveries.at(-1) as LineDelivery);
     res.writeHead(answer.status, { "content-type": "application/json", "x-line-request-id": requestId, ...answer.headers });
     res.end(JSON.stringify(answer.body));
   }
