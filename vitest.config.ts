@@ -1,10 +1,14 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/**
+ * Two projects: "unit" is pure logic (no DynamoDB Local, no Java, no sockets), so
+ * `npx vitest run --project unit` needs nothing but Node; "integration" is everything else, on
+ * one DynamoDB Local per run. `*.integration.test.ts` files under test/domain need the database.
+ */
+const unit = ["test/domain/**/!(*.integration).test.ts", "test/bench/**/*.test.ts"];
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // One DynamoDB Local for the whole run; each test file makes its own tables.
-    globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: more workers than that only adds contention with DynamoDB Local's JVM.
@@ -12,5 +16,18 @@ export default defineConfig({
     // The JSON report gives .ci/run the pass/fail counts it prints last.
     reporters: ["default", "json"],
     outputFile: { json: "test-results/vitest.json" },
+    projects: [
+      { extends: true, test: { name: "unit", include: unit } },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...unit],
+          // One DynamoDB Local for the whole run; each test file makes its own tables.
+          globalSetup: ["test/support/global-setup.ts"],
+        },
+      },
+    ],
   },
 });
