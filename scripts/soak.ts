@@ -4,7 +4,7 @@
  * writes them, a tenth of the clients dropping abruptly and resuming; then it counts what every
  * client got against what it was owed. Exits 1 when a like was lost or shown twice.
  *
- * 1. Start the runtime in-process on DynamoDB Local (free ports, in memory, collector idle).
+ * 1. Start DynamoDB Local, then the runtime in-process on it (free ports, in memory, collector idle).
  * 2. Open every client and let it settle; seed the articles as a silent baseline.
  * 3. Write likes at the rate for the duration while clients drop and resume.
  * 4. Wait (with a deadline) until every client has all it is owed and the stream is drained.
@@ -14,7 +14,8 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
 import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
 import { signToken } from "#domain/token.ts";
-import { loadConfig } from "#local/config.ts";
+import { startDynamoDbLocal } from "#local/aws/dynamodb-local.ts";
+import { DEFAULT_MAX_SOCKETS, loadConfig } from "#local/config.ts";
 import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
 import { ClientProcess } from "./soak/client-process.ts";
 import { LikeProducer } from "./soak/like-producer.ts";
@@ -36,23 +37,35 @@ const TALLY_EVERY_MS = 1_000;
 
 async function main(): Promise<number> {
   const options = parseSoakOptions(process.argv.slice(2));
+  const progress = (text: string) => console.error(`[soak] ${text}`);
+
+  // 1. The soak writes likes itself, so it starts DynamoDB Local and holds its key.
+  progress("starting DynamoDB Local, then the local runtime (emulator, stream poller)…");
+  const dynamo = await startDynamoDbLocal({ port: 0 });
   const config = loadConfig({
     PORT: "0",
-    DYNAMODB_PORT: "0",
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    AWS_REGION: dynamo.region,
+    AWS_ACCESS_KEY_ID: dynamo.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
     DATA_DIR: "memory",
     TOKEN_SECRET,
     // The soak writes its own likes; the collector polls its quiet account once at start.
     POLL_INTERVAL_SECONDS: "86400",
+    // A writer's clients are hundreds of tabs of one user here, far above a person's 20; a
+    // reconnect may arrive before the dropped socket's row is gone, hence the whole count.
+    MAX_CONNECTIONS_PER_USER: String(options.connections),
+    MAX_SOCKETS: String(Math.max(DEFAULT_MAX_SOCKETS, 2 * options.connections)),
   });
-  const progress = (text: string) => console.error(`[soak] ${text}`);
-
-  // 1.
-  progress("starting the local runtime (DynamoDB Local, emulator, stream poller)…");
-  const runtime: LocalRuntime = await startLocalRuntime(config, { source: new QuietSource(), logLevel: "ERROR" });
+  const runtime: LocalRuntime = await startLocalRuntime(config, { source: new QuietSource(), logLevel: "ERROR" }).catch(async (error: unknown) => {
+    await dynamo.stop();
+    throw error;
+  });
   const clients = ClientProcess.start();
   const stopAll = async () => {
     clients.kill();
     await runtime.stop();
+    await dynamo.stop();
   };
   process.once("SIGINT", () => void stopAll().finally(() => process.exit(130)));
 
@@ -73,7 +86,7 @@ async function main(): Promise<number> {
       OPEN_TIMEOUT_MS,
     );
     if (opened.failed > 0) throw new Error(`${opened.failed} of ${options.connections} connections could not open: lower --connections or look at the emulator's errors above`);
-    const doc = createDocumentClient({ endpoint: runtime.dynamodbEndpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const doc = createDocumentClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: { ...dynamo.credentials } });
     const producer = new LikeProducer(new DynamoDBArticleStore(config.tables.articles, doc), writers, options.articlesPerWriter);
     await producer.seed();
     await runtime.poller.drained();

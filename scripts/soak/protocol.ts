@@ -48,6 +48,10 @@ export interface Tally {
   readonly resumes: number;
   /** Resumes from "0": every first open, plus reconnects of clients that held no resume point yet. */
   readonly resumesFromStart: number;
+  /** Further pages asked for because a resume answered `more`. */
+  readonly resumePages: number;
+  /** Resumes refused with `retryAfter`, asked again after the wait. */
+  readonly resumesRefused: number;
   readonly replayed: number;
   readonly errorFrames: number;
   readonly reconnectFailures: number;

@@ -43,7 +43,8 @@ export function formatReport(result: SoakResult): string {
     line("stale connection rows", String(result.staleRows), "left in the connections table after every client closed"),
     line("delay p50/p95/p99/max", ms(tally.delayMs), "write → first receipt, every owed frame incl. resumed ones"),
     line("  clients that never dropped", ms(tally.steadyDelayMs), "the live path alone"),
-    line("drops", `${tally.drops} abrupt`, `by ${tally.droppingClients} clients; ${tally.resumes} resumes (one per open; ${tally.resumesFromStart} from "0") replayed ${tally.replayed} frames; ` +
+    line("drops", `${tally.drops} abrupt`, `by ${tally.droppingClients} clients; ${tally.resumes} resumes (one per open; ${tally.resumesFromStart} from "0"; ${tally.resumePages} more pages; ` +
+      `${tally.resumesRefused} refused and asked again) replayed ${tally.replayed} frames; ` +
       `${tally.errorFrames} error frames; ${tally.reconnectFailures} failed reconnects`),
     line("pipeline", result.drained ? "drained" : "NOT drained", `${(result.drainMs / 1000).toFixed(1)} s after the last like; ${result.failedRecords} stream records given up`),
     line("fan-out throughput", `${Math.round(tally.delivered / ((production.elapsedMs + result.drainMs) / 1000))} frames/s`, "owed frames over the first like to the drain"),

@@ -2,7 +2,8 @@
  * One simulated browser tab: a real `ws` socket that resumes on every open (from "0" until it
  * holds a resume point) and reconnects after a drop, deduping through the browser client's own
  * LikeFeed (web/live-feed.js), so the soak measures what a user's page would show, not a
- * friendlier client.
+ * friendlier client. As web/app.js does, it asks for the next page while a resume answers
+ * `more`, and asks again after `retryAfter` seconds when the server refuses a resume.
  */
 import WebSocket from "ws";
 import { backoffDelay, FROM_THE_START, LikeFeed, parseFrame } from "../../web/live-feed.js";
@@ -20,7 +21,12 @@ export class SoakClient {
   resumes = 0;
   /** Resumes that asked for "0": the first open, and reconnects before a resume point existed. */
   resumesFromStart = 0;
+  /** Further pages asked for because a resume answered `more`. */
+  resumePages = 0;
+  /** Resumes the server refused with `retryAfter` (too many a minute), asked again after the wait. */
+  resumesRefused = 0;
   replayed = 0;
+  /** Error frames other than a refused resume. */
   errorFrames = 0;
   reconnectFailures = 0;
   #socket: WebSocket | undefined;
@@ -87,7 +93,7 @@ export class SoakClient {
       socket.send(JSON.stringify({ action: "resume", since }));
       onOpen?.();
     });
-    socket.on("message", (data) => this.#onFrame(data.toString()));
+    socket.on("message", (data) => this.#onFrame(socket, data.toString()));
     socket.on("error", () => {}); // the close that follows decides what to do
     socket.on("close", () => {
       this.#online = false;
@@ -101,13 +107,26 @@ export class SoakClient {
     });
   }
 
-  #onFrame(text: string): void {
+  #onFrame(socket: WebSocket, text: string): void {
     const frame = parseFrame(text);
     if (!frame) return;
     if (frame.type === "resumed") {
-      this.feed.resumed();
-      this.#resumePending = false;
       this.replayed += frame.count;
+      const next = this.feed.resumed(frame);
+      if (next === undefined) {
+        this.#resumePending = false;
+        return;
+      }
+      this.resumePages++;
+      socket.send(JSON.stringify({ action: "resume", since: next }));
+    } else if (frame.type === "error" && frame.retryAfter !== undefined) {
+      // Still owed the replay: stay unsettled and ask again once the server allows it.
+      this.resumesRefused++;
+      setTimeout(() => {
+        if (this.#socket === socket && socket.readyState === WebSocket.OPEN) {
+          socket.send(JSON.stringify({ action: "resume", since: this.feed.resuming() }));
+        }
+      }, frame.retryAfter * 1000);
     } else if (frame.type === "error") {
       this.errorFrames++;
       this.#resumePending = false;

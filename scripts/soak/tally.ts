@@ -54,6 +54,8 @@ export function tally(clients: readonly SoakClient[], sent: readonly SentLike[])
     drops: sum((c) => c.drops),
     resumes: sum((c) => c.resumes),
     resumesFromStart: sum((c) => c.resumesFromStart),
+    resumePages: sum((c) => c.resumePages),
+    resumesRefused: sum((c) => c.resumesRefused),
     replayed: sum((c) => c.replayed),
     errorFrames: sum((c) => c.errorFrames),
     reconnectFailures: sum((c) => c.reconnectFailures),
