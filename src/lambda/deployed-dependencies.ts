@@ -11,6 +11,7 @@ import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
+import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
 import { articlesTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { readLineChannelToken, readLineRecipients } from "#adapters/secrets/deployed-settings.ts";
@@ -40,6 +41,7 @@ export const metrics = new Metrics();
 export const connections = new DynamoDbConnectionStore();
 export const events = new DynamoDbEventLog();
 export const ledger = new DynamoDbDeliveryLedger();
+export const revocations = new DynamoDbRevocationStore();
 export const articles = new DynamoDBArticleStore(tableName(articlesTable));
 export const poster = new ManagementApiPoster({ endpoint: process.env.MANAGEMENT_API_ENDPOINT });
 
