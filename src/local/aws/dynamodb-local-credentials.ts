@@ -5,7 +5,7 @@
  * any other id sees an empty database of its own.
  *
  * @example
- * const credentials = readOrCreateCredentials(".live-likes/dynamodb");
+ * const credentials = readOrCreateCredentials(".data/dynamodb");
  * new DynamoDBClient({ endpoint, region: DYNAMODB_LOCAL_REGION, credentials });
  */
 import { randomBytes } from "node:crypto";

@@ -9,7 +9,7 @@
  * 3. `-disableTelemetry`: the jar reports usage to AWS by default.
  *
  * @example
- * const dynamo = await startDynamoDbLocal({ port: 8000, dataDir: ".live-likes/dynamodb" });
+ * const dynamo = await startDynamoDbLocal({ port: 8000, dataDir: ".data/dynamodb" });
  * const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region,
  *   credentials: dynamo.credentials });
  */

@@ -36,7 +36,7 @@ export class MemoryCheckpointStore implements CheckpointStore {
 }
 
 /**
- * One JSON file, e.g. `new FileCheckpointStore(".live-likes/stream-checkpoint.json")`.
+ * One JSON file, e.g. `new FileCheckpointStore(".data/stream-checkpoint.json")`.
  * Written to a temporary file and renamed, so a crash mid-write leaves the previous checkpoint.
  */
 export class FileCheckpointStore implements CheckpointStore {

@@ -9,7 +9,7 @@
  *
  * @example
  * const poller = await startStreamPoller({ client, streamArn, handler: streamHandler,
- *   checkpointFile: ".live-likes/stream-checkpoint.json", onFailure: appendToFailedRecords });
+ *   checkpointFile: ".data/stream-checkpoint.json", onFailure: appendToFailedRecords });
  * // … on Ctrl-C:
  * await poller.stop();
  */
@@ -111,7 +111,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       invoke: (batch) => {
         stats.invocations++;
         return invokeStreamHandler(options.handler, batch, {
-          functionName: options.functionName ?? "live-likes-stream",
+          functionName: options.functionName ?? "local-stream-handler",
           timeoutMs: options.timeoutMs ?? 30_000,
         });
       },

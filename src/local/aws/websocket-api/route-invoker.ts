@@ -11,7 +11,7 @@ export async function invokeRoute(
   event: WebSocketEvent,
   log: Log,
 ): Promise<RouteResult | undefined> {
-  const functionName = route.functionName ?? `live-likes-local-${routeKey.replace("$", "")}`;
+  const functionName = route.functionName ?? `local-${routeKey.replace("$", "")}-handler`;
   try {
     const result: Partial<RouteResult> | undefined = await route.handler(
       event,
