@@ -1,7 +1,8 @@
 /**
  * The one place that builds what the deployed handlers depend on: settings read once from the
  * environment the CDK stack sets, the AWS SDK clients, the adapters. Each entry file in this
- * folder takes what it needs, once per Lambda instance.
+ * folder takes what it needs, once per Lambda instance; the PURE marks let the bundler leave out
+ * what an entry does not use (the connect function carries no LINE client).
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
@@ -36,14 +37,14 @@ export function deployedSettings(env: NodeJS.ProcessEnv = process.env) {
   return { ...parsed.data, lineMode: parsed.data.LINE_MODE as (typeof LINE_MODES)[number] };
 }
 
-export const logger = new Logger();
-export const metrics = new Metrics();
-export const connections = new DynamoDbConnectionStore();
-export const events = new DynamoDbEventLog();
-export const ledger = new DynamoDbDeliveryLedger();
-export const revocations = new DynamoDbRevocationStore();
-export const articles = new DynamoDBArticleStore(tableName(articlesTable));
-export const poster = new ManagementApiPoster({ endpoint: process.env.MANAGEMENT_API_ENDPOINT });
+export const logger = /* @__PURE__ */ new Logger();
+export const metrics = /* @__PURE__ */ new Metrics();
+export const connections = /* @__PURE__ */ new DynamoDbConnectionStore();
+export const events = /* @__PURE__ */ new DynamoDbEventLog();
+export const ledger = /* @__PURE__ */ new DynamoDbDeliveryLedger();
+export const revocations = /* @__PURE__ */ new DynamoDbRevocationStore();
+export const articles = /* @__PURE__ */ new DynamoDBArticleStore(tableName(articlesTable));
+export const poster = /* @__PURE__ */ new ManagementApiPoster({ endpoint: process.env.MANAGEMENT_API_ENDPOINT });
 
 let lineSender: { token: string; sender: MessagingApiLineSender } | undefined;
 
