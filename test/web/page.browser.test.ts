@@ -16,6 +16,13 @@ import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 import { signToken } from "#domain/token.ts";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
 
+/** The DOM as the functions run inside the page use it: this program is typed for Node. */
+declare const document: {
+  readonly documentElement: { readonly scrollWidth: number };
+  addEventListener(type: "securitypolicyviolation", listener: (event: { violatedDirective: string }) => void): void;
+};
+declare const window: { readonly innerWidth: number };
+
 /** Debian's package; .ci/run installs it when missing. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = "docs/screenshots";
@@ -221,6 +228,32 @@ describe("the page in Chromium", () => {
     expect(await page.locator("#status").innerText()).toBe("refused: token rejected");
     expect(await page.locator("#token-form").isVisible()).toBe(true);
   });
+
+  it("catches up over more than one resume page (100 likes each) from the real server", async () => {
+    // Prepare: live and caught up, then away
+    const { page } = await openPage(pageUrl());
+    await status(page, "live");
+    await context?.setOffline(true);
+    for (const connectionId of runtime.emulator.connectionIds()) {
+      await fetch(`${runtime.httpUrl}/@connections/${connectionId}`, { method: "DELETE" });
+    }
+    await status(page, "reconnecting");
+
+    // Act: one page and one more of likes while away (new articles, liked once each), then back
+    const missed = 101;
+    for (let i = 0; i < missed; i++) qiita.addArticle(writer, { title: `Missed ${i + 1}`, likers: 1 });
+    likes += missed;
+    await runtime.collectNow();
+    await runtime.poller.drained();
+    await context?.setOffline(false);
+
+    // Assess: every one shown, in one notice over both pages
+    await status(page, "live");
+    expect(await page.locator("#notice").innerText()).toBe(`Caught up on ${missed} likes missed while offline.`);
+    expect(await page.locator("#feed .like").count()).toBe(Math.min(likes, 200));
+    const shown = await page.locator("#feed .title").allInnerTexts();
+    expect(shown).toEqual(expect.arrayContaining(["Missed 1", "Missed 100", "Missed 101"]));
+  }, 60_000);
 });
 
 /** A subscription token for the writer, good for an hour. */

@@ -1,0 +1,105 @@
+/**
+ * The page's side of a paged resume in a real browser (Chromium via playwright-core), against a
+ * scripted server: the page server of `npm start` on a plain HTTP server with a `ws` socket
+ * behind it that answers each resume as the test says, including a refusal with `retryAfter`,
+ * which the real server only gives after 10 resumes in a minute.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
+import { signToken } from "#domain/token.ts";
+import { createPageServer } from "#local/web/page-server.ts";
+
+/** Debian's package; .ci/run installs it when missing. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const UI_TIMEOUT_MS = 10_000;
+const writer = "writer";
+
+/** Any well-formed unexpired token: this server checks none. */
+function testToken(): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signToken({ userId: writer, issuedAt: now - 60, expiresAt: now + 3_600 }, "scripted-server-secret-0123456789abcdef");
+}
+
+describe("the page against a scripted server", () => {
+  let browser: Browser;
+  let server: Server;
+  let wss: WebSocketServer;
+  let port: number;
+  const requests: { at: number; request: { action: string; since?: string } }[] = [];
+  const eventId = (n: number) => String(n).padStart(40, "0");
+  const likeFrame = (n: number) =>
+    JSON.stringify({
+      type: "like",
+      id: eventId(n),
+      userId: writer,
+      itemId: `item-${n}`,
+      title: `Paged ${n}`,
+      url: `https://qiita.com/${writer}/items/item-${n}`,
+      delta: 1,
+      likesCount: n,
+      likers: [`liker-${n}`],
+      at: new Date(Date.UTC(2026, 10, 21, 9, n)).toISOString(),
+    });
+
+  beforeAll(async () => {
+    // The page server of `npm start` on a plain HTTP server, with a scripted socket behind it.
+    server = createServer(createPageServer({ root: "web" }));
+    wss = new WebSocketServer({ server });
+    wss.on("connection", (socket) => {
+      let resumes = 0;
+      socket.on("message", (data: Buffer) => {
+        const request = JSON.parse(data.toString()) as { action: string; since?: string };
+        requests.push({ at: Date.now(), request });
+        if (request.action !== "resume") return;
+        resumes++;
+        // 1: a page of two with more; 2: refused, wait 1 s; 3: the last page.
+        if (resumes === 1) {
+          socket.send(likeFrame(1));
+          socket.send(likeFrame(2));
+          socket.send(JSON.stringify({ type: "resumed", count: 2, more: true }));
+        } else if (resumes === 2) {
+          socket.send(JSON.stringify({ type: "error", message: "too many resumes", retryAfter: 1 }));
+        } else {
+          socket.send(likeFrame(3));
+          socket.send(JSON.stringify({ type: "resumed", count: 1, more: false }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    wss?.close();
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => server?.close(() => resolve()));
+  });
+
+  it("asks for the next page from the page's last like, and waits as long as the server says when refused", async () => {
+    // Act
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${port}/?token=${testToken()}`);
+      await page.locator('#status[data-state="live"]').waitFor({ timeout: UI_TIMEOUT_MS });
+
+      // Assess
+      expect(requests.map(({ request }) => request)).toEqual([
+        { action: "resume", since: "0" },
+        { action: "resume", since: eventId(2) },
+        { action: "resume", since: eventId(2) },
+      ]);
+      const [, refused, retried] = requests;
+      expect((retried?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
+      expect(await page.locator("#feed .like").count()).toBe(3);
+      expect(await page.locator("#notice").innerText()).toBe("Showing your 3 latest likes of the last 24 hours.");
+    } finally {
+      await context.close();
+    }
+  });
+});
