@@ -101,9 +101,10 @@ export async function revokeUser(
 }
 
 /**
- * How `npm start` signs its DynamoDB requests, kept in step with src/local/runtime.ts: DynamoDB
- * Local keeps one database per access key id and region, so any other pair would write the
- * revocation where `npm start` never looks.
+ * How `npm start` signs its DynamoDB requests, as src/local/runtime.ts does: DynamoDB Local keeps
+ * one database per access key id and region, so any other pair would write the revocation where
+ * `npm start` never looks. DYNAMODB_ENDPOINT: the AWS_* settings; else the key of the DynamoDB
+ * Local it starts, kept in DATA_DIR/dynamodb.
  */
 export function dynamoDbAccess(config: LocalConfig): DynamoDBClientConfig & {
   endpoint: string;
@@ -111,11 +112,7 @@ export function dynamoDbAccess(config: LocalConfig): DynamoDBClientConfig & {
   credentials: { accessKeyId: string; secretAccessKey: string };
 } {
   if (config.dynamodbEndpoint) {
-    return {
-      endpoint: config.dynamodbEndpoint,
-      region: process.env.AWS_REGION || "local",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    };
+    return { endpoint: config.dynamodbEndpoint, region: config.dynamodbSigning.region, credentials: { ...config.dynamodbSigning.credentials } };
   }
   if (!config.dataDir) {
     throw new TokenInputError(

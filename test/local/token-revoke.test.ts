@@ -26,7 +26,7 @@ import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
 import { startWebSocketEmulator, type WebSocketEmulator } from "#local/aws/websocket-api/start-websocket-emulator.ts";
 import { ensureTable } from "#local/tables.ts";
 import { mintToken, revokeUser } from "#local/token-cli.ts";
-import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
+import { createTestTables, localRegion, type TestTables } from "#test/support/dynamodb.ts";
 import { connect, refusedStatus, type TestClient } from "#test/support/ws-client.ts";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
 import { waitFor } from "#test/support/wait-for.ts";
@@ -61,6 +61,10 @@ describe("npm run token -- revoke USER", () => {
     env = {
       PORT: String(emulator.port),
       DYNAMODB_ENDPOINT: tables.endpoint,
+      // The run's DynamoDB Local keeps one database per access key id and region.
+      AWS_REGION: localRegion,
+      AWS_ACCESS_KEY_ID: tables.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: tables.credentials.secretAccessKey,
       DATA_DIR: "memory",
       TOKEN_SECRET: secret,
       ...tables.env,
@@ -154,9 +158,14 @@ describe("npm run token -- revoke USER", () => {
     );
   });
 
-  it("refuses to write a revocation into a DynamoDB without npm start's tables", async () => {
-    await expect(revokeUser([user("erin")], { ...env, CONNECTIONS_TABLE: "no-such-connections" })).rejects.toThrow(
-      /^no table no-such-connections in that DynamoDB: run revoke with the DATA_DIR, DYNAMODB_ENDPOINT and CONNECTIONS_TABLE npm start uses/,
+  it.each([
+    ["another table name", { CONNECTIONS_TABLE: "no-such-connections" }],
+    ["another access key (another database of DynamoDB Local)", { AWS_ACCESS_KEY_ID: "SOMEONEELSE" }],
+  ])("refuses to write a revocation where npm start does not look: %s", async (_kind, change) => {
+    const name = change.CONNECTIONS_TABLE ?? env.CONNECTIONS_TABLE;
+
+    await expect(revokeUser([user("erin")], { ...env, ...change })).rejects.toThrow(
+      `no table ${name} in that DynamoDB: run revoke with the DATA_DIR, DYNAMODB_ENDPOINT and CONNECTIONS_TABLE npm start uses`,
     );
   });
 
