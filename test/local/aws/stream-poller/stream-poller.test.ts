@@ -162,7 +162,8 @@ describe("startStreamPoller", () => {
     expect(removal.eventName).toBe("REMOVE");
     expect(removal.userIdentity).toEqual(fixtureRecord("ttl-remove").userIdentity);
     expect(shapeOf(removal)).toEqual(shapeOf(fixtureRecord("ttl-remove")));
-  });
+    // A JVM start of its own (several seconds on a loaded machine) plus the TTL sweep's 20 s.
+  }, 60_000);
 
   it("retries from the lowest failed sequence number in batchItemFailures and never redelivers earlier records", async () => {
     // Prepare
