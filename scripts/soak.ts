@@ -17,13 +17,13 @@ import { signToken } from "#domain/token.ts";
 import { startDynamoDbLocal } from "#local/aws/dynamodb-local.ts";
 import { DEFAULT_MAX_SOCKETS, loadConfig } from "#local/config.ts";
 import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
-import { ClientProcess } from "./soak/client-process.ts";
+import { ClientProcess } from "#test/support/client-process.ts";
+import { settlesWithin, until } from "#test/support/wait-for.ts";
 import { LikeProducer } from "./soak/like-producer.ts";
 import { parseSoakOptions, SoakUsageError } from "./soak/options.ts";
-import type { Tally } from "./soak/protocol.ts";
+import type { FromClients, Tally, ToClients } from "./soak/protocol.ts";
 import { QuietSource } from "./soak/quiet-source.ts";
 import { formatReport, passed } from "./soak/report.ts";
-import { settlesWithin, until } from "./soak/until.ts";
 
 /** A fixed secret: the soak mints its own tokens and keeps nothing. */
 const TOKEN_SECRET = "soak-token-secret-not-for-production";
@@ -34,6 +34,7 @@ const STALE_ROW_DEADLINE_MS = 15_000;
 const PROGRESS_EVERY_MS = 10_000;
 /** A tally walks every owed frame: once a second keeps it from competing with the server. */
 const TALLY_EVERY_MS = 1_000;
+const TALLY_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<number> {
   const options = parseSoakOptions(process.argv.slice(2));
@@ -61,9 +62,10 @@ async function main(): Promise<number> {
     await dynamo.stop();
     throw error;
   });
-  const clients = ClientProcess.start();
+  const clients = ClientProcess.start<ToClients, FromClients>(new URL("./soak/clients.ts", import.meta.url));
+  const tally = async () => (await clients.request({ type: "tally" }, "tally", TALLY_TIMEOUT_MS)).tally;
   const stopAll = async () => {
-    clients.kill();
+    clients.stop();
     await runtime.stop();
     await dynamo.stop();
   };
@@ -74,17 +76,15 @@ async function main(): Promise<number> {
     const writers = Array.from({ length: options.writers }, (_, index) => `soak-writer-${index + 1}`);
     const expiresAt = Math.floor(Date.now() / 1000) + 6 * 3_600;
     progress(`opening ${options.connections} connections…`);
-    const opened = await clients.open(
-      {
-        url: runtime.websocketUrl,
-        writers: writers.map((userId) => ({ userId, token: signToken({ userId, expiresAt }, runtime.tokenSecret) })),
-        connections: options.connections,
-        dropFraction: options.dropFraction,
-        dropWindowMs: options.seconds * 1000,
-        seed: options.seed,
-      },
-      OPEN_TIMEOUT_MS,
-    );
+    const plan = {
+      url: runtime.websocketUrl,
+      writers: writers.map((userId) => ({ userId, token: signToken({ userId, expiresAt }, runtime.tokenSecret) })),
+      connections: options.connections,
+      dropFraction: options.dropFraction,
+      dropWindowMs: options.seconds * 1000,
+      seed: options.seed,
+    };
+    const opened = await clients.request({ type: "open", plan }, "opened", OPEN_TIMEOUT_MS);
     if (opened.failed > 0) throw new Error(`${opened.failed} of ${options.connections} connections could not open: lower --connections or look at the emulator's errors above`);
     const doc = createDocumentClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: { ...dynamo.credentials } });
     const producer = new LikeProducer(new DynamoDBArticleStore(config.tables.articles, doc), writers, options.articlesPerWriter);
@@ -93,9 +93,10 @@ async function main(): Promise<number> {
 
     // 3.
     progress(`writing ${options.rate} likes/s for ${options.seconds} s…`);
-    clients.go();
+    // Starts the drop schedule.
+    clients.send({ type: "go" });
     const production = await producer.run(options.rate, options.seconds);
-    clients.sent(production.sent);
+    clients.send({ type: "sent", likes: production.sent });
     const lastLikeAt = Date.now();
 
     // 4. Settled: every client online, no resume in flight, nothing owed missing, stream caught up.
@@ -103,31 +104,32 @@ async function main(): Promise<number> {
     const drainDeadline = lastLikeAt + options.drainSeconds * 1000;
     let lastProgressAt = Date.now();
     const settled: Tally | undefined = await until(async () => {
-      const now = await clients.tally();
+      const now = await tally();
       if (Date.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
         lastProgressAt = Date.now();
         progress(`${now.delivered} of ${now.expected} owed frames delivered, ${now.settled} of ${now.clients} clients settled`);
       }
       if (now.lost > 0 || now.settled < now.clients) return undefined;
       return (await settlesWithin(runtime.poller.drained(), Math.max(0, drainDeadline - Date.now()))) ? now : undefined;
-    }, drainDeadline - Date.now(), TALLY_EVERY_MS);
+    }, { timeoutMs: drainDeadline - Date.now(), intervalMs: TALLY_EVERY_MS });
     const drainMs = Date.now() - lastLikeAt;
     // A retried batch could still re-post after that: count duplicates once the stream is quiet.
     await settlesWithin(runtime.poller.drained(), 30_000);
-    const tally = await clients.tally();
+    const final = await tally();
 
     // 5.
     progress("closing every client…");
-    await clients.close(CLOSE_TIMEOUT_MS);
-    await until(() => (runtime.emulator.connectionIds().length === 0 ? true : undefined), STALE_ROW_DEADLINE_MS);
+    // Every socket closes with a close frame, as a tab being closed does.
+    await clients.request({ type: "close" }, "closed", CLOSE_TIMEOUT_MS);
+    await until(() => (runtime.emulator.connectionIds().length === 0 ? true : undefined), { timeoutMs: STALE_ROW_DEADLINE_MS, intervalMs: 100 });
     const countRows = async () =>
       (await doc.send(new ScanCommand({ TableName: config.tables.connections, Select: "COUNT", ConsistentRead: true }))).Count ?? 0;
-    const staleRows = (await until(async () => ((await countRows()) === 0 ? 0 : undefined), STALE_ROW_DEADLINE_MS)) ?? (await countRows());
+    const staleRows = (await until(async () => ((await countRows()) === 0 ? 0 : undefined), { timeoutMs: STALE_ROW_DEADLINE_MS, intervalMs: 100 })) ?? (await countRows());
 
     const result = {
       options,
       production,
-      tally,
+      tally: final,
       staleRows,
       drainMs,
       drained: settled !== undefined,

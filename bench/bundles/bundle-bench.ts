@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BundleRow } from "../report/results.ts";
-import { median, round1 } from "../support/stats.ts";
+import { median, round1 } from "#test/support/statistics.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const handlersDir = join(root, "src/handlers");

@@ -3,6 +3,8 @@
  * frames costs the server process nothing. Stamps each frame on arrival and reports over IPC.
  */
 import WebSocket from "ws";
+import { createLimiter } from "#domain/concurrency.ts";
+import { serveParent } from "#test/support/client-process.ts";
 import { startLatencyProxy } from "./latency-proxy.ts";
 import { nowMs, type FrameReceipt, type FromClients, type ToClients } from "./protocol.ts";
 
@@ -15,8 +17,6 @@ const groups = new Map<string, Group>();
 const progress = new Map<string, { group: string; count: number; first: number; last: number }>();
 let pendingEach: FrameReceipt[] = [];
 
-const send = (message: FromClients) => process.send?.(message);
-
 /** Sockets opened at once: enough to be quick, few enough not to overrun the upgrade backlog. */
 const OPEN_CONCURRENCY = 100;
 
@@ -24,20 +24,17 @@ async function connect(message: Extract<ToClients, { type: "connect" }>): Promis
   const group: Group = { sockets: [], report: message.report };
   groups.set(message.group, group);
   let failed = 0;
-  let next = 0;
+  const limit = createLimiter(OPEN_CONCURRENCY);
   const open = async () => {
-    while (next < message.count) {
-      next++;
-      const socket = await openSocket(message.url).catch(() => undefined);
-      if (!socket) {
-        failed++;
-        continue;
-      }
-      group.sockets.push(socket);
-      socket.on("message", (data) => onFrame(message.group, group, data.toString()));
+    const socket = await openSocket(message.url).catch(() => undefined);
+    if (!socket) {
+      failed++;
+      return;
     }
+    group.sockets.push(socket);
+    socket.on("message", (data) => onFrame(message.group, group, data.toString()));
   };
-  await Promise.all(Array.from({ length: OPEN_CONCURRENCY }, open));
+  await Promise.all(Array.from({ length: message.count }, () => limit(open)));
   send({ type: "connected", group: message.group, count: group.sockets.length, failed });
 }
 
@@ -94,7 +91,7 @@ async function close(groupName: string): Promise<void> {
   send({ type: "closed", group: groupName });
 }
 
-process.on("message", (message: ToClients) => {
+const send = serveParent<ToClients, FromClients>((message) => {
   if (message.type === "connect") void connect(message);
   else if (message.type === "close") void close(message.group);
   else if (message.type === "proxy") {
@@ -104,4 +101,3 @@ process.on("message", (message: ToClients) => {
     send({ type: "status", id: message.id, receipt: seen && { id: message.id, ...seen } });
   }
 });
-process.on("disconnect", () => process.exit(0));

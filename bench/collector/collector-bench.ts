@@ -8,6 +8,7 @@ import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import { collectAccount } from "#domain/collector/collect-account.ts";
 import { planPoll, toStoredArticle } from "#domain/collector/plan-poll.ts";
 import { PollPause } from "#domain/collector/poll-pause.ts";
+import { createLimiter } from "#domain/concurrency.ts";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 import { seedPoll } from "../baselines/seed-collector.ts";
@@ -96,15 +97,13 @@ export async function benchCollector(options: CollectorOptions): Promise<Collect
 async function batchPut(tables: BenchTables, items: readonly object[]): Promise<void> {
   const batches: object[][] = [];
   for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25) as object[]);
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      let requests = (batches[next++] as object[]).map((Item) => ({ PutRequest: { Item } }));
-      while (requests.length > 0) {
-        const result = await tables.doc.send(new BatchWriteCommand({ RequestItems: { [tables.articles]: requests } }));
-        requests = (result.UnprocessedItems?.[tables.articles] ?? []) as typeof requests;
-      }
+  const limit = createLimiter(4);
+  const put = async (batch: object[]) => {
+    let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length > 0) {
+      const result = await tables.doc.send(new BatchWriteCommand({ RequestItems: { [tables.articles]: requests } }));
+      requests = (result.UnprocessedItems?.[tables.articles] ?? []) as typeof requests;
     }
   };
-  await Promise.all(Array.from({ length: 4 }, worker));
+  await Promise.all(batches.map((batch) => limit(() => put(batch))));
 }

@@ -13,6 +13,7 @@ import type { ClientLoad } from "../client-load/client-load.ts";
 import { nowMs } from "../client-load/protocol.ts";
 import type { E2eRow } from "../report/results.ts";
 import { createBenchTables } from "../support/bench-tables.ts";
+import { until } from "#test/support/wait-for.ts";
 import { tallyDeliveries } from "./tally.ts";
 
 export interface E2eOptions {
@@ -91,10 +92,7 @@ export async function benchEndToEnd(options: E2eOptions): Promise<E2eRow[]> {
       const written = await Promise.all(writes);
       const refused = written.filter((ok) => ok === false).length;
       if (refused > 0) throw new Error(`end-to-end at ${rate}/s: ${refused} conditional writes were refused; the bench raced itself`);
-      const drainUntil = nowMs() + DRAIN_MS;
-      while (nowMs() < drainUntil && new Set(received.map((r) => r.key)).size < sent.size) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await until(() => (new Set(received.map((r) => r.key)).size >= sent.size ? true : undefined), { timeoutMs: DRAIN_MS, intervalMs: 100 });
       // Late duplicates (a retried batch) arrive after the last first-delivery: give them a moment.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const row = tallyDeliveries(rate, options.durationSeconds, sent, received);

@@ -1,6 +1,6 @@
 /** Turns the writes sent and the frames received into the end-to-end row: delays and counts. */
 import type { E2eRow } from "../report/results.ts";
-import { percentile, round1 } from "../support/stats.ts";
+import { percentile, round1 } from "#test/support/statistics.ts";
 
 /** `sent`: epoch ms each write started, by "itemId:likesCount"; `received`: arrivals, in order. */
 export function tallyDeliveries(

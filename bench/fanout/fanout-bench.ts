@@ -25,7 +25,8 @@ import type { ClientLoad } from "../client-load/client-load.ts";
 import { nowMs } from "../client-load/protocol.ts";
 import { fanoutVariants, latencyVariants, type FanoutLatencyRow, type FanoutRow, type FanoutVariant, type LatencyVariant } from "../report/results.ts";
 import { createBenchTables } from "../support/bench-tables.ts";
-import { median, round1 } from "../support/stats.ts";
+import { median, round1 } from "#test/support/statistics.ts";
+import { waitFor } from "#test/support/wait-for.ts";
 import { frameIdOf, likeEventFor, likeStreamEvent } from "./like-record.ts";
 import { rawCeiling, transportFloor } from "./reference-variants.ts";
 
@@ -165,7 +166,11 @@ export async function benchFanout(options: FanoutOptions): Promise<{ fanout: Fan
       await clients.close(`ceiling-${size}`);
       await clients.close(group);
       // $disconnect deletes the rows; the next size's scan-all must not find stale ones.
-      await waitUntil(async () => (await connections.listByUser(userId, 0)).length === 0, 30_000);
+      await waitFor(async () => ((await connections.listByUser(userId, 0)).length === 0 ? true : undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        what: `the connection rows of fan-out ${size} to be removed`,
+      });
     }
   } finally {
     ceilingServer.close();
@@ -175,12 +180,4 @@ export async function benchFanout(options: FanoutOptions): Promise<{ fanout: Fan
     tables.client.destroy();
   }
   return { fanout: rows, latency: latencyRows };
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`fan-out: connection rows still present after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -2,6 +2,8 @@
  * The soak's client process: holds every `ws` client, so receiving hundreds of thousands of
  * frames costs the server process nothing. Driven over IPC by scripts/soak.ts (protocol.ts).
  */
+import { createLimiter } from "#domain/concurrency.ts";
+import { serveParent } from "#test/support/client-process.ts";
 import type { ClientPlan, FromClients, SentLike, ToClients } from "./protocol.ts";
 import { seededRandom } from "./seeded-random.ts";
 import { SoakClient } from "./soak-client.ts";
@@ -17,7 +19,6 @@ const DROP_RETRY_MS = 100;
 let clients: SoakClient[] = [];
 let plan: ClientPlan | undefined;
 let sent: readonly SentLike[] = [];
-const send = (message: FromClients) => process.send?.(message);
 
 async function open(given: ClientPlan): Promise<void> {
   plan = given;
@@ -29,15 +30,9 @@ async function open(given: ClientPlan): Promise<void> {
     const dropping = given.dropFraction > 0 && Math.floor(index / writers) % Math.round(1 / given.dropFraction) === 0;
     return new SoakClient(`${given.url}/?token=${writer.token}`, writer.userId, dropping, random);
   });
-  let next = 0;
   let failed = 0;
-  const worker = async () => {
-    while (next < clients.length) {
-      const client = clients[next++] as SoakClient;
-      await client.open().catch(() => failed++);
-    }
-  };
-  await Promise.all(Array.from({ length: OPEN_CONCURRENCY }, worker));
+  const limit = createLimiter(OPEN_CONCURRENCY);
+  await Promise.all(clients.map((client) => limit(() => client.open().catch(() => failed++))));
   send({ type: "opened", open: clients.length - failed, failed });
 }
 
@@ -63,7 +58,8 @@ async function closeAll(): Promise<void> {
   send({ type: "closed" });
 }
 
-process.on("message", (message: ToClients) => {
+// The soak ending (or dying) takes this process with it.
+const send = serveParent<ToClients, FromClients>((message) => {
   switch (message.type) {
     case "open":
       void open(message.plan);
@@ -82,5 +78,3 @@ process.on("message", (message: ToClients) => {
       break;
   }
 });
-// The soak ending (or dying) takes this process with it.
-process.on("disconnect", () => process.exit(0));

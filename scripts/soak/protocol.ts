@@ -1,4 +1,5 @@
 /** The IPC messages between the soak (server side, scripts/soak.ts) and its client process (clients.ts). */
+import type { Percentiles } from "#test/support/statistics.ts";
 
 /** One like the producer wrote: `key` names it independently of the event id the stream gives it. */
 export interface SentLike {
@@ -18,13 +19,6 @@ export interface ClientPlan {
   /** Drops happen at random times within this many ms after "go". */
   readonly dropWindowMs: number;
   readonly seed: number;
-}
-
-export interface Percentiles {
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly max: number;
 }
 
 export interface Tally {

@@ -1,7 +1,8 @@
 /** The soak's printed result: one line per measure, each saying what it counts. */
 import type { ProductionResult } from "./like-producer.ts";
 import type { SoakOptions } from "./options.ts";
-import type { Percentiles, Tally } from "./protocol.ts";
+import type { Percentiles } from "#test/support/statistics.ts";
+import type { Tally } from "./protocol.ts";
 
 export interface SoakResult {
   readonly options: SoakOptions;

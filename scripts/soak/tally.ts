@@ -5,7 +5,8 @@
  * Likes written before a client first connected reach it too (its first resume replays the last
  * 24 h), but they are not owed: they count as neither delivered, lost nor duplicated.
  */
-import type { Percentiles, SentLike, Tally } from "./protocol.ts";
+import { percentiles } from "#test/support/statistics.ts";
+import type { SentLike, Tally } from "./protocol.ts";
 import type { SoakClient } from "./soak-client.ts";
 
 const LOST_SAMPLES = 10;
@@ -62,12 +63,4 @@ export function tally(clients: readonly SoakClient[], sent: readonly SentLike[])
     delayMs: percentiles(delays),
     steadyDelayMs: percentiles(steadyDelays),
   };
-}
-
-/** Nearest-rank percentiles; all zero when nothing arrived. */
-export function percentiles(values: number[]): Percentiles {
-  if (values.length === 0) return { p50: 0, p95: 0, p99: 0, max: 0 };
-  const sorted = Float64Array.from(values).sort();
-  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-  return { p50: rank(50), p95: rank(95), p99: rank(99), max: sorted[sorted.length - 1] as number };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SentLike } from "../../../scripts/soak/protocol.ts";
 import { SoakClient } from "../../../scripts/soak/soak-client.ts";
-import { percentiles, tally } from "../../../scripts/soak/tally.ts";
+import { tally } from "../../../scripts/soak/tally.ts";
 
 const like = (userId: string, itemId: string, count: number, writtenAt: number): SentLike => ({
   key: `${userId}/${itemId}/${count}`,
@@ -83,22 +83,5 @@ describe("tally", () => {
     // Assess
     expect(result.delayMs.max).toBe(900);
     expect(result.steadyDelayMs.max).toBe(100);
-  });
-});
-
-describe("percentiles", () => {
-  it("takes the nearest rank, numerically sorted", () => {
-    // Prepare
-    const values = Array.from({ length: 100 }, (_, index) => 100 - index);
-
-    // Act
-    const result = percentiles(values);
-
-    // Assess
-    expect(result).toEqual({ p50: 50, p95: 95, p99: 99, max: 100 });
-  });
-
-  it("is all zero when nothing arrived", () => {
-    expect(percentiles([])).toEqual({ p50: 0, p95: 0, p99: 0, max: 0 });
   });
 });
