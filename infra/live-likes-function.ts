@@ -9,7 +9,6 @@
  *   connect.bindTable(stateful.connections, ["PutItem"]);
  *   connect.bindParameter(parameters.tokenSecret);
  */
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type { WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
@@ -59,13 +58,9 @@ export interface LiveLikesFunctionProps {
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 
-/**
- * src/lambda/<name>.ts; until that file exists, the handler file it replaces
- * (src/handlers/<name>.handler.ts), so synth keeps working while the entries move.
- */
+/** The deployed entry file src/lambda/<name>.ts. */
 export function entryFile(name: EntryName): string {
-  const entry = fileURLToPath(new URL(`../src/lambda/${name}.ts`, import.meta.url));
-  return existsSync(entry) ? entry : fileURLToPath(new URL(`../src/handlers/${name}.handler.ts`, import.meta.url));
+  return fileURLToPath(new URL(`../src/lambda/${name}.ts`, import.meta.url));
 }
 
 export class LiveLikesFunction extends NodejsFunction {

@@ -47,6 +47,10 @@ export const BEHAVIOUR = {
   defaultSeconds: 0.05,
   connectSeconds: 0.3,
   disconnectSeconds: 0.1,
+  /** The stream event source's batch size (infra/stateless-stack.ts). */
+  streamBatchSize: 100,
+  /** The collector's timeout at a 5-minute poll (infra/stateless-stack.ts): min(interval − 10 s, 120 s). */
+  collectorTimeoutSeconds: 120,
   /** A stream batch: fan-out plus the LINE ledger and push. */
   streamSeconds: 0.5,
   /** Bytes of log per invocation: Lambda's START/END/REPORT lines plus the handler's own. */
@@ -97,9 +101,9 @@ export function monthlyCounts(usage: Usage, behaviour: typeof BEHAVIOUR = BEHAVI
     behaviour.collectorBaseSeconds +
     Math.ceil(writers / behaviour.collectorConcurrency) * pagesPerWriter * behaviour.qiitaRequestSeconds;
   const likes = writers * usage.likesPerWriterPerDay * daysPerMonth;
-  // The filter invokes only for likes; a poll's likes arrive in one batch (5 s window), so never
-  // more invocations than likes nor than polls.
-  const streamInvocations = Math.min(likes, collectorRuns);
+  // The filter invokes only for likes; a poll's likes arrive together (5 s window), so one batch
+  // per poll, unless a poll brings more likes than one batch holds.
+  const streamInvocations = Math.max(Math.min(likes, collectorRuns), Math.ceil(likes / behaviour.streamBatchSize));
 
   const tabs = writers * usage.tabsPerWriter;
   const connectionMinutes = tabs * usage.hoursOpenPerDay * 60 * daysPerMonth;

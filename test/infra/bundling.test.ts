@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { entryFile } from "../../infra/live-likes-function.ts";
 import { repoRoot } from "./test-app.ts";
 
 const run = promisify(execFile);
@@ -43,6 +45,13 @@ describe("cdk synth (the CLI, offline, bundling with the local esbuild)", () => 
     // Assess
     expect(files).toEqual(expect.arrayContaining(["LiveLikesStateful.template.json", "LiveLikesStateless.template.json"]));
     expect(functions).toHaveLength(5);
+  });
+
+  it("builds every function from its deployed entry file src/lambda/<name>.ts", () => {
+    for (const name of ["connect", "disconnect", "default", "stream", "collect"] as const) {
+      expect(entryFile(name)).toBe(fileURLToPath(new URL(`src/lambda/${name}.ts`, repoRoot)));
+      expect(existsSync(entryFile(name)), name).toBe(true);
+    }
   });
 
   it("bundles each handler as one ESM file with its source map", () => {

@@ -9,6 +9,7 @@
  */
 import { getParameter } from "@aws-lambda-powertools/parameters/ssm";
 import { z } from "zod";
+import { SettingError } from "#domain/setting-error.ts";
 import { MIN_TOKEN_SECRET_LENGTH } from "#domain/token.ts";
 import { settingParameters, type SettingParameter } from "./setting-parameters.ts";
 
@@ -19,12 +20,8 @@ export interface Account {
   readonly qiitaToken: string;
 }
 
-export class SettingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SettingError";
-  }
-}
+/** The one settings error of the project (laptop and deployed); `variable` names the parameter. */
+export { SettingError };
 
 /** Reads one parameter's decrypted value; undefined when the parameter does not exist. */
 export type ParameterSource = (name: string) => Promise<string | undefined>;
@@ -62,7 +59,7 @@ export function createDeployedSettings(
   const nameOf = (parameter: SettingParameter): string => {
     const name = env[parameter.envVar];
     if (!name) {
-      throw new SettingError(`${parameter.envVar} is not set: the CDK stack sets it to the name of the ${parameter.name} parameter.`);
+      throw new SettingError(parameter.envVar, `${parameter.envVar} is not set: the CDK stack sets it to the name of the ${parameter.name} parameter.`);
     }
     return name;
   };
@@ -79,6 +76,7 @@ export function createDeployedSettings(
       const parsed = tokenSecretSchema.safeParse(value);
       if (!parsed.success) {
         throw new SettingError(
+          name,
           `The parameter ${name} is ${value === undefined ? "missing" : `shorter than ${MIN_TOKEN_SECRET_LENGTH} characters`}: put a random key with \`openssl rand -base64 48 | tr -d '\\n' > key.txt && aws ssm put-parameter --type SecureString --overwrite --name ${name} --value file://key.txt\`.`,
         );
       }
@@ -96,7 +94,7 @@ export function createDeployedSettings(
       if (value === undefined) return new Map();
       const parsed = recipientsSchema.safeParse(parseJson(name, value, '{"alice":"U0123…"}'));
       if (!parsed.success) {
-        throw new SettingError(`The parameter ${name} must be a JSON object from writer to LINE "to", like {"alice":"U0123…"}: ${describe(parsed.error)}.`);
+        throw new SettingError(name, `The parameter ${name} must be a JSON object from writer to LINE "to", like {"alice":"U0123…"}: ${describe(parsed.error)}.`);
       }
       return new Map(Object.entries(parsed.data));
     },
@@ -107,7 +105,7 @@ export function createDeployedSettings(
       if (value === undefined) return [];
       const parsed = accountsSchema.safeParse(parseJson(name, value, '[{"userId":"alice","qiitaToken":"…"}]'));
       if (!parsed.success) {
-        throw new SettingError(`The parameter ${name} must be a JSON list like [{"userId":"alice","qiitaToken":"…"}]: ${describe(parsed.error)}.`);
+        throw new SettingError(name, `The parameter ${name} must be a JSON list like [{"userId":"alice","qiitaToken":"…"}]: ${describe(parsed.error)}.`);
       }
       return parsed.data.map(({ userId, qiitaToken }) => ({ userId, qiitaToken }));
     },
@@ -120,7 +118,7 @@ function parseJson(name: string, value: string, example: string): unknown {
   try {
     return JSON.parse(value);
   } catch {
-    throw new SettingError(`The parameter ${name} is not JSON: store something like ${example}.`);
+    throw new SettingError(name, `The parameter ${name} is not JSON: store something like ${example}.`);
   }
 }
 

@@ -82,9 +82,9 @@ describe("monthlyCounts", () => {
     expect(counts.qiitaRequestsPerHourPerToken).toBeLessThan(1_000);
   });
 
-  it("never counts more stream invocations than polls: a poll's likes arrive in one batch", () => {
-    const counts = monthlyCounts({ ...DEFAULT_USAGE, writers: 100 });
-    expect(counts.streamInvocations).toBe(8_640);
+  it("counts one stream batch per poll, unless a poll's likes overflow a 100-record batch", () => {
+    expect(monthlyCounts({ ...DEFAULT_USAGE, writers: 100 }).streamInvocations).toBe(8_640);
+    expect(monthlyCounts({ ...DEFAULT_USAGE, writers: 100_000 }).streamInvocations).toBe(300_000);
   });
 });
 
