@@ -14,15 +14,9 @@ declare module "vitest" {
   }
 }
 
-/**
- * src/local/runtime.ts still signs with these when given DYNAMODB_ENDPOINT, and the runtime tests
- * share this DynamoDB Local. Once the runtime takes its credentials from the environment, drop
- * this and let the launcher pick random ones.
- */
-const credentialsTheRuntimeUses: DynamoDbLocalCredentials = { accessKeyId: "local", secretAccessKey: "local" };
-
 export default async function setup(project: TestProject) {
-  const dynamo = await startDynamoDbLocal({ port: 0, credentials: credentialsTheRuntimeUses });
+  // A random key, as `npm start` has: a test that signs with anything else finds no tables.
+  const dynamo = await startDynamoDbLocal({ port: 0 });
   project.provide("dynamodbEndpoint", dynamo.endpoint);
   project.provide("dynamodbRegion", dynamo.region);
   project.provide("dynamodbCredentials", dynamo.credentials);
