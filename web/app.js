@@ -186,7 +186,13 @@ function onFrame(ws, data) {
       return;
     }
     case "error":
-      if (frame.retryAfter === undefined) return console.warn("live-likes: the server answered:", frame.message);
+      if (frame.retryAfter === undefined) {
+        console.warn("live-likes: the server answered:", frame.message);
+        // A resume that failed (e.g. "unknown connection") would leave the page catching up
+        // forever: a new connection, after the usual backoff, asks again from the same point.
+        if (feed.catchingUp) ws.close(4000, "resume failed");
+        return;
+      }
       // Too many resumes: ask again from the last like in hand once the server allows it.
       ui.notice.textContent = `Catching up paused by the server; continuing in ${frame.retryAfter} s.`;
       timers.push(

@@ -131,6 +131,11 @@ export class LikeFeed {
     return this.#cursor;
   }
 
+  /** True from `resuming()` until the last page is in: likes missed may still be on their way. */
+  get catchingUp() {
+    return this.#resume !== undefined;
+  }
+
   /**
    * Call when sending `resume`: on every open, and again after a wait the server asked for.
    * Returns its `since`: `lastId`, or FROM_THE_START when there is none, so a tab that dropped

@@ -316,6 +316,23 @@ describe("LikeFeed", () => {
       expect(since).toBe(id(1));
     });
 
+    it("says it is catching up from the resume until the last page, across a refusal", () => {
+      // Prepare
+      const feed = new LikeFeed();
+      const before = feed.catchingUp;
+
+      // Act
+      feed.resuming();
+      const asked = feed.catchingUp;
+      feed.add(like(id(1), "2026-11-21T09:00:00Z"));
+      feed.resumed({ count: 1, more: true });
+      const betweenPages = feed.catchingUp;
+      feed.resumed({ count: 0, more: false });
+
+      // Assess
+      expect([before, asked, betweenPages, feed.catchingUp]).toEqual([false, true, true, false]);
+    });
+
     it("treats a resumed frame without more as the last page", () => {
       // Prepare
       const feed = new LikeFeed();

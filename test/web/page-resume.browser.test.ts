@@ -7,7 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { signToken } from "#domain/token.ts";
 import { createPageServer } from "#local/web/page-server.ts";
@@ -23,12 +23,18 @@ function testToken(): string {
   return signToken({ userId: writer, issuedAt: now - 60, expiresAt: now + 3_600 }, "scripted-server-secret-0123456789abcdef");
 }
 
+type ClientRequest = { action: string; since?: string };
+/** How the scripted server answers the `resume`-th resume (1-based, over all connections). */
+type Script = (send: (frame: string) => void, resume: number) => void;
+
 describe("the page against a scripted server", () => {
   let browser: Browser;
   let server: Server;
   let wss: WebSocketServer;
   let port: number;
-  const requests: { at: number; request: { action: string; since?: string } }[] = [];
+  let script: Script = () => {};
+  let requests: { at: number; connection: number; request: ClientRequest }[] = [];
+  let connections = 0;
   const eventId = (n: number) => String(n).padStart(40, "0");
   const likeFrame = (n: number) =>
     JSON.stringify({
@@ -43,34 +49,41 @@ describe("the page against a scripted server", () => {
       likers: [`liker-${n}`],
       at: new Date(Date.UTC(2026, 10, 21, 9, n)).toISOString(),
     });
+  const resumes = () => requests.filter(({ request }) => request.action === "resume");
+
+  /** Opens the page in a fresh context and waits until it says it is live (caught up). */
+  async function openUntilLive() {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${port}/?token=${testToken()}`);
+      await page.locator('#status[data-state="live"]').waitFor({ timeout: UI_TIMEOUT_MS });
+      return { likes: await page.locator("#feed .like").count(), notice: await page.locator("#notice").innerText() };
+    } finally {
+      await context.close();
+    }
+  }
 
   beforeAll(async () => {
     // The page server of `npm start` on a plain HTTP server, with a scripted socket behind it.
     server = createServer(createPageServer({ root: "web" }));
     wss = new WebSocketServer({ server });
     wss.on("connection", (socket) => {
-      let resumes = 0;
+      const connection = ++connections;
       socket.on("message", (data: Buffer) => {
-        const request = JSON.parse(data.toString()) as { action: string; since?: string };
-        requests.push({ at: Date.now(), request });
-        if (request.action !== "resume") return;
-        resumes++;
-        // 1: a page of two with more; 2: refused, wait 1 s; 3: the last page.
-        if (resumes === 1) {
-          socket.send(likeFrame(1));
-          socket.send(likeFrame(2));
-          socket.send(JSON.stringify({ type: "resumed", count: 2, more: true }));
-        } else if (resumes === 2) {
-          socket.send(JSON.stringify({ type: "error", message: "too many resumes", retryAfter: 1 }));
-        } else {
-          socket.send(likeFrame(3));
-          socket.send(JSON.stringify({ type: "resumed", count: 1, more: false }));
-        }
+        const request = JSON.parse(data.toString()) as ClientRequest;
+        requests.push({ at: Date.now(), connection, request });
+        if (request.action === "resume") script((frame) => socket.send(frame), resumes().length);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     port = (server.address() as AddressInfo).port;
     browser = await chromium.launch({ executablePath: CHROMIUM });
+  });
+
+  beforeEach(() => {
+    requests = [];
+    connections = 0;
   });
 
   afterAll(async () => {
@@ -81,25 +94,50 @@ describe("the page against a scripted server", () => {
   });
 
   it("asks for the next page from the page's last like, and waits as long as the server says when refused", async () => {
-    // Act
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      await page.goto(`http://127.0.0.1:${port}/?token=${testToken()}`);
-      await page.locator('#status[data-state="live"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    // Prepare: a page of two with more; then refused, wait 1 s; then the last page
+    script = (send, resume) => {
+      if (resume === 1) {
+        send(likeFrame(1));
+        send(likeFrame(2));
+        send(JSON.stringify({ type: "resumed", count: 2, more: true }));
+      } else if (resume === 2) {
+        send(JSON.stringify({ type: "error", message: "too many resumes", retryAfter: 1 }));
+      } else {
+        send(likeFrame(3));
+        send(JSON.stringify({ type: "resumed", count: 1, more: false }));
+      }
+    };
 
-      // Assess
-      expect(requests.map(({ request }) => request)).toEqual([
-        { action: "resume", since: "0" },
-        { action: "resume", since: eventId(2) },
-        { action: "resume", since: eventId(2) },
-      ]);
-      const [, refused, retried] = requests;
-      expect((retried?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
-      expect(await page.locator("#feed .like").count()).toBe(3);
-      expect(await page.locator("#notice").innerText()).toBe("Showing your 3 latest likes of the last 24 hours.");
-    } finally {
-      await context.close();
-    }
+    // Act
+    const shown = await openUntilLive();
+
+    // Assess
+    expect(resumes().map(({ request }) => request)).toEqual([
+      { action: "resume", since: "0" },
+      { action: "resume", since: eventId(2) },
+      { action: "resume", since: eventId(2) },
+    ]);
+    const [, refused, retried] = resumes();
+    expect((retried?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
+    expect(shown).toEqual({ likes: 3, notice: "Showing your 3 latest likes of the last 24 hours." });
+  });
+
+  it("reconnects and asks again when a resume fails for good, instead of catching up forever", async () => {
+    // Prepare: the first resume is answered with an error that names no wait
+    script = (send, resume) =>
+      send(
+        resume === 1
+          ? JSON.stringify({ type: "error", message: "unknown connection: reconnect" })
+          : JSON.stringify({ type: "resumed", count: 0, more: false }),
+      );
+
+    // Act
+    await openUntilLive();
+
+    // Assess: the second resume came on a new connection, from the same point
+    expect(resumes().map(({ connection, request }) => [connection, request.since])).toEqual([
+      [1, "0"],
+      [2, "0"],
+    ]);
   });
 });

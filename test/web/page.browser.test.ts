@@ -247,8 +247,8 @@ describe("the page in Chromium", () => {
     await runtime.poller.drained();
     await context?.setOffline(false);
 
-    // Assess: every one shown, in one notice over both pages
-    await status(page, "live");
+    // Assess: every one shown, in one notice over both pages (101 posts: slow on a loaded machine)
+    await page.locator('#status[data-state="live"]').waitFor({ timeout: 30_000 });
     expect(await page.locator("#notice").innerText()).toBe(`Caught up on ${missed} likes missed while offline.`);
     expect(await page.locator("#feed .like").count()).toBe(Math.min(likes, 200));
     const shown = await page.locator("#feed .title").allInnerTexts();
