@@ -28,6 +28,17 @@ describe("cdk-nag AwsSolutions", () => {
     expect(report.violations).toEqual([]);
   });
 
+  it("finds nothing either with the dashboard and custom metrics on, or another parameter prefix", () => {
+    // Prepare
+    const { app } = testApp({ detailedMonitoring: "true", parameterPrefix: "/live-likes/staging", maxConnectionsPerUser: "5" });
+
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(app);
+
+    // Assess
+    expect(report.violations).toEqual([]);
+  });
+
   it("is registered on the app: an unacknowledged finding fails the synth", () => {
     // Prepare
     const { app, stateless } = testApp();
