@@ -2,7 +2,7 @@
  * DynamoDB Local for this machine only: a client that does not know the installation's access
  * key id sees nothing, and the server listens on loopback only.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -189,5 +189,37 @@ describe("startDynamoDbLocal with a data directory", () => {
       await dynamo.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+    // Two JVM starts: over 20 s on a loaded two-core machine.
+  }, 90_000);
+
+  it("takes over the database a -sharedDb start left, so an old data directory keeps its tables", async () => {
+    // Prepare: a database file as -sharedDb names it (made under another key, then renamed)
+    const dataDir = mkdtempSync(join(tmpdir(), "dynamodb-local-shared-"));
+    const before = randomCredentials();
+    let dynamo = await startDynamoDbLocal({ port: 0, dataDir, credentials: before });
+    try {
+      await clientOf(dynamo).send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: "PAY_PER_REQUEST",
+          AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        }),
+      );
+      await dynamo.stop();
+      renameSync(join(dataDir, `${before.accessKeyId}_local.db`), join(dataDir, "shared-local-instance.db"));
+
+      // Act: the first start without -sharedDb, with the key kept in the directory
+      dynamo = await startDynamoDbLocal({ port: 0, dataDir });
+      const listed = await clientOf(dynamo).send(new ListTablesCommand({}));
+
+      // Assess
+      expect(listed.TableNames).toEqual([table]);
+      expect(existsSync(join(dataDir, "shared-local-instance.db"))).toBe(false);
+    } finally {
+      await dynamo.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    // Two JVM starts: over 20 s on a loaded two-core machine.
+  }, 90_000);
 });
