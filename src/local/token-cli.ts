@@ -3,8 +3,8 @@
  * ttl is at most 90 days. It signs with the same secret `npm start` uses (TOKEN_SECRET, else
  * DATA_DIR/token-secret).
  * `npm run token -- revoke USER_ID` refuses every token of USER_ID issued so far and closes the
- * user's open connections, in the DynamoDB and on the port `npm start` uses; tokens minted
- * after it returns work.
+ * user's open connections, in the DynamoDB and on the port `npm start` uses (with npm start
+ * stopped, in its DynamoDB Local opened from DATA_DIR); tokens minted after it returns work.
  * Errors: one line on stderr, nothing on stdout, exit code 2 (1 when a revoke closed only some).
  */
 import { join } from "node:path";
@@ -19,7 +19,7 @@ import { revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
 import type { CloseOutcome, ConnectionCloser } from "#domain/ports.ts";
 import { revokeTokens, type RevokeResult } from "#domain/revoke-tokens.ts";
 import { assertUserId, parseTtl, signToken, TokenInputError } from "#domain/token.ts";
-import { DYNAMODB_LOCAL_REGION, readOrCreateCredentials } from "./aws/dynamodb-local.ts";
+import { DYNAMODB_LOCAL_REGION, readOrCreateCredentials, startDynamoDbLocal } from "./aws/dynamodb-local.ts";
 import { loadConfig, type LocalConfig } from "./config.ts";
 import { ensureTable } from "./tables.ts";
 import { resolveTokenSecret } from "./token-secret.ts";
@@ -65,19 +65,17 @@ export async function revokeUser(
   if (!userId || positionals.length > 1) throw new TokenInputError(USAGE);
   assertUserId(userId);
   const config = loadConfig(env);
-  const access = dynamoDbAccess(config);
-  const dynamodb = new DynamoDBClient({ ...access, maxAttempts: 2 });
+  const database = await openDatabase(config);
   const management = new ApiGatewayManagementApiClient({
     endpoint: `http://localhost:${config.port}`,
-    region: access.region,
-    credentials: access.credentials,
+    region: database.region,
+    credentials: database.credentials,
     // One try: a refused port means npm start is not running, not a passing hiccup.
     maxAttempts: 1,
   });
   try {
-    await assertRuntimeTables(dynamodb, config);
-    await ensureTable(dynamodb, revocationsTable, config.tables.revocations);
-    const doc = createDocumentClient(dynamodb);
+    await ensureTable(database.client, revocationsTable, config.tables.revocations);
+    const doc = createDocumentClient(database.client);
     const closer = new LocalRuntimeCloser(new ManagementApiConnectionCloser({ client: management }));
     const result = await revokeTokens(userId, {
       revocations: new DynamoDbRevocationStore({ tableName: config.tables.revocations, client: doc }),
@@ -87,17 +85,52 @@ export async function revokeUser(
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     });
     return { line: summary(userId, result, closer.unreachable ? config.port : undefined), complete: result.failed.length === 0 };
+  } finally {
+    management.destroy();
+    await database.close();
+  }
+}
+
+interface Database {
+  readonly client: DynamoDBClient;
+  readonly region: string;
+  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  close(): Promise<void>;
+}
+
+/**
+ * npm start's database. When npm start is stopped, its DynamoDB Local is started here on the same
+ * DATA_DIR for as long as the revoke takes: a leaked token is then refused from npm start's
+ * first connect on, instead of after a revoke run once it is up.
+ */
+async function openDatabase(config: LocalConfig): Promise<Database> {
+  const access = dynamoDbAccess(config);
+  const client = new DynamoDBClient({ ...access, maxAttempts: 2 });
+  try {
+    await assertRuntimeTables(client, config);
+    return { client, region: access.region, credentials: access.credentials, close: async () => client.destroy() };
   } catch (error) {
-    if (isConnectionRefused(error)) {
+    client.destroy();
+    if (!isConnectionRefused(error)) throw error;
+    if (config.dynamodbEndpoint || !config.dataDir) {
       throw new TokenInputError(
-        `cannot reach DynamoDB at ${String(access.endpoint)}: run revoke while npm start is running (or set DYNAMODB_ENDPOINT to the DynamoDB it uses)`,
+        `cannot reach DynamoDB at ${access.endpoint} (DYNAMODB_ENDPOINT): start that DynamoDB and run revoke again, with the settings npm start uses`,
       );
     }
-    throw error;
-  } finally {
-    dynamodb.destroy();
-    management.destroy();
   }
+  const local = await startDynamoDbLocal({ port: 0, dataDir: join(config.dataDir, "dynamodb") });
+  const own = new DynamoDBClient({ endpoint: local.endpoint, region: local.region, credentials: { ...local.credentials } });
+  const close = async () => {
+    own.destroy();
+    await local.stop();
+  };
+  try {
+    await assertRuntimeTables(own, config);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { client: own, region: local.region, credentials: { ...local.credentials }, close };
 }
 
 /**
@@ -160,7 +193,9 @@ function summary(userId: string, result: RevokeResult, unreachablePort: number |
   const before = new Date(result.revokedAt * 1000).toISOString().replace(".000Z", "Z");
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const parts = [`revoked tokens of ${userId} issued before ${before}`];
-  if (unreachablePort !== undefined) {
+  if (result.closed + result.gone + result.failed.length === 0) {
+    parts.push("no connection was open");
+  } else if (unreachablePort !== undefined) {
     parts.push(`npm start is not running on port ${unreachablePort}, so no connection was open: removed ${plural(result.gone, "connection row")}`);
   } else {
     parts.push(`closed ${plural(result.closed, "connection")}`);

@@ -150,11 +150,11 @@ describe("npm run token -- revoke USER", () => {
     expect((await refusedStatus(`${emulator.url}/?token=${old}`)).status).toBe(401);
   });
 
-  it("says in one line when DynamoDB cannot be reached", async () => {
+  it("says in one line when the DYNAMODB_ENDPOINT given cannot be reached", async () => {
     const port = await freePort();
 
     await expect(revokeUser([user("dave")], { ...env, DYNAMODB_ENDPOINT: `http://127.0.0.1:${port}` })).rejects.toThrow(
-      `cannot reach DynamoDB at http://127.0.0.1:${port}: run revoke while npm start is running (or set DYNAMODB_ENDPOINT to the DynamoDB it uses)`,
+      `cannot reach DynamoDB at http://127.0.0.1:${port} (DYNAMODB_ENDPOINT): start that DynamoDB and run revoke again, with the settings npm start uses`,
     );
   });
 
@@ -228,6 +228,16 @@ describe("revoke against a DynamoDB Local kept in DATA_DIR", () => {
     await dynamo?.stop();
   });
 
+  const revokedAtIn = async (local: DynamoDbLocal, userId: string) => {
+    // Read as npm start would, with the launcher's credentials.
+    const client = new DynamoDBClient({ endpoint: local.endpoint, region: local.region, credentials: { ...local.credentials } });
+    try {
+      return await new DynamoDbRevocationStore({ tableName: "live-likes-revocations", client: createDocumentClient(client) }).revokedAt(userId);
+    } finally {
+      client.destroy();
+    }
+  };
+
   it("signs with that installation's key, so npm start sees the revocation", async () => {
     // Prepare
     const userId = `gina-${randomUUID().slice(0, 8)}`;
@@ -236,10 +246,23 @@ describe("revoke against a DynamoDB Local kept in DATA_DIR", () => {
     // Act
     await revokeUser([userId], env);
 
-    // Assess: read as npm start would, with the launcher's credentials.
-    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials });
-    const revocations = new DynamoDbRevocationStore({ tableName: "live-likes-revocations", client: createDocumentClient(client) });
-    expect(await revocations.revokedAt(userId)).toBeGreaterThan(Date.now() / 1000 - 60);
-    client.destroy();
+    // Assess
+    expect(await revokedAtIn(dynamo, userId)).toBeGreaterThan(Date.now() / 1000 - 60);
   });
+
+  // Two more starts of DynamoDB Local's JVM (the CLI's own, then npm start's again) on two busy cores.
+  it("with npm start stopped, records the revocation in its DynamoDB Local, opened from DATA_DIR", async () => {
+    // Prepare: npm start (here: its DynamoDB Local) is stopped; nothing listens on DYNAMODB_PORT.
+    const userId = `hana-${randomUUID().slice(0, 8)}`;
+    await dynamo.stop();
+    const env = { DATA_DIR: dataDir, DYNAMODB_PORT: String(await freePort()), PORT: String(await freePort()), TOKEN_SECRET: secret };
+
+    // Act
+    const { line } = await revokeUser([userId], env);
+
+    // Assess: the next start of npm start finds it.
+    dynamo = await startDynamoDbLocal({ port: 0, dataDir: join(dataDir, "dynamodb") });
+    expect(await revokedAtIn(dynamo, userId)).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect(line).toMatch(/^revoked tokens of hana-\w+ issued before \S+Z; no connection was open$/);
+  }, 120_000);
 });
