@@ -5,7 +5,6 @@
  * - DrainTracker: knows when every shard reader has caught up, i.e. each has finished a
  *   GetRecords that started after the question was asked and came back empty.
  */
-
 export class StopSignal {
   #stopped = false;
   readonly #wakers = new Set<() => void>();

@@ -15,11 +15,24 @@
  */
 import { ResourceNotFoundException, type DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
-import { deliverBatch, invokeStreamHandler, reportFailure, type StreamFailure, type StreamHandler } from "./batch-delivery.ts";
+import {
+  deliverBatch,
+  invokeStreamHandler,
+  reportFailure,
+  type StreamFailure,
+  type StreamHandler,
+} from "./batch-delivery.ts";
 import { FileCheckpointStore, MemoryCheckpointStore, type ShardCheckpoint } from "./checkpoint-store.ts";
 import { DrainTracker, StopSignal } from "./poller-lifecycle.ts";
 import type { PollerLogger } from "./poller-logger.ts";
-import { describeShards, openShardIterator, readShard, shardsReadyToRead, type ShardInfo, type ShardPosition } from "./shard-reader.ts";
+import {
+  describeShards,
+  openShardIterator,
+  readShard,
+  shardsReadyToRead,
+  type ShardInfo,
+  type ShardPosition,
+} from "./shard-reader.ts";
 
 export type { StreamFailure, StreamHandler } from "./batch-delivery.ts";
 
@@ -79,7 +92,6 @@ export class StreamNotFoundError extends Error {
     this.name = "StreamNotFoundError";
   }
 }
-
 
 /** Starts polling; resolves once every shard's iterator is positioned, so later writes are seen. */
 export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
