@@ -8,6 +8,7 @@ import {
   handshakeProbeUrl,
   ignoredEndpointNotice,
   parseFrame,
+  reconnectingText,
   relativeTime,
   safeHttpUrl,
   socketUrl,
@@ -43,6 +44,9 @@ let attempt = 0;
 let timers = [];
 /** The catch-up in progress, over all its pages: where it started and how many likes it brought. */
 let catchUp = { since: "", count: 0 };
+/** When the last live connection was lost; undefined while live and before the first. */
+/** @type {number | undefined} */
+let lostAt;
 
 async function start() {
   const params = new URLSearchParams(location.search);
@@ -100,6 +104,7 @@ function connect() {
   let openedAt;
   ws.addEventListener("open", () => {
     openedAt = Date.now();
+    lostAt = undefined;
     // "live" once the catch-up is done: until then likes it missed are still on their way.
     setStatus("catching-up", "catching up…");
     // Always: a first load shows the recent likes, and a tab that dropped before any like gets them.
@@ -113,8 +118,9 @@ function connect() {
     socket = undefined;
     stop();
     if (openedAt === undefined) return void explainFailedHandshake();
-    if (Date.now() - openedAt > STABLE_AFTER_MS) attempt = 0;
-    scheduleReconnect();
+    lostAt = Date.now();
+    if (lostAt - openedAt > STABLE_AFTER_MS) attempt = 0;
+    scheduleReconnect("unreachable");
   });
 }
 
@@ -129,7 +135,7 @@ function send(ws, request) {
 /**
  * Browsers hide the HTTP status of a refused handshake. If the server answers plain HTTP, it is
  * up and said no to this token; if not, it is down and worth retrying. Only the page's own
- * origin can be asked (CSP): for any other endpoint the page cannot tell, and retries.
+ * origin can be asked (CSP): for any other endpoint the page cannot tell, says so, and retries.
  */
 async function explainFailedHandshake() {
   const probe = handshakeProbeUrl(endpoint, location.origin);
@@ -141,13 +147,14 @@ async function explainFailedHandshake() {
     ));
   if (socket) return;
   if (reachable) setStatus("refused", "refused: token rejected");
-  else scheduleReconnect();
+  else scheduleReconnect(probe === undefined ? "unknown" : "unreachable");
 }
 
-/** @param {number} [delayMs] */
-function scheduleReconnect(delayMs = backoffDelay(attempt++)) {
-  const due = Date.now() + delayMs;
-  const tick = () => setStatus("reconnecting", `reconnecting in ${Math.max(1, Math.ceil((due - Date.now()) / 1000))} s`);
+/** @param {"unreachable" | "unknown"} cause */
+function scheduleReconnect(cause) {
+  const due = Date.now() + backoffDelay(attempt++);
+  const tick = () =>
+    setStatus("reconnecting", reconnectingText({ lostAt, cause, secondsLeft: Math.ceil((due - Date.now()) / 1000) }));
   tick();
   timers.push(setInterval(tick, 1_000), setTimeout(connect, due - Date.now()));
 }
@@ -215,6 +222,8 @@ function setStatus(state, text) {
   ui.status.textContent = text;
   ui.form.hidden = state !== "refused";
   ui.retry.hidden = state !== "reconnecting";
+  // "No likes yet" under a form asking for a token reads as if the token worked.
+  ui.empty.hidden = feed.likes.length > 0 || state === "refused";
 }
 
 /** @param {string} freshId */

@@ -216,6 +216,22 @@ export function caughtUpNotice(count, since) {
 }
 
 /**
+ * The status while disconnected: since when, why if known, and when the next try is.
+ * `cause` "unknown": the handshake failed and the page could not ask why (the endpoint is not
+ * its own origin), so a refused token and a server that is down look the same.
+ * @param {{ lostAt: number | undefined, cause: "unreachable" | "unknown", secondsLeft: number }} state
+ * @returns {string}
+ */
+export function reconnectingText({ lostAt, cause, secondsLeft }) {
+  const when = `retrying in ${Math.max(1, secondsLeft)} s`;
+  if (lostAt !== undefined) {
+    const since = new Date(lostAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return `offline since ${since} · ${when}`;
+  }
+  return cause === "unknown" ? `cannot connect (server down or token refused) · ${when}` : `server unreachable · ${when}`;
+}
+
+/**
  * "just now", "5 min ago", "3 h ago", "2 d ago".
  * @param {string} iso
  * @param {number} nowMs

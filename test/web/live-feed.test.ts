@@ -10,6 +10,7 @@ import {
   handshakeProbeUrl,
   ignoredEndpointNotice,
   parseFrame,
+  reconnectingText,
   relativeTime,
   safeHttpUrl,
   socketUrl,
@@ -368,6 +369,27 @@ describe("caughtUpNotice", () => {
   it("says nothing when the replay was empty", () => {
     expect(caughtUpNotice(0, FROM_THE_START)).toBeUndefined();
     expect(caughtUpNotice(0, "0042")).toBeUndefined();
+  });
+});
+
+describe("reconnectingText", () => {
+  it("says since when the page is offline and when it tries again", () => {
+    // Prepare
+    const lostAt = new Date(2026, 10, 21, 10, 42).getTime();
+
+    // Act
+    const text = reconnectingText({ lostAt, cause: "unreachable", secondsLeft: 3 });
+
+    // Assess
+    expect(text).toMatch(/^offline since .*10.*42.* · retrying in 3 s$/);
+  });
+
+  it("tells a server that never answered from a handshake it could not explain", () => {
+    // Act / Assess
+    expect(reconnectingText({ lostAt: undefined, cause: "unreachable", secondsLeft: 0 })).toBe("server unreachable · retrying in 1 s");
+    expect(reconnectingText({ lostAt: undefined, cause: "unknown", secondsLeft: 8 })).toBe(
+      "cannot connect (server down or token refused) · retrying in 8 s",
+    );
   });
 });
 

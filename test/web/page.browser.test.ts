@@ -202,6 +202,7 @@ describe("the page in Chromium", () => {
     const [connectionId] = runtime.emulator.connectionIds();
     const dropped = await fetch(`${runtime.httpUrl}/@connections/${connectionId}`, { method: "DELETE" });
     await status(page, "reconnecting");
+    expect(await page.locator("#status").innerText()).toMatch(/^offline since .* · retrying in \d+ s$/);
     expect(await page.locator("#retry").isVisible()).toBe(true);
     await page.screenshot({ path: `${SCREENSHOTS}/reconnecting.png`, animations: "disabled" });
 
@@ -227,6 +228,17 @@ describe("the page in Chromium", () => {
     await status(page, "refused");
     expect(await page.locator("#status").innerText()).toBe("refused: token rejected");
     expect(await page.locator("#token-form").isVisible()).toBe(true);
+    expect(await page.locator("#empty").isVisible()).toBe(false);
+  });
+
+  it("tells a token that is not one apart from an expired one, before trying the server", async () => {
+    // Act
+    const { page } = await openPage(pageUrl("?token=garbage"));
+
+    // Assess
+    await status(page, "refused");
+    expect(await page.locator("#status").innerText()).toBe("refused: token malformed");
+    expect(runtime.emulator.connectionIds()).toEqual([]);
   });
 
   it("catches up over more than one resume page (100 likes each) from the real server", async () => {
