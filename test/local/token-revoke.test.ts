@@ -158,7 +158,7 @@ describe("npm run token -- revoke USER", () => {
     );
   });
 
-  it.each([
+  it.each<[string, Record<string, string>]>([
     ["another table name", { CONNECTIONS_TABLE: "no-such-connections" }],
     ["another access key (another database of DynamoDB Local)", { AWS_ACCESS_KEY_ID: "SOMEONEELSE" }],
   ])("refuses to write a revocation where npm start does not look: %s", async (_kind, change) => {
