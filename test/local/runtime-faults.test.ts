@@ -3,21 +3,14 @@
  * stream handler → emulator / fake LINE): a collector poll that breaks halfway, and LINE
  * refusing a push for good (400, 401).
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { loadConfig } from "#local/config.ts";
-import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
+import { describe, expect, vi } from "vitest";
+import type { LocalRuntime } from "#local/runtime.ts";
 import type { StreamFailure } from "#local/aws/stream-poller/stream-poller.ts";
-import { FakeLineServer } from "#test/fakes/fake-line-server.ts";
-import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
-import { connect, likeFrames, type TestClient } from "#test/support/ws-client.ts";
-import { localRuntimeEnv, testToken } from "#test/support/local-runtime.ts";
+import { type EnvOverrides, runtimePerTest as it, type RuntimeWithFakes, WRITER as writer } from "#test/support/runtime-fixture.ts";
+import { likeFrames } from "#test/support/ws-client.ts";
 import { waitFor } from "#test/support/wait-for.ts";
-
-const writer = "writer";
-const lineToken = "faults-line-token";
 
 /** What the runtime's Powertools logger prints, kept off the test output. */
 function captureOutput() {
@@ -31,63 +24,23 @@ function captureOutput() {
 }
 
 describe("local runtime under faults", () => {
-  let qiita: FakeQiitaServer;
-  let line: FakeLineServer;
-  let dataDir: string;
-  let runtime: LocalRuntime | undefined;
-  const clients: TestClient[] = [];
-
-  const start = async (env: Record<string, string> = {}) => {
-    runtime = await startLocalRuntime(
-      loadConfig(
-        localRuntimeEnv({
-          DATA_DIR: dataDir,
-          QIITA_TOKEN: "qiita-token",
-          QIITA_BASE_URL: qiita.baseUrl,
-          LINE_CHANNEL_ACCESS_TOKEN: lineToken,
-          LINE_TO: "U-writer",
-          LINE_API_BASE_URL: line.baseUrl,
-          ...env,
-        }),
-      ),
-      { logLevel: "ERROR", streamPollMs: 50 },
-    );
-    return runtime;
-  };
-  const open = async () => {
-    const client = await connect(`${(runtime as LocalRuntime).websocketUrl}/?token=${testToken(writer)}`);
-    clients.push(client);
-    return client;
-  };
-  const failedRecords = async (): Promise<StreamFailure[]> => {
-    const text = await readFile(join(dataDir, "failed-records.jsonl"), "utf8").catch(() => "");
-    return text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as StreamFailure);
+  /** Starts the runtime on a DATA_DIR of its own, where the poller writes failed-records.jsonl. */
+  const start = async (local: RuntimeWithFakes, env: EnvOverrides = {}) => {
+    const dataDir = await local.tempDir("live-likes-faults-");
+    const runtime = await local.start(local.config({ DATA_DIR: dataDir, ...env }), { logLevel: "ERROR" });
+    const failedRecords = async (): Promise<StreamFailure[]> => {
+      const text = await readFile(join(dataDir, "failed-records.jsonl"), "utf8").catch(() => "");
+      return text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as StreamFailure);
+    };
+    return { runtime, failedRecords };
   };
 
-  beforeAll(async () => {
-    qiita = await FakeQiitaServer.start();
-    qiita.addUser(writer, "qiita-token");
-  });
-  beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "live-likes-faults-"));
-    line = await FakeLineServer.start({ channelAccessToken: lineToken });
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.socket.terminate();
-    await runtime?.stop();
-    runtime = undefined;
-    await line.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  afterAll(async () => {
-    await qiita?.close();
-  });
-
-  it("loses nothing and sends nothing twice when a poll breaks on the second changed article", async () => {
+  it("loses nothing and sends nothing twice when a poll breaks on the second changed article", async ({ local }) => {
     // Prepare
+    const { qiita } = local;
     const [older, newer] = qiita.addArticles(writer, 2, { likers: 1 }) as [string, string];
-    const runtime = await start();
-    const client = await open();
+    const { runtime } = await start(local);
+    const client = await local.open();
     qiita.like(older, "fan-of-older");
     qiita.like(newer, "fan-of-newer");
     // Newer articles come first, so the poll has read the newer one's likes when this fails
@@ -120,7 +73,11 @@ describe("local runtime under faults", () => {
   });
 
   describe("LINE refusing the push for good", () => {
-    const refusedPush = async (runtime: LocalRuntime, itemId: string) => {
+    const refusedPush = async (
+      { qiita, line }: RuntimeWithFakes,
+      { runtime, failedRecords }: { runtime: LocalRuntime; failedRecords: () => Promise<StreamFailure[]> },
+      itemId: string,
+    ) => {
       const output = captureOutput();
       try {
         qiita.like(itemId, "unlucky-fan");
@@ -140,13 +97,14 @@ describe("local runtime under faults", () => {
       }
     };
 
-    it("401: logs what to fix, retries a bounded number of times, then writes the record to the failure file", async () => {
+    it("401: logs what to fix, retries a bounded number of times, then writes the record to the failure file", async ({ local }) => {
       // Prepare: a revoked channel token
+      const { qiita, line } = local;
       const [itemId] = qiita.addArticles(writer, 1) as [string];
-      const runtime = await start({ LINE_CHANNEL_ACCESS_TOKEN: "revoked-token" });
+      const started = await start(local, { LINE_CHANNEL_ACCESS_TOKEN: "revoked-token" });
 
       // Act
-      const { failure, requestsAtFailure, logged } = await refusedPush(runtime, itemId);
+      const { failure, requestsAtFailure, logged } = await refusedPush(local, started, itemId);
 
       // Assess
       expect(failure?.condition).toBe("RetryAttemptsExhausted");
@@ -159,14 +117,15 @@ describe("local runtime under faults", () => {
       expect(line.deliveries).toEqual([]);
     });
 
-    it("400: logs LINE's reason, stops retrying, and the record ends in the failure file", async () => {
+    it("400: logs LINE's reason, stops retrying, and the record ends in the failure file", async ({ local }) => {
       // Prepare: LINE refuses the next four pushes; a fifth attempt would be delivered
+      const { qiita, line } = local;
       const [itemId] = qiita.addArticles(writer, 1) as [string];
-      const runtime = await start();
+      const started = await start(local);
       line.failNext(4, { status: 400 });
 
       // Act
-      const { failure, requestsAtFailure, logged } = await refusedPush(runtime, itemId);
+      const { failure, requestsAtFailure, logged } = await refusedPush(local, started, itemId);
 
       // Assess
       expect(failure?.records.map((record) => record.dynamodb?.NewImage?.itemId?.S)).toEqual([itemId]);

@@ -3,64 +3,34 @@
  * DynamoDB Local → stream poller → stream handler → WebSocket emulator → real `ws` clients,
  * and LINE through a fake Messaging API server.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { loadConfig } from "#local/config.ts";
-import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
-import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
-import { FakeLineServer } from "#test/fakes/fake-line-server.ts";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { describe, expect } from "vitest";
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { LocalConfig } from "#local/config.ts";
+import type { LocalRuntime } from "#local/runtime.ts";
 import { localDynamoClient } from "#test/support/dynamodb.ts";
-import { connect, likeFrames, refusedStatus, type TestClient } from "#test/support/ws-client.ts";
-import { localRuntimeEnv, testToken as tokenFor } from "#test/support/local-runtime.ts";
+import { runtimeTest as it, WRITER as writer } from "#test/support/runtime-fixture.ts";
+import { likeFrames, refusedStatus } from "#test/support/ws-client.ts";
+import { testToken as tokenFor } from "#test/support/local-runtime.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
-const writer = "writer";
-const lineToken = "line-channel-token";
-
 describe("local runtime, end to end", () => {
-  let qiita: FakeQiitaServer;
-  let line: FakeLineServer;
   let runtime: LocalRuntime;
-  let tables: { connections: string; articles: string; events: string };
+  let tables: LocalConfig["tables"];
   let itemIds: string[];
   const documents = DynamoDBDocumentClient.from(localDynamoClient());
   const doc = () => documents;
-  const clients: TestClient[] = [];
-  const open = async (userId: string) => {
-    const client = await connect(`${runtime.websocketUrl}/?token=${tokenFor(userId)}`);
-    clients.push(client);
-    return client;
-  };
   const connectionRows = async (userId: string) =>
     ((await doc().send(new ScanCommand({ TableName: tables.connections }))).Items ?? []).filter((row) => row.userId === userId);
 
-  beforeAll(async () => {
-    qiita = await FakeQiitaServer.start();
-    qiita.addUser(writer, "qiita-token");
+  it.beforeAll(async ({ local }) => {
     // More than one page of articles (per_page=100).
-    itemIds = qiita.addArticles(writer, 150, { likers: 2 });
-    line = await FakeLineServer.start({ channelAccessToken: lineToken });
-    const env = localRuntimeEnv({
-      QIITA_TOKEN: "qiita-token",
-      QIITA_BASE_URL: qiita.baseUrl,
-      LINE_CHANNEL_ACCESS_TOKEN: lineToken,
-      LINE_TO: "U-writer",
-      LINE_API_BASE_URL: line.baseUrl,
-    });
-    tables = { connections: env.CONNECTIONS_TABLE!, articles: env.ARTICLES_TABLE!, events: env.EVENTS_TABLE! };
-    const config = loadConfig(env);
-    runtime = await startLocalRuntime(config, { logLevel: "SILENT", streamPollMs: 50 });
+    itemIds = local.qiita.addArticles(writer, 150, { likers: 2 });
+    const config = local.config();
+    tables = config.tables;
+    runtime = await local.start(config);
   });
 
-  afterAll(async () => {
-    for (const client of clients) client.socket.terminate();
-    await runtime?.stop();
-    await qiita?.close();
-    await line?.close();
-  });
-
-  it("took a silent baseline of the writer's articles at start", async () => {
+  it("took a silent baseline of the writer's articles at start", async ({ local: { line } }) => {
     const items = (await doc().send(new ScanCommand({ TableName: tables.articles }))).Items ?? [];
 
     expect(items.filter((item) => item.itemId !== "#account")).toHaveLength(150);
@@ -76,8 +46,9 @@ describe("local runtime, end to end", () => {
     expect((await doc().send(new ScanCommand({ TableName: tables.connections }))).Items?.length).toBe(before);
   });
 
-  it("brings a like to every live connection of the writer within 3 s of the poll, and to no one else", async () => {
+  it("brings a like to every live connection of the writer within 3 s of the poll, and to no one else", async ({ local }) => {
     // Prepare
+    const { qiita, line, open } = local;
     const [tab1, tab2, stranger] = [await open(writer), await open(writer), await open("someone-else")];
     const target = itemIds[120] as string;
     qiita.like(target, "new-fan");
@@ -102,7 +73,7 @@ describe("local runtime, end to end", () => {
     expect(line.deliveries).toEqual([]);
   });
 
-  it("deletes a stale connection row when API Gateway says Gone, and still reaches the live ones", async () => {
+  it("deletes a stale connection row when API Gateway says Gone, and still reaches the live ones", async ({ local: { qiita, open } }) => {
     // Prepare
     const tab = await open(writer);
     await doc().send(
@@ -123,7 +94,7 @@ describe("local runtime, end to end", () => {
     });
   });
 
-  it("pushes LINE exactly once when nobody is connected, even after a 500", async () => {
+  it("pushes LINE exactly once when nobody is connected, even after a 500", async ({ local: { qiita, line, clients } }) => {
     // Prepare: close every connection and wait for $disconnect to remove the rows
     for (const client of clients) client.socket.close();
     await waitFor(async () => ((await connectionRows(writer)).length === 0 ? true : undefined), { what: "rows removed" });
