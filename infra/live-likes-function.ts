@@ -32,6 +32,7 @@ export type TableAction =
   | "DeleteItem"
   | "ConditionCheckItem"
   | "Query"
+  | "BatchGetItem"
   | "BatchWriteItem";
 
 /** The deployed entry files, src/lambda/<name>.ts, each exporting `handler`. */

@@ -126,8 +126,10 @@ export class StatelessStack extends Stack {
       .bindTable(connections, ["DeleteItem"])
       // The event log appends a batch's likes in one BatchWriteItem (no single PutItem).
       .bindTable(events, ["BatchWriteItem"])
-      // The LINE ledger: claims and push records, some written together in TransactWriteItems.
-      .bindTable(deliveries, ["GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
+      // The delivery ledger: live-delivery records and LINE claims read many at a time
+      // (BatchGetItem), a push and its claims written together (TransactWriteItems of Puts, with
+      // ConditionCheckItem for a claim that must already exist), the push marked sent (UpdateItem).
+      .bindTable(deliveries, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
       .bindManagementApi(stage)
       // LINE only: the stream function never holds a Qiita token.
       .bindParameter(parameters.lineChannelToken)

@@ -221,6 +221,8 @@ describe("StatelessStack", () => {
           { action: "dynamodb:DeleteItem", on: table("connections") },
           { action: "dynamodb:BatchWriteItem", on: table("events") },
           { action: "dynamodb:GetItem", on: table("deliveries") },
+          // The ledger reads claims and live-delivery records of a batch in one BatchGetItem.
+          { action: "dynamodb:BatchGetItem", on: table("deliveries") },
           { action: "dynamodb:PutItem", on: table("deliveries") },
           { action: "dynamodb:UpdateItem", on: table("deliveries") },
           // TransactWriteItems is authorized per item: the condition check needs its own action.
