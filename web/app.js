@@ -5,6 +5,7 @@ import {
   caughtUpNotice,
   chooseEndpoint,
   configuredEndpoint,
+  groupLikes,
   handshakeProbeUrl,
   ignoredEndpointNotice,
   parseFrame,
@@ -15,7 +16,7 @@ import {
   tokenProblem,
 } from "./live-feed.js";
 
-/** @typedef {import("./live-feed.js").LikeFrame} LikeFrame */
+/** @typedef {import("./live-feed.js").LikeCard} LikeCard */
 
 // API Gateway drops a connection after 10 minutes without a client message.
 const PING_EVERY_MS = 5 * 60_000;
@@ -228,16 +229,17 @@ function setStatus(state, text) {
 
 /** @param {string} freshId */
 function render(freshId) {
-  ui.feed.replaceChildren(...feed.likes.map((like) => likeItem(like, like.id === freshId)));
+  ui.feed.replaceChildren(...groupLikes(feed.likes).map((card) => likeItem(card, card.ids.includes(freshId))));
   ui.empty.hidden = feed.likes.length > 0;
 }
 
 /**
- * @param {LikeFrame} like
+ * @param {LikeCard} like
  * @param {boolean} fresh
  */
 function likeItem(like, fresh) {
   const item = element("li", { className: fresh ? "like fresh" : "like" });
+  item.dataset.likes = String(like.ids.length);
   item.append(element("span", { className: "delta", textContent: `+${like.delta}` }));
   const body = element("div", { className: "body" });
   const href = safeHttpUrl(like.url);

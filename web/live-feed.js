@@ -200,6 +200,65 @@ export class LikeFeed {
 }
 
 /**
+ * One card on the page: the likes of one article that came close together, shown as one line
+ * that counts up instead of the same title several times in a row.
+ * @typedef {object} LikeCard
+ * @property {string} key The id of its oldest like: stable while the card grows.
+ * @property {string[]} ids
+ * @property {string} title
+ * @property {string} url
+ * @property {number} delta The likes it adds up.
+ * @property {number} likesCount The article's count at the newest like.
+ * @property {string[]} likers Newest first, each once.
+ * @property {string} at The newest like's time.
+ */
+
+/** Likes of one article further apart than this start a new card. */
+export const GROUP_GAP_MS = 5 * 60_000;
+/** A card covers at most this long, so a steady trickle does not make one card of a whole day. */
+export const GROUP_SPAN_MS = 30 * 60_000;
+
+/**
+ * The likes (newest first, as `LikeFeed.likes`) as cards, newest first: a like joins the card
+ * of its article when it is within GROUP_GAP_MS of that card's oldest like and GROUP_SPAN_MS of
+ * its newest; likes of other articles in between do not split it.
+ * @param {readonly LikeFrame[]} likes
+ * @returns {LikeCard[]}
+ */
+export function groupLikes(likes) {
+  /** @type {(LikeCard & { itemId: string, newestMs: number, oldestMs: number })[]} */
+  const cards = [];
+  for (const like of likes) {
+    const atMs = Date.parse(like.at);
+    const card = cards.find(
+      (open) => open.itemId === like.itemId && open.oldestMs - atMs <= GROUP_GAP_MS && open.newestMs - atMs <= GROUP_SPAN_MS,
+    );
+    if (!card) {
+      cards.push({
+        key: like.id,
+        ids: [like.id],
+        itemId: like.itemId,
+        title: like.title,
+        url: like.url,
+        delta: like.delta,
+        likesCount: like.likesCount,
+        likers: [...new Set(like.likers)],
+        at: like.at,
+        newestMs: atMs,
+        oldestMs: atMs,
+      });
+      continue;
+    }
+    card.key = like.id;
+    card.ids.push(like.id);
+    card.delta += like.delta;
+    card.likers = [...new Set([...card.likers, ...like.likers])];
+    card.oldestMs = Math.min(card.oldestMs, atMs);
+  }
+  return cards.map(({ itemId: _item, newestMs: _newest, oldestMs: _oldest, ...card }) => card);
+}
+
+/**
  * What to tell the user once a resume with `since` replayed `count` likes (all pages together);
  * undefined for none. A resume from the start is a page's first load (or a tab that never got a
  * like), not an outage.

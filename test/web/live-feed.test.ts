@@ -7,6 +7,9 @@ import {
   caughtUpNotice,
   chooseEndpoint,
   configuredEndpoint,
+  GROUP_GAP_MS,
+  GROUP_SPAN_MS,
+  groupLikes,
   handshakeProbeUrl,
   ignoredEndpointNotice,
   parseFrame,
@@ -344,6 +347,69 @@ describe("LikeFeed", () => {
       expect(feed.resumed()).toBeUndefined();
       expect(feed.lastId).toBe(id(5));
     });
+  });
+});
+
+describe("groupLikes", () => {
+  const at = (minute: number) => new Date(Date.UTC(2026, 10, 21, 9, minute)).toISOString();
+  const of = (item: string, n: number, minute: number, likers: string[], likesCount = n) =>
+    like(id(n), at(minute), { itemId: item, title: `Title ${item}`, likers, likesCount });
+
+  it("shows likes of one article a few minutes apart as one card that counts up", () => {
+    // Prepare: newest first, as LikeFeed.likes
+    const likes = [of("a", 3, 6, ["carol"], 45), of("a", 2, 3, ["bob", "alice"], 44), of("a", 1, 0, ["alice"], 42)];
+
+    // Act
+    const cards = groupLikes(likes);
+
+    // Assess
+    expect(cards).toEqual([
+      {
+        key: id(1),
+        ids: [id(3), id(2), id(1)],
+        title: "Title a",
+        url: likes[0]?.url,
+        delta: 3,
+        likesCount: 45,
+        likers: ["carol", "bob", "alice"],
+        at: at(6),
+      },
+    ]);
+  });
+
+  it("keeps one card per article when likes of another come in between", () => {
+    // Act
+    const cards = groupLikes([of("a", 3, 6, ["x"]), of("b", 2, 5, ["y"]), of("a", 1, 4, ["z"])]);
+
+    // Assess
+    expect(cards.map((card) => [card.title, card.delta])).toEqual([
+      ["Title a", 2],
+      ["Title b", 1],
+    ]);
+  });
+
+  it("starts a new card after a pause longer than GROUP_GAP_MS", () => {
+    // Act
+    const cards = groupLikes([of("a", 2, 6 + GROUP_GAP_MS / 60_000, ["x"]), of("a", 1, 5, ["y"])]);
+
+    // Assess
+    expect(cards).toHaveLength(2);
+  });
+
+  it("never lets one card cover more than GROUP_SPAN_MS of a steady trickle", () => {
+    // Prepare: a like every 4 minutes for 40 minutes
+    const likes = Array.from({ length: 11 }, (_, i) => of("a", 11 - i, 40 - 4 * i, [`u${i}`]));
+
+    // Act
+    const cards = groupLikes(likes);
+
+    // Assess
+    expect(cards.length).toBeGreaterThan(1);
+    for (const card of cards) {
+      const times = card.ids.map((cardId) => Date.parse(likes.find((l) => l.id === cardId)?.at ?? ""));
+      expect(Math.max(...times) - Math.min(...times)).toBeLessThanOrEqual(GROUP_SPAN_MS);
+    }
+    expect(cards.reduce((sum, card) => sum + card.delta, 0)).toBe(11);
   });
 });
 
