@@ -16,6 +16,7 @@ import { benchFanout } from "./fanout/fanout-bench.ts";
 import type { BenchResults } from "./report/results.ts";
 import { checkTargets } from "./report/targets.ts";
 import { writeResults } from "./report/write-results.ts";
+import { BENCH_CREDENTIALS } from "./support/bench-tables.ts";
 import { describeMachine } from "./support/machine.ts";
 
 const quick = process.argv.includes("--quick");
@@ -34,7 +35,7 @@ log(`${quick ? "quick" : "full"} run on ${machine.cpu}, ${machine.cores} cores, 
 
 // Every client in the bench signs with local-env.ts's key (the SDK's default chain included), and
 // DynamoDB Local keeps one database per access key id: give it that key.
-const dynamo = await startDynamoDbLocal({ port: 0, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+const dynamo = await startDynamoDbLocal({ port: 0, credentials: BENCH_CREDENTIALS });
 const clients = ClientLoad.start();
 try {
   const { fanout, latency } = await benchFanout({

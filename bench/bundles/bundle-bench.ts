@@ -1,17 +1,18 @@
 /**
- * Each handler bundled as Lambda gets it (the esbuild settings of infra/live-likes-function.ts),
- * its size in bytes, and the median time to import it in a fresh Node process.
+ * Each deployed entry (src/lambda/<name>.ts, what infra/live-likes-function.ts bundles) bundled
+ * as Lambda gets it, with the same esbuild settings: its size in bytes, and the median time to
+ * import it in a fresh Node process.
  */
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BundleRow } from "../report/results.ts";
 import { median, round1 } from "#test/support/statistics.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const handlersDir = join(root, "src/handlers");
+const entriesDir = join(root, "src/lambda");
 const outRoot = join(root, "bench/.build");
 
 export interface BundleOptions {
@@ -22,8 +23,10 @@ export interface BundleOptions {
 export async function benchBundles(options: BundleOptions): Promise<BundleRow[]> {
   rmSync(outRoot, { recursive: true, force: true });
   const rows: BundleRow[] = [];
-  for (const file of readdirSync(handlersDir).filter((name) => name.endsWith(".handler.ts")).sort()) {
-    const handler = file.replace(/\.handler\.ts$/, "");
+  // An entry is a file that exports the `handler` Lambda calls; the rest are what entries share.
+  const entries = readdirSync(entriesDir).filter((name) => name.endsWith(".ts") && /^export const handler\b/m.test(readFileSync(join(entriesDir, name), "utf8")));
+  for (const file of entries.sort()) {
+    const handler = file.replace(/\.ts$/, "");
     const outfile = await bundle(file, join(outRoot, handler), []);
     // The same, but with the SDK that the Lambda runtime ships instead of a bundled copy.
     const slimfile = await bundle(file, join(outRoot, `${handler}-runtime-sdk`), ["@aws-sdk/*"]);
@@ -47,7 +50,7 @@ async function bundle(file: string, outDir: string, external: string[]): Promise
   mkdirSync(outDir, { recursive: true });
   // Mirrors the NodejsFunction bundling props of infra/live-likes-function.ts.
   await build({
-    entryPoints: [join(handlersDir, file)],
+    entryPoints: [join(entriesDir, file)],
     outfile,
     external,
     bundle: true,

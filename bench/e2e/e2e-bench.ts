@@ -50,11 +50,7 @@ export async function benchEndToEnd(options: E2eOptions): Promise<E2eRow[]> {
     LINE_MODE: "off",
     TOKEN_SECRET: secret,
     LOG_LEVEL: "ERROR",
-    CONNECTIONS_TABLE: tables.connections,
-    ARTICLES_TABLE: tables.articles,
-    EVENTS_TABLE: tables.events,
-    DELIVERIES_TABLE: tables.deliveries,
-    REVOCATIONS_TABLE: tables.revocations,
+    ...tables.env,
   });
   const runtime = await startLocalRuntime(config, { source: idleSource });
   const store = new DynamoDBArticleStore(tables.articles, tables.doc);
