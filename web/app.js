@@ -13,6 +13,7 @@ import {
   relativeTime,
   safeHttpUrl,
   socketUrl,
+  sourceStatusText,
   tokenProblem,
 } from "./live-feed.js";
 
@@ -31,6 +32,7 @@ const ui = {
   form: byId("token-form", HTMLFormElement),
   token: byId("token", HTMLInputElement),
   warning: byId("warning", HTMLElement),
+  sources: byId("sources", HTMLUListElement),
   feed: byId("feed", HTMLOListElement),
   empty: byId("empty", HTMLElement),
   notice: byId("notice", HTMLElement),
@@ -45,6 +47,8 @@ let attempt = 0;
 let timers = [];
 /** The catch-up in progress, over all its pages: where it started and how many likes it brought. */
 let catchUp = { since: "", count: 0 };
+/** @type {import("./live-feed.js").SourceStatus[]} */
+let sources = [];
 /** When the last live connection was lost; undefined while live and before the first. */
 /** @type {number | undefined} */
 let lostAt;
@@ -70,7 +74,10 @@ async function start() {
   window.addEventListener("online", () => {
     if (!socket) connect();
   });
-  setInterval(renderTimes, 30_000);
+  setInterval(() => {
+    renderTimes();
+    renderSources();
+  }, 30_000);
 
   const choice = chooseEndpoint(location, await loadConfiguredEndpoint());
   endpoint = choice.endpoint;
@@ -209,6 +216,10 @@ function onFrame(ws, data) {
         }, frame.retryAfter * 1000),
       );
       return;
+    case "status":
+      sources = frame.sources;
+      renderSources();
+      return;
     case "pong":
       return;
   }
@@ -271,6 +282,17 @@ function likersLine(likers) {
   if (likers.length > SHOWN_LIKERS) line.append(` and ${likers.length - SHOWN_LIKERS} more`);
   line.append(" liked");
   return line;
+}
+
+/** The sources that are not ok, one line each; nothing while all are. */
+function renderSources() {
+  const lines = sources.flatMap((source) => {
+    const text = sourceStatusText(source, Date.now());
+    // The server's own words, for whoever wants the detail.
+    return text === undefined ? [] : [element("li", { textContent: text, title: source.message })];
+  });
+  ui.sources.replaceChildren(...lines);
+  ui.sources.hidden = lines.length === 0;
 }
 
 function renderTimes() {

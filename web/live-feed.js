@@ -21,7 +21,18 @@
  * @typedef {{ type: "like", like: LikeFrame }
  *   | { type: "resumed", count: number, more: boolean }
  *   | { type: "pong" }
+ *   | { type: "status", sources: SourceStatus[] }
  *   | { type: "error", message: string, retryAfter?: number }} ServerFrame
+ */
+
+/**
+ * The health of one source of notifications, as the server reports it on connect and on change.
+ * @typedef {object} SourceStatus
+ * @property {string} name "qiita", "github", …
+ * @property {"ok" | "failing" | "rate-limited"} state
+ * @property {string} since ISO 8601: when it entered this state.
+ * @property {string} [retryAt] ISO 8601: the next try, when known.
+ * @property {string} message
  */
 
 /** @typedef {{ protocol: string, host: string, search: string }} PageLocation */
@@ -70,6 +81,10 @@ export function parseFrame(text) {
         : undefined;
     case "pong":
       return { type: "pong" };
+    case "status":
+      return Array.isArray(frame.sources) && frame.sources.every(isSourceStatus)
+        ? { type: "status", sources: frame.sources }
+        : undefined;
     case "error": {
       const message = String(frame.message ?? "");
       const retryAfter = frame.retryAfter;
@@ -80,6 +95,23 @@ export function parseFrame(text) {
     default:
       return undefined;
   }
+}
+
+/**
+ * @param {unknown} source
+ * @returns {source is SourceStatus}
+ */
+function isSourceStatus(source) {
+  if (typeof source !== "object" || source === null) return false;
+  const { name, state, since, retryAt, message } = /** @type {Record<string, unknown>} */ (source);
+  return (
+    typeof name === "string" &&
+    (state === "ok" || state === "failing" || state === "rate-limited") &&
+    typeof since === "string" &&
+    !Number.isNaN(Date.parse(since)) &&
+    (retryAt === undefined || (typeof retryAt === "string" && !Number.isNaN(Date.parse(retryAt)))) &&
+    typeof message === "string"
+  );
 }
 
 /**
@@ -288,6 +320,29 @@ export function reconnectingText({ lostAt, cause, secondsLeft }) {
     return `offline since ${since} · ${when}`;
   }
   return cause === "unknown" ? `cannot connect (server down or token refused) · ${when}` : `server unreachable · ${when}`;
+}
+
+/** How the page names a source. */
+const SOURCE_NAMES = /** @type {Record<string, string>} */ ({ qiita: "Qiita", github: "GitHub" });
+
+/**
+ * A source that is not ok, in words: "Qiita unreachable since 10:42 — retrying in 2 min".
+ * Undefined for one that is ok.
+ * @param {SourceStatus} source
+ * @param {number} nowMs
+ * @returns {string | undefined}
+ */
+export function sourceStatusText(source, nowMs) {
+  if (source.state === "ok") return undefined;
+  const name = SOURCE_NAMES[source.name] ?? source.name;
+  const since = new Date(source.since).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const what = source.state === "rate-limited" ? "over its rate limit" : "unreachable";
+  let retry = "retrying";
+  if (source.retryAt !== undefined) {
+    const seconds = Math.max(0, Math.round((Date.parse(source.retryAt) - nowMs) / 1000));
+    retry = seconds < 60 ? `retrying in ${Math.max(1, seconds)} s` : `retrying in ${Math.round(seconds / 60)} min`;
+  }
+  return `${name} ${what} since ${since} — ${retry}`;
 }
 
 /**

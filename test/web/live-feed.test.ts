@@ -17,6 +17,7 @@ import {
   relativeTime,
   safeHttpUrl,
   socketUrl,
+  sourceStatusText,
   tokenProblem,
   type LikeFrame,
 } from "../../web/live-feed.js";
@@ -75,6 +76,18 @@ describe("parseFrame", () => {
       type: "error",
       message: "unknown action",
     });
+  });
+
+  it("reads the health of the sources", () => {
+    // Prepare
+    const qiita = { name: "qiita", state: "failing", since: "2026-11-21T10:42:00Z", retryAt: "2026-11-21T10:44:00Z", message: "ECONNREFUSED" };
+    const github = { name: "github", state: "ok", since: "2026-11-21T09:00:00Z", message: "" };
+
+    // Act / Assess
+    expect(parseFrame(JSON.stringify({ type: "status", sources: [qiita, github] }))).toEqual({ type: "status", sources: [qiita, github] });
+    expect(parseFrame(JSON.stringify({ type: "status", sources: [{ ...qiita, state: "sad" }] }))).toBeUndefined();
+    expect(parseFrame(JSON.stringify({ type: "status", sources: [{ ...qiita, since: "yesterday" }] }))).toBeUndefined();
+    expect(parseFrame(JSON.stringify({ type: "status" }))).toBeUndefined();
   });
 
   it("reads how long a rate-limited client must wait, and only a usable number of seconds", () => {
@@ -456,6 +469,27 @@ describe("reconnectingText", () => {
     expect(reconnectingText({ lostAt: undefined, cause: "unknown", secondsLeft: 8 })).toBe(
       "cannot connect (server down or token refused) · retrying in 8 s",
     );
+  });
+});
+
+describe("sourceStatusText", () => {
+  const since = new Date(2026, 10, 21, 10, 42).toISOString();
+  const now = new Date(2026, 10, 21, 10, 50).getTime();
+
+  it("says which source is down since when, and when it is tried again", () => {
+    // Act
+    const failing = sourceStatusText({ name: "qiita", state: "failing", since, retryAt: new Date(now + 120_000).toISOString(), message: "x" }, now);
+    const limited = sourceStatusText({ name: "qiita", state: "rate-limited", since, retryAt: new Date(now + 30_000).toISOString(), message: "x" }, now);
+    const unknown = sourceStatusText({ name: "bitbucket", state: "failing", since, message: "x" }, now);
+
+    // Assess
+    expect(failing).toMatch(/^Qiita unreachable since .*10.*42.* — retrying in 2 min$/);
+    expect(limited).toMatch(/^Qiita over its rate limit since .* — retrying in 30 s$/);
+    expect(unknown).toMatch(/^bitbucket unreachable since .* — retrying$/);
+  });
+
+  it("says nothing of a source that is ok", () => {
+    expect(sourceStatusText({ name: "qiita", state: "ok", since, message: "" }, now)).toBeUndefined();
   });
 });
 

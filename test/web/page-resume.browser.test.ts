@@ -1,8 +1,9 @@
 /**
- * The page's side of a paged resume in a real browser (Chromium via playwright-core), against a
- * scripted server: the page server of `npm start` on a plain HTTP server with a `ws` socket
- * behind it that answers each resume as the test says, including a refusal with `retryAfter`,
- * which the real server only gives after 10 resumes in a minute.
+ * The page's side of the socket contract in a real browser (Chromium via playwright-core), against
+ * a scripted server: the page server of `npm start` on a plain HTTP server with a `ws` socket
+ * behind it that answers as the test says. For what the real server gives only rarely or not
+ * yet: a resume refused with `retryAfter` (after 10 in a minute), a resume that fails, and the
+ * `status` frames of source health.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -120,6 +121,36 @@ describe("the page against a scripted server", () => {
     const [, refused, retried] = resumes();
     expect((retried?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
     expect(shown).toEqual({ likes: 3, notice: "Showing your 3 latest likes of the last 24 hours." });
+  });
+
+  it("says in words which source is down and when it is retried, and nothing once it is back", async () => {
+    // Prepare
+    const context = await browser.newContext({ viewport: { width: 900, height: 360 } });
+    const since = new Date(Date.now() - 8 * 60_000).toISOString();
+    const retryAt = new Date(Date.now() + 2 * 60_000 + 10_000).toISOString();
+    const qiita = (state: string) => ({ name: "qiita", state, since, message: "connect ECONNREFUSED" });
+    script = (send) => {
+      send(JSON.stringify({ type: "status", sources: [{ ...qiita("failing"), retryAt }] }));
+      send(JSON.stringify({ type: "resumed", count: 0, more: false }));
+    };
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${port}/?token=${testToken()}`);
+      const sources = page.locator("#sources");
+      await sources.waitFor({ timeout: UI_TIMEOUT_MS });
+
+      // Assess
+      expect(await sources.innerText()).toMatch(/^Qiita unreachable since \d\d:\d\d( [AP]M)? — retrying in 2 min$/);
+      await page.screenshot({ path: "docs/screenshots/source-down.png", animations: "disabled" });
+
+      // Act: the source is back
+      for (const client of wss.clients) client.send(JSON.stringify({ type: "status", sources: [qiita("ok")] }));
+
+      // Assess
+      await sources.waitFor({ state: "hidden", timeout: UI_TIMEOUT_MS });
+    } finally {
+      await context.close();
+    }
   });
 
   it("reconnects and asks again when a resume fails for good, instead of catching up forever", async () => {
