@@ -17,12 +17,12 @@ import { signToken } from "#domain/token.ts";
 import { startDynamoDbLocal } from "#local/aws/dynamodb-local.ts";
 import { DEFAULT_MAX_SOCKETS, loadConfig } from "#local/config.ts";
 import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
+import { QuietArticleSource } from "#test/fakes/quiet-article-source.ts";
 import { ClientProcess } from "#test/support/client-process.ts";
 import { settlesWithin, until } from "#test/support/wait-for.ts";
 import { LikeProducer } from "./soak/like-producer.ts";
 import { parseSoakOptions, SoakUsageError } from "./soak/options.ts";
 import type { FromClients, Tally, ToClients } from "./soak/protocol.ts";
-import { QuietSource } from "./soak/quiet-source.ts";
 import { formatReport, passed } from "./soak/report.ts";
 
 /** A fixed secret: the soak mints its own tokens and keeps nothing. */
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     MAX_CONNECTIONS_PER_USER: String(options.connections),
     MAX_SOCKETS: String(Math.max(DEFAULT_MAX_SOCKETS, 2 * options.connections)),
   });
-  const runtime: LocalRuntime = await startLocalRuntime(config, { source: new QuietSource(), logLevel: "ERROR" }).catch(async (error: unknown) => {
+  const runtime: LocalRuntime = await startLocalRuntime(config, { source: new QuietArticleSource(), logLevel: "ERROR" }).catch(async (error: unknown) => {
     await dynamo.stop();
     throw error;
   });

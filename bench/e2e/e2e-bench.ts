@@ -5,7 +5,6 @@
  */
 import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
 import type { StoredArticle } from "#domain/model.ts";
-import type { ArticleSource } from "#domain/ports.ts";
 import { signToken } from "#domain/token.ts";
 import { loadConfig } from "#local/config.ts";
 import { startLocalRuntime } from "#local/runtime.ts";
@@ -13,6 +12,7 @@ import type { ClientLoad } from "../client-load/client-load.ts";
 import { nowMs } from "../client-load/protocol.ts";
 import type { E2eRow } from "../report/results.ts";
 import { createBenchTables } from "../support/bench-tables.ts";
+import { QuietArticleSource } from "#test/fakes/quiet-article-source.ts";
 import { until } from "#test/support/wait-for.ts";
 import { tallyDeliveries } from "./tally.ts";
 
@@ -30,13 +30,6 @@ const ARTICLES = 1_000;
 /** After the last write, how long a frame may still take before it counts as lost. */
 const DRAIN_MS = 15_000;
 
-/** The collector's source is idle: the bench writes the changes itself, at its own rate. */
-const idleSource: ArticleSource = {
-  userId: async () => USER,
-  listArticles: async () => [],
-  listLikers: async () => [],
-};
-
 export async function benchEndToEnd(options: E2eOptions): Promise<E2eRow[]> {
   const { clients, log } = options;
   // createBenchTables only reserves unique names here; the runtime ensures the same tables.
@@ -52,7 +45,8 @@ export async function benchEndToEnd(options: E2eOptions): Promise<E2eRow[]> {
     LOG_LEVEL: "ERROR",
     ...tables.env,
   });
-  const runtime = await startLocalRuntime(config, { source: idleSource });
+  // The collector idles: the bench writes the changes itself, at its own rate.
+  const runtime = await startLocalRuntime(config, { source: new QuietArticleSource(USER) });
   const store = new DynamoDBArticleStore(tables.articles, tables.doc);
   const counts = new Map<string, number>();
   const rows: E2eRow[] = [];

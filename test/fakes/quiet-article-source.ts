@@ -1,12 +1,12 @@
 /**
  * An ArticleSource with one account and no articles: the runtime's collector needs a source, and
- * the soak writes its likes itself, so this one keeps the collector off the network and out of
- * the way.
+ * the soak and the bench write their likes themselves, so this one keeps the collector off the
+ * network and out of the way.
  */
 import type { Article } from "#domain/model.ts";
 import type { ArticleSource } from "#domain/ports.ts";
 
-export class QuietSource implements ArticleSource {
+export class QuietArticleSource implements ArticleSource {
   constructor(private readonly account = "soak-collector") {}
 
   async userId(): Promise<string> {
