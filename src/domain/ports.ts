@@ -2,7 +2,8 @@
  * The interfaces the domain needs from the outside world. Adapters in src/adapters implement
  * them; tests pass small in-memory fakes. Named for what the domain needs, not for a service.
  */
-import type { Article, Connection, LikeEvent, StoredArticle } from "./model.ts";
+import type { Article, Connection, StoredArticle } from "./model.ts";
+import type { Notification } from "./notification.ts";
 
 /** Where live connections are remembered (DynamoDB connections table). */
 export interface ConnectionStore {
@@ -12,6 +13,12 @@ export interface ConnectionStore {
   get(connectionId: string): Promise<Connection | undefined>;
   /** Connection ids of a user whose TTL has not passed at `nowSeconds`. */
   listByUser(userId: string, nowSeconds: number): Promise<string[]>;
+  /**
+   * Counts one request against the connection's allowance of `max` per window of `windowMs`
+   * (a fixed window: the clock's current one). Resolves the ms until the next window when the
+   * allowance is spent, 0 when the request may go ahead.
+   */
+  takeSlot(connectionId: string, max: number, windowMs: number, nowMs: number): Promise<number>;
 }
 
 export type PostOutcome = "delivered" | "gone";
@@ -67,13 +74,45 @@ export interface ArticleStore {
   markBaselined(userId: string, at: number): Promise<void>;
 }
 
-/** The 24 h log of like events that `resume` replays. */
+/** The log of notifications that `resume` replays (kept RESUME_WINDOW_SECONDS). */
 export interface EventLog {
-  append(events: readonly LikeEvent[]): Promise<void>;
-  /** Events of the user after `sinceId`, oldest first, within the retention window. */
-  since(userId: string, sinceId: string): Promise<LikeEvent[]>;
-  /** The user's `count` newest events within the retention window, oldest first. */
-  recent(userId: string, count: number): Promise<LikeEvent[]>;
+  append(notifications: readonly Notification[]): Promise<void>;
+  /** Up to `limit` notifications of the user after `sinceId`, oldest first. */
+  after(userId: string, sinceId: string, limit: number): Promise<Notification[]>;
+  /** The user's `count` newest notifications, oldest first. */
+  recent(userId: string, count: number): Promise<Notification[]>;
+}
+
+/** A channel beyond live frames that must get each notification exactly once. */
+export type Channel = "line";
+
+/**
+ * One push on a channel, recorded before it is sent: its exact content and retry key, so a
+ * retry after a crash sends the very same push again and the channel drops the repeat.
+ */
+export interface ChannelPush {
+  readonly key: string;
+  readonly channel: Channel;
+  readonly to: string;
+  readonly texts: readonly string[];
+  readonly notificationIds: readonly string[];
+  readonly sent: boolean;
+}
+
+/** What was already delivered, kept apart from any one batch (the deliveries table). */
+export interface DeliveryLedger {
+  /** For each id whose live fan-out finished: how many connections got it. */
+  liveDeliveries(ids: readonly string[]): Promise<Map<string, number>>;
+  recordLiveDelivery(id: string, delivered: number): Promise<void>;
+  /** Notification id → key of the push that carries it on `channel`. */
+  claims(channel: Channel, ids: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Records `push` and claims each of its notifications in one transaction. Resolves false and
+   * writes nothing when one of them is claimed already.
+   */
+  open(push: ChannelPush): Promise<boolean>;
+  push(key: string): Promise<ChannelPush | undefined>;
+  markSent(key: string): Promise<void>;
 }
 
 /** Per-user token revocations (the revocations table): tokens issued before `revokedAt` are refused. */

@@ -4,10 +4,7 @@
  * A missing, malformed, tampered, expired or revoked token answers 401, a user already at
  * `maxConnectionsPerUser` live connections 429; neither writes anything.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
-import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
-import { readTokenSecret } from "#adapters/secrets/deployed-settings.ts";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { isRevoked, verifyToken } from "#domain/token.ts";
 import type { ConnectionStore, RevocationStore } from "#domain/ports.ts";
 import type { WebSocketEvent, WebSocketResult } from "./websocket-event.ts";
@@ -65,10 +62,3 @@ export function createConnectHandler(deps: ConnectDeps) {
     return { statusCode: 200 };
   };
 }
-
-export const handler = createConnectHandler({
-  connections: new DynamoDbConnectionStore(),
-  revocations: new DynamoDbRevocationStore(),
-  tokenSecret: readTokenSecret,
-  logger: new Logger(),
-});

@@ -19,11 +19,12 @@ import { readLineChannelToken, readLineRecipients } from "#adapters/secrets/depl
 import type { LineTarget } from "#domain/delivery/deliver-batch.ts";
 import { LINE_MODES } from "#domain/line-mode.ts";
 import { SettingError } from "#domain/setting-error.ts";
+import { DEFAULT_MAX_CONNECTIONS_PER_USER } from "#handlers/connect.handler.ts";
 
 const environment = z.object({
   LINE_MODE: z.enum(LINE_MODES as [string, ...string[]]).default("fallback"),
   MANAGEMENT_API_ENDPOINT: z.string().url().optional(),
-  MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(20),
+  MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(DEFAULT_MAX_CONNECTIONS_PER_USER),
 });
 
 /** The deployed settings, checked once: a wrong one fails every invocation with one clear line. */

@@ -15,6 +15,7 @@ import {
 import { LINE_MODES, type LineMode } from "#domain/line-mode.ts";
 import { SettingError } from "#domain/setting-error.ts";
 import { MIN_TOKEN_SECRET_LENGTH } from "#domain/token.ts";
+import { DEFAULT_MAX_CONNECTIONS_PER_USER } from "#handlers/connect.handler.ts";
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR", "SILENT"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -58,7 +59,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 const DEFAULT_POLL_SECONDS = 60;
 /** The demo simulates its own account, so it can poll often and show likes quickly. */
 const DEMO_POLL_SECONDS = 3;
-export const DEFAULT_MAX_CONNECTIONS_PER_USER = 20;
 export const DEFAULT_MAX_SOCKETS = 2_000;
 
 /** An empty or blank variable counts as unset, as a shell user expects. */

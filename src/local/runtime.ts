@@ -125,6 +125,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     };
     const emulator = await startWebSocketEmulator({
       port: config.port,
+      maxConnections: config.maxSockets,
       httpFallback: createPageServer({ root: webRoot }),
       routes: {
         $connect: {
@@ -236,5 +237,6 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
 
 /** A token for the runtime's writer, for the URL `npm start` prints. */
 export function welcomeToken(runtime: LocalRuntime, days = 30): string {
-  return signToken({ userId: runtime.userId, expiresAt: Math.floor(Date.now() / 1000) + days * 86_400 }, runtime.tokenSecret);
+  const issuedAt = Math.floor(Date.now() / 1000);
+  return signToken({ userId: runtime.userId, issuedAt, expiresAt: issuedAt + days * 86_400 }, runtime.tokenSecret);
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Logger } from "@aws-lambda-powertools/logger";
+import { RecordingLogger } from "#test/support/recording-logger.ts";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { createCollectHandler } from "#handlers/collect.handler.ts";
 import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
@@ -10,20 +10,6 @@ import { createTestTables } from "#test/support/dynamodb.ts";
 interface TestAccount {
   readonly userId: string;
   readonly qiitaToken: string;
-}
-
-/** Powertools' Logger, keeping what it is asked to log instead of printing it. */
-class RecordingLogger extends Logger {
-  readonly lines: { level: string; message: string; extra: unknown }[] = [];
-  override info(...[message, extra]: Parameters<Logger["info"]>): void {
-    this.lines.push({ level: "info", message: String(message), extra });
-  }
-  override warn(...[message, extra]: Parameters<Logger["warn"]>): void {
-    this.lines.push({ level: "warn", message: String(message), extra });
-  }
-  override error(...[message, extra]: Parameters<Logger["error"]>): void {
-    this.lines.push({ level: "error", message: String(message), extra });
-  }
 }
 
 /** Powertools' Metrics, keeping the values instead of printing EMF. */

@@ -50,7 +50,8 @@ describe("stream fan-out over the WebSocket emulator", () => {
     client.frames.map((frame) => JSON.parse(frame) as Record<string, unknown>).filter((frame) => frame.type === "like");
   const open = async (userId: string) => {
     const before = new Set(emulator.connectionIds());
-    const token = signToken({ userId, expiresAt: Math.floor(Date.now() / 1000) + 600 }, secret);
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const token = signToken({ userId, issuedAt, expiresAt: issuedAt + 600 }, secret);
     const client = await connect(`${emulator.url}/?token=${token}`);
     const connectionId = emulator.connectionIds().find((id) => !before.has(id)) as string;
     return { client, connectionId };

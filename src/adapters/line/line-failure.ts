@@ -41,7 +41,7 @@ function explain(status: number, said: string, details: readonly LineErrorDetail
     case 401:
       return (
         `LINE rejected the channel access token (401${said}). Check LINE_CHANNEL_ACCESS_TOKEN ` +
-        "(locally) or the LINE secret named by LINE_SECRET_NAME (deployed); issue a new token in the " +
+        "(locally) or the SSM parameter named by LINE_CHANNEL_TOKEN_PARAMETER (deployed, /live-likes/line-channel-token by default); issue a new token in the " +
         "LINE Developers Console if it expired or was revoked."
       );
     case 400: {

@@ -87,6 +87,6 @@ describe("classifyLineFailure", () => {
     // Assess
     const error = (failure as { error: LinePermanentError }).error;
     expect(error.status).toBe(401);
-    expect(error.message).toMatch(/LINE_CHANNEL_ACCESS_TOKEN.*LINE_SECRET_NAME/);
+    expect(error.message).toMatch(/LINE_CHANNEL_ACCESS_TOKEN.*LINE_CHANNEL_TOKEN_PARAMETER/);
   });
 });

@@ -2,6 +2,7 @@
  * MessagingApiLineSender through the real @line/bot-sdk client against a fake LINE server that
  * follows the Messaging API push contract.
  */
+import { RecordingLogger } from "#test/support/recording-logger.ts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MessagingApiLineSender, type MessagingApiLineSenderOptions } from "#adapters/line/messaging-api-line-sender.ts";
 import { LinePermanentError, LineUnavailableError } from "#adapters/line/line-errors.ts";
@@ -191,8 +192,8 @@ describe("MessagingApiLineSender", () => {
   it("reports each retry to the logger without the channel access token", async () => {
     // Prepare
     line.failNext(2);
-    const logged: unknown[] = [];
-    const logger = { warn: (message: string, attributes: Record<string, unknown>) => void logged.push({ message, attributes }) };
+    const logger = new RecordingLogger();
+    const logged = logger.lines;
 
     // Act
     await sender({ logger }).push(to, texts, key);
