@@ -16,6 +16,7 @@ import {
   sourceStatusText,
   tokenProblem,
 } from "./live-feed.js";
+import { createAttention } from "./attention.js";
 
 /** @typedef {import("./live-feed.js").LikeCard} LikeCard */
 
@@ -38,6 +39,7 @@ const ui = {
   notice: byId("notice", HTMLElement),
 };
 const feed = new LikeFeed();
+const attention = createAttention({ notify: byId("notify", HTMLButtonElement), sound: byId("sound", HTMLButtonElement) });
 /** The endpoint chosen at start; the token is sent nowhere else. */
 let endpoint = "";
 /** @type {WebSocket | undefined} */
@@ -186,7 +188,10 @@ function onFrame(ws, data) {
   if (!frame) return console.warn("live-likes: ignored a frame it cannot read:", data);
   switch (frame.type) {
     case "like":
-      if (feed.add(frame.like)) render(frame.like.id);
+      if (feed.add(frame.like)) {
+        render(frame.like.id);
+        attention.liked(frame.like, feed.catchingUp);
+      }
       return;
     case "resumed": {
       catchUp.count += frame.count;

@@ -291,6 +291,30 @@ export function groupLikes(likes) {
 }
 
 /**
+ * The page's title with the count of likes that came while the tab was hidden.
+ * @param {string} base
+ * @param {number} unread
+ * @returns {string}
+ */
+export function unreadTitle(base, unread) {
+  return unread > 0 ? `(${unread}) ${base}` : base;
+}
+
+/**
+ * A desktop notification of one like: the title says how many, the body who and on what.
+ * @param {LikeFrame} like
+ * @returns {{ title: string, body: string }}
+ */
+export function likeNotification(like) {
+  const who = like.likers.length === 0 ? "Someone" : like.likers.slice(0, 3).map((liker) => `@${liker}`).join(", ");
+  const more = like.likers.length > 3 ? ` and ${like.likers.length - 3} more` : "";
+  return {
+    title: `♥ +${like.delta} · ${like.likesCount} in all`,
+    body: `${who}${more} liked “${like.title}”`,
+  };
+}
+
+/**
  * What to tell the user once a resume with `since` replayed `count` likes (all pages together);
  * undefined for none. A resume from the start is a page's first load (or a tab that never got a
  * like), not an outage.

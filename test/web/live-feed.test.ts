@@ -19,6 +19,8 @@ import {
   socketUrl,
   sourceStatusText,
   tokenProblem,
+  unreadTitle,
+  likeNotification,
   type LikeFrame,
 } from "../../web/live-feed.js";
 
@@ -423,6 +425,30 @@ describe("groupLikes", () => {
       expect(Math.max(...times) - Math.min(...times)).toBeLessThanOrEqual(GROUP_SPAN_MS);
     }
     expect(cards.reduce((sum, card) => sum + card.delta, 0)).toBe(11);
+  });
+});
+
+describe("unreadTitle", () => {
+  it("counts likes that came while the tab was hidden in front of the title", () => {
+    expect(unreadTitle("live-likes", 3)).toBe("(3) live-likes");
+    expect(unreadTitle("live-likes", 0)).toBe("live-likes");
+  });
+});
+
+describe("likeNotification", () => {
+  it("says how many, who, and on which article", () => {
+    // Act
+    const note = likeNotification(like(id(1), "2026-11-21T09:00:00Z", { delta: 5, likesCount: 47, likers: ["a", "b", "c", "d", "e"] }));
+
+    // Assess
+    expect(note).toEqual({
+      title: "♥ +5 · 47 in all",
+      body: "@a, @b, @c and 2 more liked “DynamoDB Streams で「いいね」を即時通知する”",
+    });
+  });
+
+  it("names no one when the likers are not known", () => {
+    expect(likeNotification(like(id(1), "2026-11-21T09:00:00Z", { likers: [] })).body).toMatch(/^Someone liked/);
   });
 });
 

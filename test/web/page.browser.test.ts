@@ -239,6 +239,30 @@ describe("the page in Chromium", () => {
     expect(await page.locator("#empty").isVisible()).toBe(false);
   });
 
+  it("turns desktop notifications and sound on only when asked, and remembers it", async () => {
+    // Prepare
+    const { page, errors } = await openPage(pageUrl());
+    await context?.grantPermissions(["notifications"]);
+    await status(page, "live");
+    const notify = page.locator("#notify");
+    const sound = page.locator("#sound");
+    const pressed = async () => [await notify.getAttribute("aria-pressed"), await sound.getAttribute("aria-pressed")];
+    const before = await pressed();
+
+    // Act
+    await notify.click();
+    await sound.click();
+    await expect.poll(pressed).toEqual(["true", "true"]);
+    await page.reload();
+    await status(page, "live");
+
+    // Assess
+    expect(before).toEqual(["false", "false"]);
+    expect(await pressed()).toEqual(["true", "true"]);
+    expect(await notify.innerText()).toBe("Desktop notifications: on");
+    expect(errors).toEqual([]);
+  });
+
   it("tells a token that is not one apart from an expired one, before trying the server", async () => {
     // Act
     const { page } = await openPage(pageUrl("?token=garbage"));
