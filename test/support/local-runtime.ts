@@ -3,14 +3,13 @@
  * shared DynamoDB Local with tables of its own, nothing persisted, no timer-driven polls (tests
  * call `collectNow()`), and a known token secret.
  */
-import { randomUUID } from "node:crypto";
 import { signToken } from "#domain/token.ts";
 import { dynamodbEndpoint, localCredentials, localRegion } from "./dynamodb.ts";
+import { freshTableNames } from "./tables.ts";
 
 export const TEST_TOKEN_SECRET = "local-runtime-test-secret-of-32-chars";
 
 export function localRuntimeEnv(overrides: Record<string, string> = {}): Record<string, string> {
-  const suffix = randomUUID().slice(0, 8);
   return {
     PORT: "0",
     DYNAMODB_ENDPOINT: dynamodbEndpoint(),
@@ -21,11 +20,7 @@ export function localRuntimeEnv(overrides: Record<string, string> = {}): Record<
     DATA_DIR: "memory",
     POLL_INTERVAL_SECONDS: "3600",
     TOKEN_SECRET: TEST_TOKEN_SECRET,
-    CONNECTIONS_TABLE: `connections-${suffix}`,
-    ARTICLES_TABLE: `articles-${suffix}`,
-    EVENTS_TABLE: `events-${suffix}`,
-    DELIVERIES_TABLE: `deliveries-${suffix}`,
-    REVOCATIONS_TABLE: `revocations-${suffix}`,
+    ...freshTableNames().env,
     ...overrides,
   };
 }

@@ -47,10 +47,21 @@ export interface Tables {
   readonly env: Record<string, string>;
 }
 
-/** `prefix` names the user in the table names (e.g. "fanout-connections-1a2b3c4d"). */
-export async function createTables(target: DynamoDbTarget, prefix?: string): Promise<Tables> {
-  // A copy: the SDK marks the credentials object it is given.
-  const client = new DynamoDBClient({ endpoint: target.endpoint, region: target.region, credentials: { ...target.credentials } });
+const definitions = {
+  connections: connectionsTable,
+  articles: articlesTable,
+  events: eventsTable,
+  deliveries: deliveriesTable,
+  revocations: revocationsTable,
+};
+
+export type TableNames = Pick<Tables, keyof typeof definitions | "env">;
+
+/**
+ * New names for every table, not created: for a runtime that creates its own. `prefix` names
+ * the user in them (e.g. "fanout-connections-1a2b3c4d").
+ */
+export function freshTableNames(prefix?: string): TableNames {
   const suffix = randomUUID().slice(0, 8);
   const name = (role: string) => `${prefix ? `${prefix}-` : ""}${role}-${suffix}`;
   const names = {
@@ -60,25 +71,15 @@ export async function createTables(target: DynamoDbTarget, prefix?: string): Pro
     deliveries: name("deliveries"),
     revocations: name("revocations"),
   };
-  await Promise.all([
-    ensureTable(client, connectionsTable, names.connections),
-    ensureTable(client, articlesTable, names.articles),
-    ensureTable(client, eventsTable, names.events),
-    ensureTable(client, deliveriesTable, names.deliveries),
-    ensureTable(client, revocationsTable, names.revocations),
-  ]);
-  return {
-    endpoint: target.endpoint,
-    credentials: target.credentials,
-    client,
-    doc: createDocumentClient(client),
-    ...names,
-    env: {
-      [connectionsTable.envVar]: names.connections,
-      [articlesTable.envVar]: names.articles,
-      [eventsTable.envVar]: names.events,
-      [deliveriesTable.envVar]: names.deliveries,
-      [revocationsTable.envVar]: names.revocations,
-    },
-  };
+  const env = Object.fromEntries(Object.entries(definitions).map(([role, table]) => [table.envVar, names[role as keyof typeof names]]));
+  return { ...names, env };
+}
+
+/** Every table created under fresh names; `prefix` as for freshTableNames. */
+export async function createTables(target: DynamoDbTarget, prefix?: string): Promise<Tables> {
+  // A copy: the SDK marks the credentials object it is given.
+  const client = new DynamoDBClient({ endpoint: target.endpoint, region: target.region, credentials: { ...target.credentials } });
+  const names = freshTableNames(prefix);
+  await Promise.all(Object.entries(definitions).map(([role, table]) => ensureTable(client, table, names[role as keyof typeof definitions])));
+  return { endpoint: target.endpoint, credentials: target.credentials, client, doc: createDocumentClient(client), ...names };
 }
