@@ -21,7 +21,7 @@ import { QuietArticleSource } from "#test/fakes/quiet-article-source.ts";
 import { ClientProcess } from "#test/support/client-process.ts";
 import { settlesWithin, until } from "#test/support/wait-for.ts";
 import { LikeProducer } from "./soak/like-producer.ts";
-import { parseSoakOptions, SoakUsageError } from "./soak/options.ts";
+import { parseSoakOptions, SOAK_USAGE, SoakUsageError } from "./soak/options.ts";
 import type { FromClients, Tally, ToClients } from "./soak/protocol.ts";
 import { formatReport, passed } from "./soak/report.ts";
 
@@ -37,7 +37,12 @@ const TALLY_EVERY_MS = 1_000;
 const TALLY_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<number> {
-  const options = parseSoakOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(SOAK_USAGE);
+    return 0;
+  }
+  const options = parseSoakOptions(argv);
   const progress = (text: string) => console.error(`[soak] ${text}`);
 
   // 1. The soak writes likes itself, so it starts DynamoDB Local and holds its key.

@@ -17,9 +17,12 @@ export interface SoakOptions {
   readonly seed: number;
 }
 
+export const SOAK_USAGE =
+  "usage: npm run soak -- [--seconds 60] [--connections 1000] [--rate 50] [--writers 10] [--articles 3] [--drop-fraction 0.1] [--drain-seconds 600] [--seed N]";
+
 export class SoakUsageError extends Error {
   constructor(message: string) {
-    super(`${message}\nusage: npm run soak -- [--seconds 60] [--connections 1000] [--rate 50] [--writers 10] [--articles 3] [--drop-fraction 0.1] [--drain-seconds 600] [--seed N]`);
+    super(`${message}\n${SOAK_USAGE}`);
     this.name = "SoakUsageError";
   }
 }
