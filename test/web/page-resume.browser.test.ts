@@ -7,14 +7,13 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { signToken } from "#domain/token.ts";
 import { createPageServer } from "#local/web/page-server.ts";
+import { launchChromium } from "./chromium.ts";
 
-/** Debian's package; .ci/run installs it when missing. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const UI_TIMEOUT_MS = 10_000;
 const writer = "writer";
 
@@ -79,7 +78,7 @@ describe("the page against a scripted server", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     port = (server.address() as AddressInfo).port;
-    browser = await chromium.launch({ executablePath: CHROMIUM });
+    browser = await launchChromium();
   });
 
   beforeEach(() => {

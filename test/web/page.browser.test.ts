@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { loadConfig } from "#local/config.ts";
@@ -15,16 +15,17 @@ import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 import { signToken } from "#domain/token.ts";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
+import { launchChromium } from "./chromium.ts";
 
 /** The DOM as the functions run inside the page use it: this program is typed for Node. */
 declare const document: {
   readonly documentElement: { readonly scrollWidth: number };
+  readonly body: unknown;
   addEventListener(type: "securitypolicyviolation", listener: (event: { violatedDirective: string }) => void): void;
 };
 declare const window: { readonly innerWidth: number };
+declare function getComputedStyle(element: unknown): { readonly backgroundColor: string };
 
-/** Debian's package; .ci/run installs it when missing. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = "docs/screenshots";
 const writer = "writer";
 const TOKEN_SECRET = "page-browser-test-secret-0123456789abcdef";
@@ -81,7 +82,7 @@ describe("the page in Chromium", () => {
     const env = localRuntimeEnv({ QIITA_TOKEN: "qiita-token", QIITA_BASE_URL: qiita.baseUrl, TOKEN_SECRET });
     [runtime, browser] = await Promise.all([
       startLocalRuntime(loadConfig(env), { logLevel: "SILENT", streamPollMs: 50 }),
-      chromium.launch({ executablePath: CHROMIUM }),
+      launchChromium(),
     ]);
   });
 
@@ -116,8 +117,11 @@ describe("the page in Chromium", () => {
     // The token moved from the address bar to storage.
     expect(page.url()).not.toContain("token=");
     await page.screenshot({ path: `${SCREENSHOTS}/feed.png`, animations: "disabled" });
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await background();
     await page.emulateMedia({ colorScheme: "dark" });
     await page.screenshot({ path: `${SCREENSHOTS}/feed-dark.png`, animations: "disabled" });
+    expect([light, await background()]).toEqual(["rgb(246, 247, 244)", "rgb(19, 22, 20)"]);
     expect(errors).toEqual([]);
   });
 
