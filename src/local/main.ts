@@ -2,8 +2,9 @@
  * `npm start`: live-likes on this machine. Reads the environment, starts everything, prints the
  * URLs, and shuts everything down (DynamoDB Local included) on Ctrl-C.
  */
+import { SettingError } from "#domain/setting-error.ts";
+import { DynamoDbLocalError } from "./aws/dynamodb-local-error.ts";
 import { loadConfig } from "./config.ts";
-import { ConfigError } from "./config-error.ts";
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -35,7 +36,11 @@ async function main(): Promise<void> {
       `  Open in a browser:  ${page}/?token=${token}`,
       `  Or in a terminal:   npx wscat -c "${ws}/?token=${token}"`,
       `  Management API:     ${page}/@connections/{connectionId}`,
-      `  DynamoDB:           ${runtime.dynamodbEndpoint}  (tables ${config.tables.connections}, ${config.tables.articles}, ${config.tables.events})`,
+      `  DynamoDB:           ${runtime.dynamodbEndpoint}  (tables ${Object.values(config.tables).join(", ")})`,
+      `                      sign as AWS_ACCESS_KEY_ID=${runtime.dynamodbAccess.accessKeyId} AWS_REGION=${runtime.dynamodbAccess.region} (any secret) to see them` +
+        (runtime.dynamodbAccess.listensOn === "every interface"
+          ? "\n                      WARNING: DynamoDB Local listens on every interface (no JDK compiler to bind it to 127.0.0.1); only its key keeps others out"
+          : ""),
       `  Data kept in:       ${config.dataDir ?? "memory (DATA_DIR=memory)"}`,
       `  More tokens:        npm run --silent token -- ${runtime.userId} --ttl 30d`,
       "",
@@ -45,7 +50,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  // Expected failures say what to do in one line; only the unexpected get a stack.
+  if (error instanceof SettingError || error instanceof DynamoDbLocalError) {
     console.error(`Cannot start: ${error.message}`);
   } else {
     console.error("Cannot start:", error);

@@ -1,6 +1,6 @@
 /** Says which variable to change when a port this machine should listen on is already taken. */
 import { createServer } from "node:net";
-import { ConfigError } from "./config-error.ts";
+import { SettingError } from "#domain/setting-error.ts";
 
 export async function assertPortFree(port: number, variable: string): Promise<void> {
   if (port === 0) return;
@@ -9,7 +9,7 @@ export async function assertPortFree(port: number, variable: string): Promise<vo
     server.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE" || error.code === "EACCES") {
         reject(
-          new ConfigError(
+          new SettingError(
             variable,
             `${variable}=${port} cannot be used (${error.code === "EADDRINUSE" ? "another process listens there" : "permission denied"}): ` +
               `stop that process or choose another port, e.g. ${variable}=${port + 1} npm start.`,

@@ -53,6 +53,8 @@ export interface LocalRuntime {
   /** http://localhost:PORT */
   readonly httpUrl: string;
   readonly dynamodbEndpoint: string;
+  /** How a tool signs to see these tables, and what DynamoDB Local listens on (when started here). */
+  readonly dynamodbAccess: { readonly region: string; readonly accessKeyId: string; readonly listensOn?: string };
   readonly tokenSecret: string;
   readonly poller: StreamPoller;
   readonly emulator: WebSocketEmulator;
@@ -89,6 +91,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     // 1. DynamoDB: the one given, or DynamoDB Local (persisted unless DATA_DIR=memory).
     let dynamodbEndpoint = config.dynamodbEndpoint;
     let signing = config.dynamodbSigning;
+    let listensOn: string | undefined;
     if (!dynamodbEndpoint) {
       await assertPortFree(config.dynamodbPort, "DYNAMODB_PORT");
       const local: DynamoDbLocal = await startDynamoDbLocal({
@@ -98,6 +101,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       stops.push(() => local.stop());
       dynamodbEndpoint = local.endpoint;
       signing = { region: local.region, credentials: local.credentials };
+      listensOn = local.listensOn;
     }
     // DynamoDB Local keeps one database per access key id and region: its key acts as a password.
     const awsConfig = { endpoint: dynamodbEndpoint, region: signing.region, credentials: { ...signing.credentials } };
@@ -223,6 +227,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       websocketUrl: emulator.url,
       httpUrl: emulator.managementEndpoint,
       dynamodbEndpoint,
+      dynamodbAccess: { region: signing.region, accessKeyId: signing.credentials.accessKeyId, ...(listensOn ? { listensOn } : {}) },
       tokenSecret,
       poller,
       emulator,

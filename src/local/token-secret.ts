@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { MIN_TOKEN_SECRET_LENGTH } from "#domain/token.ts";
-import { ConfigError } from "./config-error.ts";
+import { SettingError } from "#domain/setting-error.ts";
 
 export const TOKEN_SECRET_FILE = "token-secret";
 
@@ -38,7 +38,7 @@ function readSecret(file: string): string | undefined {
   }
   // An empty or one-character key makes every token forgeable; never sign or verify with it.
   if (stored.length < MIN_TOKEN_SECRET_LENGTH) {
-    throw new ConfigError(
+    throw new SettingError(
       "DATA_DIR",
       `${file} holds ${stored.length} character${stored.length === 1 ? "" : "s"}; a secret needs at least ${MIN_TOKEN_SECRET_LENGTH}: ` +
         "delete the file to have a new one generated (every token issued so far stops working) or put a longer one in it.",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "#local/config.ts";
-import { ConfigError } from "#local/config-error.ts";
+import { SettingError } from "#domain/setting-error.ts";
 
 describe("loadConfig", () => {
   it("runs the demo with the documented defaults when nothing is set", () => {
@@ -15,7 +15,13 @@ describe("loadConfig", () => {
       qiita: undefined,
       line: undefined,
       lineMode: "fallback",
-      tables: { connections: "live-likes-connections", articles: "live-likes-articles", events: "live-likes-events" },
+      tables: {
+        connections: "live-likes-connections",
+        articles: "live-likes-articles",
+        events: "live-likes-events",
+        deliveries: "live-likes-deliveries",
+        revocations: "live-likes-revocations",
+      },
     });
     expect(config.dynamodbEndpoint).toBeUndefined();
   });
@@ -44,6 +50,15 @@ describe("loadConfig", () => {
     });
   });
 
+  it("reads the caps and the log level, in any case", () => {
+    expect(loadConfig({ MAX_CONNECTIONS_PER_USER: "5", MAX_SOCKETS: "100", LOG_LEVEL: "info" })).toMatchObject({
+      maxConnectionsPerUser: 5,
+      maxSockets: 100,
+      logLevel: "INFO",
+    });
+    expect(loadConfig({})).toMatchObject({ maxConnectionsPerUser: 20, maxSockets: 2_000, logLevel: "WARN" });
+  });
+
   it("defaults QIITA_BASE_URL to qiita.com when only the token is set", () => {
     expect(loadConfig({ QIITA_TOKEN: "t" }).qiita).toEqual({ token: "t", baseUrl: "https://qiita.com" });
   });
@@ -59,6 +74,11 @@ describe("loadConfig", () => {
     [{ LINE_MODE: "sometimes" }, "LINE_MODE", /fallback, always, off/],
     [{ POLL_INTERVAL_SECONDS: "0" }, "POLL_INTERVAL_SECONDS", /greater than 0/],
     [{ TOKEN_SECRET: "short" }, "TOKEN_SECRET", /openssl rand/],
+    [{ TOKEN_SECRET: "x".repeat(31) }, "TOKEN_SECRET", /32 characters/],
+    [{ MAX_CONNECTIONS_PER_USER: "0" }, "MAX_CONNECTIONS_PER_USER", /1 or more/],
+    [{ MAX_CONNECTIONS_PER_USER: "lots" }, "MAX_CONNECTIONS_PER_USER", /whole number/],
+    [{ MAX_SOCKETS: "-5" }, "MAX_SOCKETS", /1 or more/],
+    [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL", /DEBUG, INFO, WARN, ERROR, SILENT/],
   ])("refuses %j naming %s and how to fix it", (env, variable, howTo) => {
     // Act
     let error: unknown;
@@ -69,9 +89,9 @@ describe("loadConfig", () => {
     }
 
     // Assess
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).variable).toBe(variable);
-    expect((error as ConfigError).message).toContain(variable);
-    expect((error as ConfigError).message).toMatch(howTo);
+    expect(error).toBeInstanceOf(SettingError);
+    expect((error as SettingError).variable).toBe(variable);
+    expect((error as SettingError).message).toContain(variable);
+    expect((error as SettingError).message).toMatch(howTo);
   });
 });

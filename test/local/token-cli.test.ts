@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { MIN_TOKEN_SECRET_LENGTH, verifyToken } from "#domain/token.ts";
-import { ConfigError } from "#local/config-error.ts";
+import { SettingError } from "#domain/setting-error.ts";
 import { mintToken } from "#local/token-cli.ts";
 import { resolveTokenSecret } from "#local/token-secret.ts";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
@@ -97,7 +97,7 @@ describe("token CLI: minting", () => {
     const attempt = () => mintToken(["alice"], { DATA_DIR: dataDir }, now);
 
     // Assess
-    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(SettingError);
     expect(attempt).toThrow(
       `${file} holds ${held}; a secret needs at least 32: delete the file to have a new one generated ` +
         "(every token issued so far stops working) or put a longer one in it.",
