@@ -51,8 +51,10 @@ let timers = [];
 let catchUp = { since: "", count: 0 };
 /** @type {import("./live-feed.js").SourceStatus[]} */
 let sources = [];
-/** When the last live connection was lost; undefined while live and before the first. */
-/** @type {number | undefined} */
+/**
+ * When the last live connection was lost; undefined while live and before the first.
+ * @type {number | undefined}
+ */
 let lostAt;
 
 async function start() {
