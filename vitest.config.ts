@@ -5,7 +5,13 @@ import { configDefaults, defineConfig } from "vitest/config";
  * `npx vitest run --project unit` needs nothing but Node; "integration" is everything else, on
  * one DynamoDB Local per run. `*.integration.test.ts` files under test/domain need the database.
  */
-const unit = ["test/domain/**/!(*.integration).test.ts", "test/bench/**/*.test.ts", "test/web/live-feed.test.ts"];
+const unit = [
+  "test/domain/**/!(*.integration).test.ts",
+  "test/bench/**/*.test.ts",
+  "test/web/live-feed.test.ts",
+  "test/support/statistics.test.ts",
+  "test/scripts/soak/tally.test.ts",
+];
 
 export default defineConfig({
   test: {
