@@ -16,6 +16,8 @@ const unit = [
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    // The AWS SDK's documented switch for its Node 22 notice, printed once per worker and child otherwise.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     hookTimeout: 60_000,
     // Two cores: more workers than that only adds contention with DynamoDB Local's JVM.
     maxWorkers: 2,

@@ -6,6 +6,10 @@ import { SettingError } from "#domain/setting-error.ts";
 import { DynamoDbLocalError } from "./aws/dynamodb-local-error.ts";
 import { loadConfig } from "./config.ts";
 
+// The AWS SDK's documented switch for its "upgrade to node >=22" notice: README recommends Node 22
+// and says 20 still works, so repeating it at every start only buries the banner.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 async function main(): Promise<void> {
   const started = Date.now();
   // Settings first, before the handlers load, so a wrong one stops us with one clear line.
@@ -31,7 +35,9 @@ async function main(): Promise<void> {
     [
       "",
       `live-likes is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)` +
-        (runtime.demo ? ` — demo mode: the simulated Qiita writer "${runtime.userId}" gets likes every few seconds` : ` — watching Qiita writer "${runtime.userId}"`),
+        (runtime.demo
+          ? ` — demo mode: the simulated Qiita writer "${runtime.userId}" gets likes every few seconds`
+          : ` — watching Qiita writer "${runtime.userId}"`),
       "",
       `  Open in a browser:  ${page}/?token=${token}`,
       `  Or in a terminal:   npx wscat -c "${ws}/?token=${token}"`,
