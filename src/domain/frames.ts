@@ -14,6 +14,7 @@ export const EVENT_ID = /^\d{40}$/;
 export type ClientRequest =
   | { readonly action: "ping" }
   | { readonly action: "resume"; readonly since: string }
+  | { readonly action: "status" }
   | { readonly action: "invalid"; readonly message: string };
 
 /** The frame of one notification; a like keeps exactly its public shape. */
@@ -35,6 +36,25 @@ export function notificationFrame(notification: Notification): string {
   }
 }
 
+/** The health of one source of notifications, as a status frame carries it (times in ISO 8601). */
+export interface SourceStatus {
+  readonly name: string;
+  readonly state: "ok" | "failing" | "rate-limited";
+  readonly since: string;
+  /** The next try, while not ok. */
+  readonly retryAt?: string;
+  readonly message: string;
+}
+
+/** Sent on connect (with the first resume, or asked with `{"action":"status"}`) and on every change. */
+export const statusFrame = (sources: readonly SourceStatus[]): string =>
+  JSON.stringify({
+    type: "status",
+    sources: sources.map(({ name, state, since, retryAt, message }) =>
+      retryAt === undefined ? { name, state, since, message } : { name, state, since, retryAt, message },
+    ),
+  });
+
 export const pongFrame = (): string => JSON.stringify({ type: "pong" });
 
 /** Ends one page of a resume; `more` says the client should ask again from its last id. */
@@ -48,6 +68,7 @@ const SINCE_HELP = `resume needs "since": "0" on a first load, or the id of the 
 
 const clientFrame = z.discriminatedUnion("action", [
   z.object({ action: z.literal("ping") }),
+  z.object({ action: z.literal("status") }),
   z.object({
     action: z.literal("resume"),
     since: z.string().refine((since) => since === FROM_THE_START || EVENT_ID.test(since), SINCE_HELP),
@@ -72,8 +93,8 @@ export function parseClientFrame(body: string | undefined | null): ClientRequest
   if (action === "resume") return invalid(SINCE_HELP);
   return invalid(
     typeof action === "string"
-      ? `unknown action "${action.slice(0, 40)}": use "ping" or "resume"`
-      : 'frame has no "action": use "ping" or "resume"',
+      ? `unknown action "${action.slice(0, 40)}": use "ping", "resume" or "status"`
+      : 'frame has no "action": use "ping", "resume" or "status"',
   );
 }
 

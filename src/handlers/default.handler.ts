@@ -1,17 +1,27 @@
 /**
  * $default ─▶ answer the client's frame: ping → pong; resume → the resume use case
- * (src/domain/resume.ts); anything else → an error frame. The connection always stays open.
+ * (src/domain/resume.ts), then the sources' status; status → the sources' status; anything else →
+ * an error frame. The connection always stays open.
+ *
+ * Why the status rides on resume: API Gateway cannot post to a connection from its own $connect,
+ * and every client of the page sends a resume as soon as it is open, so the first answer it gets
+ * after connecting carries the status, on AWS as on the laptop. wscat users ask with
+ * `{"action":"status"}`.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { errorFrame, parseClientFrame, pongFrame } from "#domain/frames.ts";
+import type { SourceHealthReader } from "#domain/collector/source-health.ts";
+import { errorFrame, parseClientFrame, pongFrame, statusFrame } from "#domain/frames.ts";
 import { type ResumePorts, resume } from "#domain/resume.ts";
 import type { WebSocketEvent, WebSocketResult } from "./websocket-event.ts";
 
 export interface DefaultDeps extends ResumePorts {
   readonly logger: Logger;
+  /** Absent: resume sends no status, and `{"action":"status"}` answers an empty list. */
+  readonly sourceHealth?: SourceHealthReader;
 }
 
 export function createDefaultHandler(deps: DefaultDeps) {
+  const statusOf = async (userId: string) => statusFrame((await deps.sourceHealth?.statuses(userId)) ?? []);
   return async (event: WebSocketEvent): Promise<WebSocketResult> => {
     const connectionId = event.requestContext.connectionId;
     const request = parseClientFrame(event.body);
@@ -20,11 +30,20 @@ export function createDefaultHandler(deps: DefaultDeps) {
         return { statusCode: 200, body: pongFrame() };
       case "invalid":
         return { statusCode: 200, body: errorFrame(request.message) };
+      case "status": {
+        const connection = await deps.connections.get(connectionId);
+        if (!connection) return { statusCode: 200, body: errorFrame("unknown connection: reconnect") };
+        return { statusCode: 200, body: await statusOf(connection.userId) };
+      }
       case "resume": {
         const answer = await resume(connectionId, request.since, deps);
         if (answer.outcome === "gone") return { statusCode: 200 };
         if (answer.outcome === "resumed") {
           deps.logger.info("resumed", { connectionId, userId: answer.userId, count: answer.count });
+          if (deps.sourceHealth && (await deps.poster.post(connectionId, await statusOf(answer.userId))) === "gone") {
+            await deps.connections.remove(connectionId);
+            return { statusCode: 200 };
+          }
         }
         return { statusCode: 200, body: answer.frame };
       }

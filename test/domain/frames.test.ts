@@ -25,9 +25,7 @@ describe("server frames", () => {
     // Assess
     const { kind: _kind, to: _to, ...fields } = event;
     expect(frame).toEqual({ type: "like", ...fields });
-    expect(Object.keys(frame)).toEqual([
-      "type", "id", "userId", "itemId", "title", "url", "delta", "likesCount", "likers", "at",
-    ]);
+    expect(Object.keys(frame)).toEqual(["type", "id", "userId", "itemId", "title", "url", "delta", "likesCount", "likers", "at"]);
   });
 
   it("writes pong, resumed and error frames", () => {
@@ -77,18 +75,18 @@ describe("parseClientFrame", () => {
     expect(request).toMatchObject({ message: expect.stringMatching(message) });
   });
 
-  it("never throws and only returns the three known requests (fuzz)", () => {
+  it("never throws and only returns the known requests (fuzz)", () => {
     const frames = fc.oneof(
       fc.string(),
       fc.json(),
-      fc.record({ action: fc.oneof(fc.constantFrom("ping", "resume"), fc.string()), since: fc.anything() }).map((o) =>
-        JSON.stringify(o),
-      ),
+      fc
+        .record({ action: fc.oneof(fc.constantFrom("ping", "resume", "status"), fc.string()), since: fc.anything() })
+        .map((o) => JSON.stringify(o)),
     );
     fc.assert(
       fc.property(frames, (body) => {
         const request = parseClientFrame(body);
-        expect(["ping", "resume", "invalid"]).toContain(request.action);
+        expect(["ping", "resume", "status", "invalid"]).toContain(request.action);
       }),
       { numRuns: 3_000, seed: 1 },
     );

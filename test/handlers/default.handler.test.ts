@@ -12,7 +12,6 @@ import { RecordingPoster } from "#test/support/recording-poster.ts";
 
 const logger = new Logger({ logLevel: "SILENT" });
 
-
 describe("default handler", () => {
   let tables: TestTables;
   let poster: RecordingPoster;
@@ -59,7 +58,7 @@ describe("default handler", () => {
     expect(JSON.parse(result.body ?? "")).toEqual({ type: "resumed", count: 2, more: false });
   });
 
-  it("gives a first load (since \"0\") the most recent likes, oldest first", async () => {
+  it('gives a first load (since "0") the most recent likes, oldest first', async () => {
     // Prepare
     await connections.save({ connectionId: "alice-new-tab", userId: "alice", connectedAt: 1, expiresAt: 2e9 });
     const extra = Array.from({ length: RECENT_ON_FIRST_LOAD }, (_, i) => like("alice", 100 + i));
@@ -91,11 +90,14 @@ describe("default handler", () => {
     expect(poster.framesOf("carol-tab").map((frame) => frame.id)).toEqual(missed.map((e) => e.id));
   });
 
-  it.each(["-", ".", "00", "a b", "1".repeat(41)])("refuses since %j, which is neither \"0\" nor an event id, before any query", async (since) => {
-    const result = await handle(websocketEvent("message", "alice-tab", { body: JSON.stringify({ action: "resume", since }) }));
+  it.each(["-", ".", "00", "a b", "1".repeat(41)])(
+    'refuses since %j, which is neither "0" nor an event id, before any query',
+    async (since) => {
+      const result = await handle(websocketEvent("message", "alice-tab", { body: JSON.stringify({ action: "resume", since }) }));
 
-    expect(JSON.parse(result.body ?? "")).toMatchObject({ type: "error", message: expect.stringMatching(/since/) });
-  });
+      expect(JSON.parse(result.body ?? "")).toMatchObject({ type: "error", message: expect.stringMatching(/since/) });
+    },
+  );
 
   it("allows ten resumes a minute per connection, then says when to try again and keeps the connection", async () => {
     // Prepare: a clock in the middle of a minute
@@ -118,11 +120,51 @@ describe("default handler", () => {
   });
 
   it("refuses resume on a connection it does not know", async () => {
-    const result = await handle(
-      websocketEvent("message", "stranger", { body: JSON.stringify({ action: "resume", since: "0" }) }),
-    );
+    const result = await handle(websocketEvent("message", "stranger", { body: JSON.stringify({ action: "resume", since: "0" }) }));
 
     expect(JSON.parse(result.body ?? "")).toMatchObject({ type: "error" });
     expect(poster.framesOf("stranger")).toEqual([]);
+  });
+
+  describe("source status", () => {
+    const failing = {
+      name: "qiita",
+      state: "failing" as const,
+      since: "2026-11-30T10:42:00.000Z",
+      retryAt: "2026-11-30T10:44:00.000Z",
+      message: "Qiita is unavailable (HTTP 503)",
+    };
+    const withHealth = () =>
+      createDefaultHandler({ connections, events, poster, logger, sourceHealth: { statuses: async () => [failing] } });
+
+    it("follows a resume with the sources' status, so a tab learns it right after connecting", async () => {
+      // Prepare
+      await connections.save({ connectionId: "erin-tab", userId: "erin", connectedAt: 1, expiresAt: 2e9 });
+
+      // Act
+      const result = await withHealth()(websocketEvent("message", "erin-tab", { body: '{"action":"resume","since":"0"}' }));
+
+      // Assess
+      expect(poster.framesOf("erin-tab")).toEqual([{ type: "status", sources: [failing] }]);
+      expect(JSON.parse(result.body ?? "")).toEqual({ type: "resumed", count: 0, more: false });
+    });
+
+    it('answers {"action":"status"} with the status, for clients that do not resume', async () => {
+      // Act
+      const result = await withHealth()(websocketEvent("message", "alice-tab", { body: '{"action":"status"}' }));
+
+      // Assess
+      expect(JSON.parse(result.body ?? "")).toEqual({ type: "status", sources: [failing] });
+    });
+
+    it("answers status with no sources when nothing reports health, and refuses an unknown connection", async () => {
+      // Act
+      const none = await handle(websocketEvent("message", "alice-tab", { body: '{"action":"status"}' }));
+      const stranger = await withHealth()(websocketEvent("message", "stranger", { body: '{"action":"status"}' }));
+
+      // Assess
+      expect(JSON.parse(none.body ?? "")).toEqual({ type: "status", sources: [] });
+      expect(JSON.parse(stranger.body ?? "")).toMatchObject({ type: "error" });
+    });
   });
 });
