@@ -11,7 +11,7 @@ export interface ReplaySummary {
   records: number;
 }
 
-/** "2 records (seq 100…200, shard shardId-1)": enough to find them in the logs. */
+/** "2 records (seq 100…200)": enough to find them in the logs. */
 export function describeRecords(records: readonly DynamoDBRecord[]): string {
   const sequence = records.map((record) => record.dynamodb?.SequenceNumber).filter(Boolean);
   const range = sequence.length === 0 ? "" : sequence.length === 1 ? ` (seq ${sequence[0]})` : ` (seq ${sequence[0]}…${sequence.at(-1)})`;
