@@ -14,3 +14,10 @@ export async function launchChromium(): Promise<Browser> {
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH });
 }
+
+/**
+ * Where the browser tests save their screenshots: test-results/ on every run, README's
+ * docs/screenshots/ only when asked (`UPDATE_SCREENSHOTS=1 npx vitest run test/web`), so a test
+ * run leaves the work tree as it found it.
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? "docs/screenshots" : "test-results/screenshots";

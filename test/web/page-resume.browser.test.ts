@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { signToken } from "#domain/token.ts";
 import { createPageServer } from "#local/web/page-server.ts";
-import { launchChromium } from "./chromium.ts";
+import { launchChromium, SCREENSHOTS } from "./chromium.ts";
 
 const UI_TIMEOUT_MS = 10_000;
 const writer = "writer";
@@ -140,7 +140,7 @@ describe("the page against a scripted server", () => {
 
       // Assess
       expect(await sources.innerText()).toMatch(/^Qiita unreachable since \d\d:\d\d( [AP]M)? — retrying in 2 min$/);
-      await page.screenshot({ path: "docs/screenshots/source-down.png", animations: "disabled" });
+      await page.screenshot({ path: `${SCREENSHOTS}/source-down.png`, animations: "disabled" });
 
       // Act: the source is back
       for (const client of wss.clients) client.send(JSON.stringify({ type: "status", sources: [qiita("ok")] }));

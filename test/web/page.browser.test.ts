@@ -2,7 +2,7 @@
  * The page in a real browser: Debian's Chromium driven by playwright-core, against the local
  * runtime as `npm start` wires it (fake Qiita → collector → DynamoDB Local → stream poller →
  * WebSocket emulator, the page served beside it). One browser for the file, a fresh context per
- * test. The screenshots README shows are written here.
+ * test. The screenshots README shows are made here (see SCREENSHOTS).
  */
 import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -15,7 +15,7 @@ import { startLocalRuntime, type LocalRuntime } from "#local/runtime.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 import { signToken } from "#domain/token.ts";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
-import { launchChromium } from "./chromium.ts";
+import { launchChromium, SCREENSHOTS } from "./chromium.ts";
 
 /** The DOM as the functions run inside the page use it: this program is typed for Node. */
 declare const document: {
@@ -26,7 +26,6 @@ declare const document: {
 declare const window: { readonly innerWidth: number };
 declare function getComputedStyle(element: unknown): { readonly backgroundColor: string };
 
-const SCREENSHOTS = "docs/screenshots";
 const writer = "writer";
 const TOKEN_SECRET = "page-browser-test-secret-0123456789abcdef";
 /** Generous for a loaded two-core machine; each wait ends as soon as its condition holds. */
