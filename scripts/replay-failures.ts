@@ -8,7 +8,9 @@
  *       AWS: each object of the failure bucket (StreamFailureBucketName) to the deployed stream
  *       function; what went through is deleted.
  *
- * Exits 0 when nothing is left to replay, 1 when some batch failed again, 2 on a wrong setting.
+ * A batch older than the deliveries ledger remembers is kept unsent unless --include-old
+ * (replay-failures/ledger-age.ts). Exits 0 when nothing is left to replay, 1 when some batch
+ * failed again or was kept as too old, 2 on a wrong setting.
  */
 import { parseArgs } from "node:util";
 import { LambdaClient } from "@aws-sdk/client-lambda";
@@ -20,14 +22,16 @@ import { replayDeployedFailures } from "./replay-failures/replay-deployed.ts";
 import { replayLocalFailures } from "./replay-failures/replay-local.ts";
 import type { ReplaySummary } from "./replay-failures/summary.ts";
 
-export const USAGE = `usage: npm run replay-failures [-- --dry-run]
-       npm run replay-failures -- --bucket NAME [--region REGION] [--function NAME] [--dry-run]
+export const USAGE = `usage: npm run replay-failures [-- --dry-run] [--include-old]
+       npm run replay-failures -- --bucket NAME [--region REGION] [--function NAME] [--dry-run] [--include-old]
 
 Without --bucket: replays DATA_DIR/failed-records.jsonl on this machine, with the settings npm start uses.
 --bucket   the deployed failure bucket (the StreamFailureBucketName output of LiveLikesStateless)
 --region   its region (default: AWS_REGION or your profile's)
 --function the stream function to invoke (default: the function each object names)
---dry-run  list what would be replayed; send, delete and rewrite nothing`;
+--dry-run  list what would be replayed; send, delete and rewrite nothing
+--include-old  also replay batches older than the 2 days the deliveries table remembers what went out
+           (kept otherwise: what had gone out could go out again)`;
 
 export async function runReplayFailures(
   argv: readonly string[],
@@ -43,6 +47,7 @@ export async function runReplayFailures(
         region: { type: "string" },
         function: { type: "string" },
         "dry-run": { type: "boolean", default: false },
+        "include-old": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -54,12 +59,13 @@ export async function runReplayFailures(
     return 0;
   }
   const dryRun = values["dry-run"];
+  const includeOld = values["include-old"];
   let summary: ReplaySummary;
   if (values.bucket === undefined) {
     if (values.region !== undefined || values.function !== undefined) {
       throw new ReplayInputError(`--region and --function go with --bucket (the deployed replay)\n${USAGE}`);
     }
-    summary = await replayLocalFailures(env, { dryRun, print });
+    summary = await replayLocalFailures(env, { dryRun, includeOld, print });
   } else {
     const region = values.region ? { region: values.region } : {};
     const s3 = new S3Client(region);
@@ -71,6 +77,7 @@ export async function runReplayFailures(
         bucket: values.bucket,
         ...(values.function ? { functionName: values.function } : {}),
         dryRun,
+        includeOld,
         print,
       });
     } finally {
@@ -78,7 +85,7 @@ export async function runReplayFailures(
       lambda.destroy();
     }
   }
-  return summary.failing > 0 ? 1 : 0;
+  return summary.failing + summary.tooOld > 0 ? 1 : 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

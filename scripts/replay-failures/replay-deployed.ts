@@ -13,7 +13,8 @@ import { type LambdaClient, InvokeCommand } from "@aws-sdk/client-lambda";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { type FailureObject, parseFailureObject } from "./failure-object.ts";
 import { ReplayInputError } from "./local-database.ts";
-import { describeRecords, type ReplaySummary } from "./summary.ts";
+import { INCLUDE_OLD_FLAG, OUTLIVED_LEDGER, outlivedLedger } from "./ledger-age.ts";
+import { describeRecords, type ReplaySummary, tooOldPart } from "./summary.ts";
 
 export interface DeployedReplayOptions {
   readonly s3: S3Client;
@@ -22,12 +23,15 @@ export interface DeployedReplayOptions {
   /** The stream function; default: the functionArn each object names. */
   readonly functionName?: string;
   readonly dryRun?: boolean;
+  /** Replay objects older than the deliveries ledger too, accepting repeats (ledger-age.ts). */
+  readonly includeOld?: boolean;
+  readonly nowMs?: () => number;
   readonly print?: (line: string) => void;
 }
 
 export async function replayDeployedFailures(options: DeployedReplayOptions): Promise<ReplaySummary> {
-  const { s3, bucket, dryRun = false, print = (line) => console.log(line) } = options;
-  const summary: ReplaySummary = { batches: 0, delivered: 0, failing: 0, records: 0 };
+  const { s3, bucket, dryRun = false, includeOld = false, nowMs = Date.now, print = (line) => console.log(line) } = options;
+  const summary: ReplaySummary = { batches: 0, delivered: 0, failing: 0, tooOld: 0, records: 0 };
 
   // 1.
   const keys = await listKeys(s3, bucket);
@@ -50,13 +54,18 @@ export async function replayDeployedFailures(options: DeployedReplayOptions): Pr
       kept(errorText(error));
       continue;
     }
+    const what = describeRecords(failure.event.Records);
+    if (!includeOld && outlivedLedger(failure.event.Records, nowMs())) {
+      summary.tooOld++;
+      print(`${key}: ${dryRun ? "would keep " : ""}${what} ${OUTLIVED_LEDGER}${dryRun ? "" : "; kept"}`);
+      continue;
+    }
     summary.records += failure.event.Records.length;
     const target = options.functionName ?? failure.functionArn;
     if (!target) {
       kept("the record names no function: pass --function with the stream function's name");
       continue;
     }
-    const what = describeRecords(failure.event.Records);
     if (dryRun) {
       print(`${key}: would replay ${what} to ${target}`);
       continue;
@@ -74,9 +83,10 @@ export async function replayDeployedFailures(options: DeployedReplayOptions): Pr
   }
   print(
     dryRun
-      ? `dry run: ${summary.batches} object(s), ${summary.records} record(s) in s3://${bucket}; nothing invoked or deleted`
+      ? `dry run: ${summary.batches} object(s), ${summary.records} record(s) to replay in s3://${bucket}; nothing invoked or deleted`
       : `replayed ${summary.batches} object(s): ${summary.delivered} delivered and deleted, ${summary.failing} still failing` +
-          (summary.failing > 0 ? ` (kept in s3://${bucket}; fix the cause the lines above name, then replay again)` : ""),
+          (summary.failing > 0 ? ` (kept in s3://${bucket}; fix the cause the lines above name, then replay again)` : "") +
+          tooOldPart(summary, INCLUDE_OLD_FLAG),
   );
   return summary;
 }

@@ -34,7 +34,8 @@ import type { StreamFailure } from "#local/aws/stream-poller/stream-poller.ts";
 import { type LocalConfig, loadConfig } from "#local/config.ts";
 import { type FailedBatch, readFailureFile, rewriteFailureFile } from "./failure-file.ts";
 import { listening, openLocalDatabase, ReplayInputError } from "./local-database.ts";
-import { describeRecords, type ReplaySummary } from "./summary.ts";
+import { INCLUDE_OLD_FLAG, OUTLIVED_LEDGER, outlivedLedger } from "./ledger-age.ts";
+import { describeRecords, type ReplaySummary, tooOldPart } from "./summary.ts";
 
 export const FAILURE_FILE_NAME = "failed-records.jsonl";
 /** Lambda's own limit would be the function's timeout; the local poller gives 30 s too. */
@@ -42,13 +43,16 @@ const INVOCATION_TIMEOUT_MS = 30_000;
 
 export interface LocalReplayOptions {
   readonly dryRun?: boolean;
+  /** Replay batches older than the deliveries ledger too, accepting repeats (ledger-age.ts). */
+  readonly includeOld?: boolean;
+  readonly nowMs?: () => number;
   /** One line of output (stdout by default). */
   readonly print?: (line: string) => void;
 }
 
 export async function replayLocalFailures(
   env: Readonly<Record<string, string | undefined>>,
-  { dryRun = false, print = (line) => console.log(line) }: LocalReplayOptions = {},
+  { dryRun = false, includeOld = false, nowMs = Date.now, print = (line) => console.log(line) }: LocalReplayOptions = {},
 ): Promise<ReplaySummary> {
   // 1.
   const config = loadConfig(env);
@@ -57,7 +61,8 @@ export async function replayLocalFailures(
     throw new ReplayInputError("DATA_DIR=memory: npm start keeps no failure file then, so there is nothing to replay");
   }
   const file = await readFailureFile(join(dataDir, FAILURE_FILE_NAME));
-  const summary: ReplaySummary = { batches: 0, delivered: 0, failing: 0, records: 0 };
+  const summary: ReplaySummary = { batches: 0, delivered: 0, failing: 0, tooOld: 0, records: 0 };
+  const tooOld = (records: readonly DynamoDBRecord[]) => !includeOld && outlivedLedger(records, nowMs());
   if (file.batches.length === 0) {
     print(`nothing to replay: ${file.path} holds no failed batch`);
     return summary;
@@ -66,12 +71,15 @@ export async function replayLocalFailures(
     for (const batch of file.batches) {
       summary.batches++;
       if (batch.kind === "unreadable") print(`line ${batch.line}: unreadable (${batch.reason}); would be kept as it is`);
-      else {
+      else if (tooOld(batch.failure.records)) {
+        summary.tooOld++;
+        print(`line ${batch.line}: would keep ${describeRecords(batch.failure.records)}: ${OUTLIVED_LEDGER}`);
+      } else {
         summary.records += batch.failure.records.length;
         print(`line ${batch.line}: would replay ${describeRecords(batch.failure.records)} (failed with ${batch.failure.error})`);
       }
     }
-    print(`dry run: ${summary.batches} batch(es), ${summary.records} record(s) in ${file.path}; nothing sent, the file is unchanged`);
+    print(`dry run: ${summary.batches} batch(es), ${summary.records} record(s) to replay in ${file.path}; nothing sent, the file is unchanged`);
     return summary;
   }
 
@@ -101,6 +109,12 @@ export async function replayLocalFailures(
         continue;
       }
       const { records } = batch.failure;
+      if (tooOld(records)) {
+        summary.tooOld++;
+        kept.push(batch);
+        print(`line ${batch.line}: ${describeRecords(records)} ${OUTLIVED_LEDGER}; kept`);
+        continue;
+      }
       summary.records += records.length;
       const outcome = await invokeStreamHandler(handler, records, { functionName: "replay-failures", timeoutMs: INVOCATION_TIMEOUT_MS });
       if (outcome.kind === "success") {
@@ -122,7 +136,8 @@ export async function replayLocalFailures(
     await rewriteFailureFile(file, kept);
     print(
       `replayed ${summary.batches} batch(es): ${summary.delivered} delivered and removed, ${summary.failing} still failing` +
-        (summary.failing > 0 ? ` (kept in ${file.path}; fix the cause the lines above name, then replay again)` : ""),
+        (summary.failing > 0 ? ` (kept in ${file.path}; fix the cause the lines above name, then replay again)` : "") +
+        tooOldPart(summary, INCLUDE_OLD_FLAG),
     );
     return summary;
   } finally {

@@ -50,6 +50,12 @@ function invocationRecord(records: DynamoDBRecord[], { functionArn = FUNCTION_AR
   });
 }
 
+/** A like record written `ageSeconds` ago (the fixture's own time is the AWS docs' 2015 example). */
+function written(record: DynamoDBRecord, ageSeconds = 60): DynamoDBRecord {
+  return { ...record, dynamodb: { ...record.dynamodb, ApproximateCreationDateTime: Math.floor(Date.now() / 1000) - ageSeconds } };
+}
+const like = (...args: Parameters<typeof likeRecord>) => written(likeRecord(...args));
+
 /** Keys as Lambda names them: aws/lambda/<ESM UUID>/<shard>/YYYY/MM/DD/<time>-<UUID>. */
 const objectKey = (n: number) => `aws/lambda/esm-1/shardId-00000001764500000000-1a2b3c4d/2026/11/30/2026-11-30T14.00.0${n}-${randomUUID()}`;
 
@@ -63,7 +69,7 @@ describe("replay-failures --bucket (deployed)", () => {
   let streamFunction: ReturnType<typeof createStreamHandler>;
   let lines: string[];
 
-  const replay = (options: { functionName?: string; dryRun?: boolean; bucket?: string } = {}) =>
+  const replay = (options: { functionName?: string; dryRun?: boolean; includeOld?: boolean; bucket?: string } = {}) =>
     replayDeployedFailures({ s3: s3Client, lambda: lambdaClient, bucket: BUCKET, print: (text) => lines.push(text), ...options });
 
   beforeEach(async () => {
@@ -100,7 +106,7 @@ describe("replay-failures --bucket (deployed)", () => {
 
   it("invokes the function the object names with the stored payload, keeps the object while it reports failures, deletes it once it does not; LINE shows the like once", async () => {
     // Prepare: LINE is down for the first replay (the sender's 4 attempts)
-    const record = likeRecord(4101, "alice", "item-a", 3, 4, ["fan"]);
+    const record = like(4101, "alice", "item-a", 3, 4, ["fan"]);
     const key = objectKey(1);
     s3.put(BUCKET, key, invocationRecord([record]));
     line.failNext(4, { status: 500 });
@@ -130,8 +136,8 @@ describe("replay-failures --bucket (deployed)", () => {
 
   it("sends nothing twice when the object is replayed after a part of it had already gone out", async () => {
     // Prepare: the batch's first like went out (frame and LINE) before the batch failed for good
-    const sent = likeRecord(4201, "alice", "item-a", 3, 4, ["first-fan"]);
-    const owed = likeRecord(4202, "alice", "item-b", 7, 8, ["second-fan"]);
+    const sent = like(4201, "alice", "item-a", 3, 4, ["first-fan"]);
+    const owed = like(4202, "alice", "item-b", 7, 8, ["second-fan"]);
     expect(await streamFunction({ Records: [sent] })).toEqual({ batchItemFailures: [] });
     s3.put(BUCKET, objectKey(1), invocationRecord([sent, owed]));
 
@@ -157,8 +163,8 @@ describe("replay-failures --bucket (deployed)", () => {
     const good = objectKey(1);
     const broken = objectKey(2);
     const garbage = objectKey(3);
-    s3.put(BUCKET, good, invocationRecord([likeRecord(4301, "alice", "item-a", 1, 2, ["fan"])]));
-    s3.put(BUCKET, broken, invocationRecord([likeRecord(4302, "alice", "item-b", 1, 2, ["fan"])], { functionArn: "arn:aws:lambda:us-east-1:123456789012:function:broken-stream" }));
+    s3.put(BUCKET, good, invocationRecord([like(4301, "alice", "item-a", 1, 2, ["fan"])]));
+    s3.put(BUCKET, broken, invocationRecord([like(4302, "alice", "item-b", 1, 2, ["fan"])], { functionArn: "arn:aws:lambda:us-east-1:123456789012:function:broken-stream" }));
     s3.put(BUCKET, garbage, "{ this is not json");
 
     // Act
@@ -180,7 +186,7 @@ describe("replay-failures --bucket (deployed)", () => {
     s3.pageSize = 1;
     const gone = "arn:aws:lambda:us-east-1:123456789012:function:deleted-old-stream";
     for (const n of [1, 2, 3]) {
-      s3.put(BUCKET, objectKey(n), invocationRecord([likeRecord(4400 + n, "alice", `item-${n}`, 1, 2, [`fan-${n}`])], { functionArn: gone, payloadAsText: n !== 2 }));
+      s3.put(BUCKET, objectKey(n), invocationRecord([like(4400 + n, "alice", `item-${n}`, 1, 2, [`fan-${n}`])], { functionArn: gone, payloadAsText: n !== 2 }));
     }
 
     // Act
@@ -197,7 +203,7 @@ describe("replay-failures --bucket (deployed)", () => {
   it("says which function failed when the object's function is not found, and keeps the object", async () => {
     // Prepare
     const key = objectKey(1);
-    s3.put(BUCKET, key, invocationRecord([likeRecord(4501, "alice", "item-a", 1, 2)], { functionArn: "arn:aws:lambda:us-east-1:123456789012:function:nope" }));
+    s3.put(BUCKET, key, invocationRecord([like(4501, "alice", "item-a", 1, 2)], { functionArn: "arn:aws:lambda:us-east-1:123456789012:function:nope" }));
 
     // Act
     await replay();
@@ -210,7 +216,7 @@ describe("replay-failures --bucket (deployed)", () => {
   it("--dry-run lists each object with its function and invokes and deletes nothing", async () => {
     // Prepare
     const key = objectKey(1);
-    s3.put(BUCKET, key, invocationRecord([likeRecord(4601, "alice", "item-a", 1, 2), likeRecord(4602, "alice", "item-a", 2, 3)]));
+    s3.put(BUCKET, key, invocationRecord([like(4601, "alice", "item-a", 1, 2), like(4602, "alice", "item-a", 2, 3)]));
 
     // Act
     const summary = await replay({ dryRun: true });
@@ -218,11 +224,33 @@ describe("replay-failures --bucket (deployed)", () => {
     // Assess
     expect(lines).toEqual([
       `${key}: would replay 2 records (seq 4601…4602) to ${FUNCTION_ARN}`,
-      `dry run: 1 object(s), 2 record(s) in s3://${BUCKET}; nothing invoked or deleted`,
+      `dry run: 1 object(s), 2 record(s) to replay in s3://${BUCKET}; nothing invoked or deleted`,
     ]);
     expect(summary.failing).toBe(0);
     expect(lambda.invocations).toEqual([]);
     expect(s3.keys(BUCKET)).toEqual([key]);
+  });
+
+  it("keeps an object older than the deliveries ledger unsent, and replays it with includeOld", async () => {
+    // Prepare: a batch written 3 days ago; the ledger forgets after 2
+    const key = objectKey(1);
+    s3.put(BUCKET, key, invocationRecord([written(likeRecord(4701, "alice", "item-a", 1, 2, ["old-fan"]), 3 * 86_400)]));
+
+    // Act
+    const kept = await replay();
+    const forced = await replay({ includeOld: true });
+
+    // Assess
+    expect(kept).toMatchObject({ batches: 1, delivered: 0, failing: 0, tooOld: 1 });
+    expect(lines[0]).toBe(
+      `${key}: 1 record (seq 4701) older than the 2 days the deliveries table remembers what went out, so what had gone out could go out again; not replayed (replay it anyway with --include-old); kept`,
+    );
+    expect(lines[1]).toBe(
+      "replayed 1 object(s): 0 delivered and deleted, 0 still failing, 1 kept unsent as older than the deliveries ledger (--include-old replays them)",
+    );
+    expect(forced).toMatchObject({ delivered: 1, tooOld: 0 });
+    expect(line.deliveries).toHaveLength(1);
+    expect(s3.keys(BUCKET)).toEqual([]);
   });
 
   it("refuses a bucket that does not exist in one line naming the stack output", async () => {

@@ -9,6 +9,7 @@ import { describe, expect } from "vitest";
 import { loadConfig } from "#local/config.ts";
 import type { StreamFailure } from "#local/aws/stream-poller/stream-poller.ts";
 import { runReplayFailures } from "../../../scripts/replay-failures.ts";
+import { replayLocalFailures } from "../../../scripts/replay-failures/replay-local.ts";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
 import { LINE_TO, LINE_TOKEN, QIITA_TOKEN, runtimePerTest as it, type RuntimeWithFakes, WRITER as writer } from "#test/support/runtime-fixture.ts";
 import { likeFrames } from "#test/support/ws-client.ts";
@@ -46,7 +47,7 @@ describe("npm run replay-failures (local)", () => {
       return { exitCode, lines };
     };
     const givenUp = () => waitFor(async () => ((await failures()).length > 0 ? failures() : undefined), { timeoutMs: 20_000, what: "the batch in failed-records.jsonl" });
-    return { runtime, env, failures, replay, givenUp };
+    return { runtime, env, port, failures, replay, givenUp };
   };
 
   it("delivers a like LINE refused (401) once the token is fixed, once, and empties the file; a second replay sends nothing", async ({ local }) => {
@@ -153,6 +154,32 @@ describe("npm run replay-failures (local)", () => {
     expect(deliveriesAfterDryRun).toBe(0);
     expect(replay.lines).toContainEqual(expect.stringMatching(/^nothing listens on PORT \d+: no tab is connected/));
     expect(replay.exitCode).toBe(0);
+    expect(line.deliveries).toHaveLength(1);
+    expect(await started.failures()).toEqual([]);
+  });
+
+  it("keeps a batch older than the deliveries ledger unsent, and replays it with --include-old", async ({ local }) => {
+    // Prepare: a batch given up on; the replay runs as if three days later (the ledger keeps two)
+    const { qiita, line } = local;
+    const [itemId] = qiita.addArticles(writer, 1) as [string];
+    const started = await start(local, { LINE_CHANNEL_ACCESS_TOKEN: "revoked-token" });
+    qiita.like(itemId, "slow-fan");
+    await started.runtime.collectNow();
+    await started.givenUp();
+    const env = { ...started.env, PORT: started.port, LOG_LEVEL: "SILENT", LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN } as const;
+    const threeDaysLater = () => Date.now() + 3 * 86_400_000;
+    const lines: string[] = [];
+
+    // Act
+    const kept = await replayLocalFailures(env, { nowMs: threeDaysLater, print: (text) => lines.push(text) });
+    const deliveriesWhenKept = line.deliveries.length;
+    const forced = await replayLocalFailures(env, { nowMs: threeDaysLater, includeOld: true, print: (text) => lines.push(text) });
+
+    // Assess
+    expect(kept).toMatchObject({ batches: 1, delivered: 0, tooOld: 1 });
+    expect(lines[0]).toMatch(/^line 1: 1 record \(seq \d+\) older than the 2 days the deliveries table remembers what went out/);
+    expect(deliveriesWhenKept).toBe(0);
+    expect(forced).toMatchObject({ batches: 1, delivered: 1, tooOld: 0 });
     expect(line.deliveries).toHaveLength(1);
     expect(await started.failures()).toEqual([]);
   });
