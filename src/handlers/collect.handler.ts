@@ -19,6 +19,12 @@ export interface CollectHandlerDeps<A extends { readonly userId: string }> {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly now?: () => number;
+  /**
+   * Told each account's poll outcome. Returns true when it reports a failure itself (the local
+   * runtime logs a source's health once per change of state): such failures and rate-limit skips
+   * are then not logged per poll. Without it, every failure is logged (CloudWatch, deployed).
+   */
+  readonly onPolled?: (account: A, outcome: { readonly summary: CollectSummary } | { readonly error: unknown }) => boolean;
 }
 
 export type CollectResult = CollectSummary | { readonly userId: string; readonly error: string };
@@ -37,27 +43,40 @@ export function createCollectHandler<A extends { readonly userId: string }>(deps
             pause,
             ...(deps.now ? { now: deps.now } : {}),
           });
-          if (summary.skippedUntil !== undefined) {
+          const reported = deps.onPolled?.(account, { summary }) ?? false;
+          if (summary.skippedUntil === undefined) {
+            logger.info("account polled", { ...summary });
+          } else if (!reported) {
             logger.warn("Qiita rate limit: account paused", {
               userId: summary.userId,
               until: new Date(summary.skippedUntil).toISOString(),
             });
-          } else {
-            logger.info("account polled", { ...summary });
           }
           return summary;
         } catch (error) {
           // The error's message says what to fix (QIITA_TOKEN, QIITA_BASE_URL…); tokens never reach it.
-          logger.error("account poll failed", { userId: account.userId, error: error as Error });
+          if (!deps.onPolled?.(account, { error })) logger.error("account poll failed", { userId: account.userId, error: error as Error });
           return { userId: account.userId, error: (error as Error).message };
         }
       }),
     );
     const summaries = results.filter((r): r is CollectSummary => !("error" in r));
     const sum = (pick: (s: CollectSummary) => number) => summaries.reduce((total, s) => total + pick(s), 0);
-    metrics.addMetric("ArticlesWritten", MetricUnit.Count, sum((s) => s.written));
-    metrics.addMetric("WriteConflicts", MetricUnit.Count, sum((s) => s.conflicts));
-    metrics.addMetric("QiitaRequests", MetricUnit.Count, sum((s) => s.qiitaRequests));
+    metrics.addMetric(
+      "ArticlesWritten",
+      MetricUnit.Count,
+      sum((s) => s.written),
+    );
+    metrics.addMetric(
+      "WriteConflicts",
+      MetricUnit.Count,
+      sum((s) => s.conflicts),
+    );
+    metrics.addMetric(
+      "QiitaRequests",
+      MetricUnit.Count,
+      sum((s) => s.qiitaRequests),
+    );
     metrics.addMetric("AccountsRateLimited", MetricUnit.Count, summaries.filter((s) => s.skippedUntil).length);
     metrics.addMetric("AccountsFailed", MetricUnit.Count, results.length - summaries.length);
     metrics.publishStoredMetrics();

@@ -2,6 +2,7 @@
  * `npm start`: live-likes on this machine. Reads the environment, starts everything, prints the
  * URLs, and shuts everything down (DynamoDB Local included) on Ctrl-C.
  */
+import { QiitaAuthError } from "#adapters/qiita/qiita-errors.ts";
 import { SettingError } from "#domain/setting-error.ts";
 import { DynamoDbLocalError } from "./aws/dynamodb-local-error.ts";
 import { loadConfig } from "./config.ts";
@@ -15,7 +16,9 @@ async function main(): Promise<void> {
   // Settings first, before the handlers load, so a wrong one stops us with one clear line.
   const config = loadConfig(process.env);
   const { startLocalRuntime, welcomeToken } = await import("./runtime.ts");
-  const runtime = await startLocalRuntime(config);
+  // A change of the source's health, as it happens: one line with the time, never a stack.
+  const notice = (line: string) => console.log(`[${new Date().toLocaleTimeString()}] ${line}`);
+  const runtime = await startLocalRuntime(config, { notice });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -31,16 +34,24 @@ async function main(): Promise<void> {
   const token = welcomeToken(runtime);
   const page = runtime.httpUrl.replace("127.0.0.1", "localhost");
   const ws = runtime.websocketUrl.replace("127.0.0.1", "localhost");
+  const writer = runtime.userId ?? "YOUR_QIITA_USER_ID";
+  const who = runtime.demo
+    ? ` — demo mode: the simulated Qiita writer "${runtime.userId}" gets likes every few seconds`
+    : runtime.userId
+      ? ` — watching Qiita writer "${runtime.userId}"`
+      : " — Qiita has not answered yet, so whose likes to watch is not known: a line says when it is";
   console.log(
     [
       "",
-      `live-likes is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)` +
-        (runtime.demo
-          ? ` — demo mode: the simulated Qiita writer "${runtime.userId}" gets likes every few seconds`
-          : ` — watching Qiita writer "${runtime.userId}"`),
+      `live-likes is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)${who}`,
       "",
-      `  Open in a browser:  ${page}/?token=${token}`,
-      `  Or in a terminal:   npx wscat -c "${ws}/?token=${token}"`,
+      ...(token
+        ? [`  Open in a browser:  ${page}/?token=${token}`, `  Or in a terminal:   npx wscat -c "${ws}/?token=${token}"`]
+        : [
+            `  Open in a browser:  ${page}/?token=TOKEN`,
+            `  Or in a terminal:   npx wscat -c "${ws}/?token=TOKEN"`,
+            `                      with TOKEN from: npm run --silent token -- ${writer}`,
+          ]),
       `  Management API:     ${page}/@connections/{connectionId}`,
       `  DynamoDB:           ${runtime.dynamodbEndpoint}  (tables ${Object.values(config.tables).join(", ")})`,
       `                      sign as AWS_ACCESS_KEY_ID=${runtime.dynamodbAccess.accessKeyId} AWS_REGION=${runtime.dynamodbAccess.region} (any secret) to see them` +
@@ -48,7 +59,7 @@ async function main(): Promise<void> {
           ? "\n                      WARNING: DynamoDB Local listens on every interface (no JDK compiler to bind it to 127.0.0.1); only its key keeps others out"
           : ""),
       `  Data kept in:       ${config.dataDir ?? "memory (DATA_DIR=memory)"}`,
-      `  More tokens:        npm run --silent token -- ${runtime.userId} --ttl 30d`,
+      `  More tokens:        npm run --silent token -- ${writer} --ttl 30d`,
       "",
       "Press Ctrl-C to stop.",
     ].join("\n"),
@@ -57,7 +68,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Expected failures say what to do in one line; only the unexpected get a stack.
-  if (error instanceof SettingError || error instanceof DynamoDbLocalError) {
+  if (error instanceof SettingError || error instanceof DynamoDbLocalError || error instanceof QiitaAuthError) {
     console.error(`Cannot start: ${error.message}`);
   } else {
     console.error("Cannot start:", error);

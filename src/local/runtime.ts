@@ -18,26 +18,24 @@ import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
-import {
-  articlesTable,
-  connectionsTable,
-  deliveriesTable,
-  eventsTable,
-  revocationsTable,
-} from "#adapters/dynamodb/table-definitions.ts";
+import { articlesTable, connectionsTable, deliveriesTable, eventsTable, revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
+import type { SourceStatus } from "#domain/frames.ts";
+import { type Backoff, sourceStatus } from "#domain/collector/source-health.ts";
 import { signToken } from "#domain/token.ts";
 import type { ArticleSource, FramePoster } from "#domain/ports.ts";
-import { createCollectHandler, type CollectResult } from "#handlers/collect.handler.ts";
+import type { CollectResult } from "#handlers/collect.handler.ts";
 import { createConnectHandler } from "#handlers/connect.handler.ts";
 import { createDefaultHandler } from "#handlers/default.handler.ts";
 import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
 import { createStreamHandler } from "#handlers/stream.handler.ts";
 import type { LineTarget } from "#domain/delivery/deliver-batch.ts";
+import { type CollectorLoop, createCollectorLoop } from "./collector-loop.ts";
 import type { LocalConfig, LogLevel } from "./config.ts";
 import { DemoArticleSource } from "./demo/demo-article-source.ts";
 import { startDynamoDbLocal, type DynamoDbLocal } from "./aws/dynamodb-local.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { assertPortFree } from "./ports-check.ts";
 import { startStreamPoller, type StreamPoller } from "./aws/stream-poller/stream-poller.ts";
 import { ensureTable, latestStreamArn } from "./tables.ts";
@@ -46,7 +44,8 @@ import { startWebSocketEmulator, type WebSocketEmulator } from "./aws/websocket-
 import { createPageServer } from "./web/page-server.ts";
 
 export interface LocalRuntime {
-  readonly userId: string;
+  /** The watched writer; undefined while the source has not answered yet (unreachable at start). */
+  readonly userId: string | undefined;
   readonly demo: boolean;
   /** ws://localhost:PORT */
   readonly websocketUrl: string;
@@ -58,8 +57,10 @@ export interface LocalRuntime {
   readonly tokenSecret: string;
   readonly poller: StreamPoller;
   readonly emulator: WebSocketEmulator;
-  /** Runs one collector poll now (the timer keeps its own schedule). */
+  /** Runs one collector poll now (the timer then plans the next from the source's health). */
   collectNow(): Promise<CollectResult[]>;
+  /** The source's health as status frames carry it. */
+  sourceStatus(): SourceStatus;
   stop(): Promise<void>;
 }
 
@@ -72,6 +73,10 @@ export interface RuntimeOptions {
   readonly logLevel?: LogLevel;
   /** Stream poller's wait after an empty poll. */
   readonly streamPollMs?: number;
+  /** Where a change of the source's health is said in one line (npm start: the console); default the logger. */
+  readonly notice?: (line: string) => void;
+  /** The collector's backoff while the source fails (tests shorten it). */
+  readonly backoff?: Backoff;
 }
 
 const webRoot = fileURLToPath(new URL("../../web/", import.meta.url));
@@ -86,6 +91,9 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
   };
 
   try {
+    // 0. One npm start per DATA_DIR: a second one on the same folder names the first and stops.
+    const lock = config.dataDir ? await lockDataDir(config.dataDir, config.port) : undefined;
+    if (lock) stops.push(() => lock.release());
     await assertPortFree(config.port, "PORT");
 
     // 1. DynamoDB: the one given, or DynamoDB Local (persisted unless DATA_DIR=memory).
@@ -124,6 +132,8 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     // 3. The WebSocket side. The Management API lives on the emulator's own port, known once it listens.
     const tokenSecret = resolveTokenSecret({ tokenSecret: config.tokenSecret, dataDir: config.dataDir });
     let management: FramePoster | undefined;
+    // Built at step 5; $default reads the source's health from it.
+    let collector: CollectorLoop | undefined;
     const poster: FramePoster = {
       post: (connectionId, frame) => (management as FramePoster).post(connectionId, frame),
     };
@@ -142,11 +152,21 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
           }),
         },
         $disconnect: { handler: createDisconnectHandler({ connections, logger }) },
-        $default: { handler: createDefaultHandler({ connections, events, poster, logger }), returnResponse: true },
+        $default: {
+          handler: createDefaultHandler({
+            connections,
+            events,
+            poster,
+            logger,
+            sourceHealth: { statuses: async (user) => (await collector?.statuses(user)) ?? [] },
+          }),
+          returnResponse: true,
+        },
       },
       log: (message, error) => logger.error(message, { error }),
     });
     stops.push(() => emulator.close());
+    await lock?.setPort(Number(new URL(emulator.url).port));
     management = new ManagementApiPoster({
       // The emulator accepts any signature, but the SDK still needs a region and credentials to sign.
       client: new ApiGatewayManagementApiClient({
@@ -196,33 +216,29 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     const demoSource = demo ? new DemoArticleSource() : undefined;
     const source: ArticleSource =
       options.source ?? demoSource ?? new QiitaClient({ token: config.qiita!.token, baseUrl: config.qiita!.baseUrl });
-    const userId = await source.userId();
-    const collect = createCollectHandler({
-      accounts: async () => [{ userId }],
-      sourceFor: () => source,
+    const loop = createCollectorLoop({
+      source,
       store: articles,
+      connections,
+      poster,
       logger,
       metrics,
+      intervalMs: config.pollIntervalSeconds * 1000,
+      notice: options.notice ?? ((line) => logger.warn(line)),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
     });
-    let polling: Promise<CollectResult[]> | undefined;
-    const collectNow = () => {
-      // Never two polls at once: a slow Qiita answer must not stack polls up.
-      polling ??= collect().finally(() => (polling = undefined));
-      return polling;
-    };
-    await collectNow();
-    const pollTimer = setInterval(() => void collectNow().catch((error) => logger.error("poll failed", { error })), config.pollIntervalSeconds * 1000);
-    stops.push(async () => {
-      clearInterval(pollTimer);
-      await polling?.catch(() => {});
-    });
+    collector = loop;
+    stops.push(() => loop.stop());
+    await loop.start();
     if (demoSource) {
       const likeTimer = setInterval(() => demoSource.tick(), options.demoLikeEveryMs ?? 4_000);
       stops.push(() => clearInterval(likeTimer));
     }
 
     return {
-      userId,
+      get userId() {
+        return loop.userId();
+      },
       demo,
       websocketUrl: emulator.url,
       httpUrl: emulator.managementEndpoint,
@@ -231,7 +247,8 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       tokenSecret,
       poller,
       emulator,
-      collectNow,
+      collectNow: () => loop.collectNow(),
+      sourceStatus: () => sourceStatus(loop.health()),
       stop: stopAll,
     };
   } catch (error) {
@@ -240,8 +257,10 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
   }
 }
 
-/** A token for the runtime's writer, for the URL `npm start` prints. */
-export function welcomeToken(runtime: LocalRuntime, days = 30): string {
+/** A token for the runtime's writer, for the URL `npm start` prints; undefined while the writer is not known. */
+export function welcomeToken(runtime: LocalRuntime, days = 30): string | undefined {
+  const { userId } = runtime;
+  if (userId === undefined) return undefined;
   const issuedAt = Math.floor(Date.now() / 1000);
-  return signToken({ userId: runtime.userId, issuedAt, expiresAt: issuedAt + days * 86_400 }, runtime.tokenSecret);
+  return signToken({ userId, issuedAt, expiresAt: issuedAt + days * 86_400 }, runtime.tokenSecret);
 }

@@ -48,6 +48,8 @@ describe("local runtime restarted on the same DATA_DIR", () => {
     expect(push?.texts.join("\n")).not.toContain("before-stop");
     expect(frames(after)).toEqual([
       expect.objectContaining({ type: "like", itemId: missed, likers: ["while-stopped"] }),
+      // A resume is how the page learns the sources' health right after connecting (issue 14)
+      { type: "status", sources: [expect.objectContaining({ name: "qiita", state: "ok" })] },
       { type: "resumed", count: 1, more: false },
     ]);
     expect(likeFrames(after)[0]?.id).not.toBe(lastSeen?.id);

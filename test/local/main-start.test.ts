@@ -1,0 +1,152 @@
+/**
+ * `npm start` as a user meets it, with real processes (node --import tsx src/local/main.ts, so the
+ * pid is main's own) on the run's DynamoDB Local: one start per DATA_DIR, a stale lock taken over,
+ * Qiita unreachable at start, a refused token — each one line, never a stack.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
+import { localRuntimeEnv } from "#test/support/local-runtime.ts";
+import { waitFor } from "#test/support/wait-for.ts";
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly output: { stdout: string; stderr: string };
+  readonly exited: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+
+function start(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/local/main.ts"], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  const output = { stdout: "", stderr: "" };
+  child.stdout?.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+/** Waits for the banner and returns the port the page is on. */
+async function running({ output }: Started): Promise<number> {
+  const url = await waitFor(() => /Open in a browser: {2}http:\/\/localhost:(\d+)\//.exec(output.stdout)?.[1], {
+    timeoutMs: 20_000,
+    what: `the banner (stdout: ${output.stdout}, stderr: ${output.stderr})`,
+  });
+  return Number(url);
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const stack = /^\s+at /m;
+let qiita: FakeQiitaServer;
+let dataDir: string;
+
+beforeAll(async () => {
+  qiita = await FakeQiitaServer.start();
+  qiita.addUser("writer", "qiita-token");
+});
+afterAll(async () => {
+  await qiita.close();
+});
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const env = (overrides: Record<string, string> = {}) =>
+  localRuntimeEnv({ DATA_DIR: dataDir, QIITA_TOKEN: "qiita-token", QIITA_BASE_URL: qiita.baseUrl, ...overrides });
+
+describe("npm start and its DATA_DIR", () => {
+  it("refuses a second start on the same DATA_DIR in one line naming the first (pid, port), and frees the folder on stop", async () => {
+    // Prepare
+    dataDir = await mkdtemp(join(tmpdir(), "live-likes-lock-"));
+    const first = start(env());
+    const port = await running(first);
+
+    // Act
+    const second = start(env());
+    const code = await second.exited;
+
+    // Assess
+    expect(code).toBe(1);
+    expect(second.output.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Cannot start: DATA_DIR=.* is in use by another live-likes \\(pid ${first.child.pid}, PORT ${port}, since .*\\): stop it first \\(kill ${first.child.pid}\\)`,
+        ),
+      ),
+    ]);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    expect(existsSync(join(dataDir, "lock"))).toBe(false);
+  });
+
+  it("takes over the lock of a start that was killed (SIGKILL)", async () => {
+    // Prepare
+    dataDir = await mkdtemp(join(tmpdir(), "live-likes-lock-"));
+    const killed = start(env());
+    await running(killed);
+    killed.child.kill("SIGKILL");
+    await killed.exited;
+
+    // Act
+    const next = start(env());
+
+    // Assess
+    expect(await running(next)).toBeGreaterThan(0);
+    expect(next.output.stderr).toBe("");
+  });
+});
+
+describe("npm start and Qiita", () => {
+  it("starts while Qiita is unreachable, says so in one line and how to get a token, without a stack or the SDK's Node notice", async () => {
+    // Prepare
+    dataDir = await mkdtemp(join(tmpdir(), "live-likes-unreachable-"));
+    const port = await closedPort();
+
+    // Act
+    const started = start(env({ QIITA_BASE_URL: `http://127.0.0.1:${port}` }));
+    await running(started);
+
+    // Assess
+    const { stdout, stderr } = started.output;
+    expect(stdout).toMatch(
+      new RegExp(`\\] Qiita unreachable \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\): starting anyway; retrying in 5 s\\n`),
+    );
+    expect(stdout).toContain("Qiita has not answered yet");
+    expect(stdout).toContain("with TOKEN from: npm run --silent token -- YOUR_QIITA_USER_ID");
+    expect(stdout).not.toMatch(stack);
+    expect(stderr).toBe("");
+  });
+
+  it("stops with one line saying what to do when Qiita refuses the token", async () => {
+    // Prepare
+    dataDir = await mkdtemp(join(tmpdir(), "live-likes-badtoken-"));
+
+    // Act
+    const started = start(env({ QIITA_TOKEN: "bogus" }));
+    const code = await started.exited;
+
+    // Assess
+    expect(code).toBe(1);
+    expect(started.output.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^Cannot start: Qiita refused the access token \(HTTP 401\)\. Check QIITA_TOKEN .*read_qiita scope/),
+    ]);
+    expect(existsSync(join(dataDir, "lock"))).toBe(false);
+  });
+});
