@@ -33,24 +33,28 @@ Without --bucket: replays DATA_DIR/failed-records.jsonl on this machine, with th
 --include-old  also replay batches older than the 2 days the deliveries table remembers what went out
            (kept otherwise: what had gone out could go out again)`;
 
+function parseOptions(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    options: {
+      bucket: { type: "string" },
+      region: { type: "string" },
+      function: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      "include-old": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+}
+
 export async function runReplayFailures(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   print: (line: string) => void = (line) => console.log(line),
 ): Promise<number> {
-  let values;
+  let values: ReturnType<typeof parseOptions>["values"];
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        bucket: { type: "string" },
-        region: { type: "string" },
-        function: { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        "include-old": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
+    ({ values } = parseOptions(argv));
   } catch (error) {
     throw new ReplayInputError(`${(error as Error).message}\n${USAGE}`);
   }

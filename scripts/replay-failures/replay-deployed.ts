@@ -9,8 +9,14 @@
  * 4. No function error and no batchItemFailures: delete the object. Anything else: keep it whole
  *    (a replay is safe to repeat: the deliveries ledger sends nothing twice).
  */
-import { type LambdaClient, InvokeCommand } from "@aws-sdk/client-lambda";
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { type FailureObject, parseFailureObject } from "./failure-object.ts";
 import { ReplayInputError } from "./local-database.ts";
 import { INCLUDE_OLD_FLAG, OUTLIVED_LEDGER, outlivedLedger } from "./ledger-age.ts";
@@ -95,7 +101,7 @@ async function listKeys(s3: S3Client, bucket: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    let page;
+    let page: ListObjectsV2CommandOutput;
     try {
       page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }));
     } catch (error) {
@@ -112,7 +118,7 @@ async function listKeys(s3: S3Client, bucket: string): Promise<string[]> {
 
 /** "ok", or why the invocation did not go through. */
 async function invoke(lambda: LambdaClient, functionName: string, payload: string): Promise<string> {
-  let response;
+  let response: InvokeCommandOutput;
   try {
     response = await lambda.send(
       new InvokeCommand({ FunctionName: functionName, InvocationType: "RequestResponse", Payload: new TextEncoder().encode(payload) }),

@@ -47,7 +47,7 @@ describe("failure file", () => {
 
   it("keeps what still fails and unreadable lines as they were, drops what went through, and keeps lines appended since the read", async () => {
     // Prepare: npm start appends a new failure while the replay runs
-    await writeFile(path, line(failure(1)) + "{ half a line\n" + line(failure(2)));
+    await writeFile(path, `${line(failure(1))}{ half a line\n${line(failure(2))}`);
     const file = await readFailureFile(path);
     await appendFile(path, line(failure(3)));
     const [, unreadable, second] = file.batches;
@@ -56,7 +56,7 @@ describe("failure file", () => {
     await rewriteFailureFile(file, [unreadable!, second!]);
 
     // Assess
-    expect(await readFile(path, "utf8")).toBe("{ half a line\n" + line(failure(2)) + line(failure(3)));
+    expect(await readFile(path, "utf8")).toBe(`{ half a line\n${line(failure(2))}${line(failure(3))}`);
     expect(unreadable).toMatchObject({ kind: "unreadable", line: 2 });
     expect(await readdir(dir)).toEqual(["failed-records.jsonl"]);
   });
