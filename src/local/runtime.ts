@@ -36,7 +36,7 @@ import type { LocalConfig, LogLevel } from "./config.ts";
 import { DemoArticleSource } from "./demo/demo-article-source.ts";
 import { startDynamoDbLocal, type DynamoDbLocal } from "./aws/dynamodb-local.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
-import { assertPortFree } from "./ports-check.ts";
+import { assertPortFree, dynamoDbLocalHolder } from "./ports-check.ts";
 import { startStreamPoller, type StreamPoller } from "./aws/stream-poller/stream-poller.ts";
 import { ensureTable, latestStreamArn } from "./tables.ts";
 import { resolveTokenSecret } from "./token-secret.ts";
@@ -101,7 +101,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     let signing = config.dynamodbSigning;
     let listensOn: string | undefined;
     if (!dynamodbEndpoint) {
-      await assertPortFree(config.dynamodbPort, "DYNAMODB_PORT");
+      await assertPortFree(config.dynamodbPort, "DYNAMODB_PORT", dynamoDbLocalHolder);
       const local: DynamoDbLocal = await startDynamoDbLocal({
         port: config.dynamodbPort,
         dataDir: config.dataDir ? join(config.dataDir, "dynamodb") : undefined,
