@@ -3,13 +3,15 @@
  * Local → stream poller (gives the batch up into DATA_DIR/failed-records.jsonl) → the replay runs
  * the same stream handler on the same tables → emulator / fake LINE.
  */
-import { readFile } from "node:fs/promises";
+import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { loadConfig } from "#local/config.ts";
 import type { StreamFailure } from "#local/aws/stream-poller/stream-poller.ts";
 import { runReplayFailures } from "../../../scripts/replay-failures.ts";
 import { replayLocalFailures } from "../../../scripts/replay-failures/replay-local.ts";
+import type { DynamoDBRecord } from "aws-lambda";
+import { likeRecord } from "#test/support/article-records.ts";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
 import { LINE_TO, LINE_TOKEN, QIITA_TOKEN, runtimePerTest as it, type RuntimeWithFakes, WRITER as writer } from "#test/support/runtime-fixture.ts";
 import { likeFrames } from "#test/support/ws-client.ts";
@@ -47,7 +49,13 @@ describe("npm run replay-failures (local)", () => {
       return { exitCode, lines };
     };
     const givenUp = () => waitFor(async () => ((await failures()).length > 0 ? failures() : undefined), { timeoutMs: 20_000, what: "the batch in failed-records.jsonl" });
-    return { runtime, env, port, failures, replay, givenUp };
+    /** Appends a failed batch as the poller writes it. */
+    const fail = (records: DynamoDBRecord[]) =>
+      appendFile(
+        file,
+        `${JSON.stringify({ condition: "RetryAttemptsExhausted", streamArn: "arn:test", shardId: "shardId-test", approximateInvokeCount: 4, error: "Error: test", records })}\n`,
+      );
+    return { runtime, env, port, failures, replay, givenUp, fail };
   };
 
   it("delivers a like LINE refused (401) once the token is fixed, once, and empties the file; a second replay sends nothing", async ({ local }) => {
@@ -181,6 +189,35 @@ describe("npm run replay-failures (local)", () => {
     expect(deliveriesWhenKept).toBe(0);
     expect(forced).toMatchObject({ batches: 1, delivered: 1, tooOld: 0 });
     expect(line.deliveries).toHaveLength(1);
+    expect(await started.failures()).toEqual([]);
+  });
+
+  it("keeps only the records from the first that failed again, as Lambda retries, and delivers them on the next replay", async ({ local }) => {
+    // Prepare: a batch of two writers' likes. The first writer has a tab open (no LINE needed in
+    // fallback mode); the second has none, and LINE fails its push on the first replay.
+    const { line } = local;
+    const started = await start(local);
+    const tab = await local.open("reader");
+    const now = Math.floor(Date.now() / 1000);
+    const written = (record: DynamoDBRecord) => ({ ...record, dynamodb: { ...record.dynamodb, ApproximateCreationDateTime: now } });
+    const seen = written(likeRecord(9001, "reader", "item-1", 1, 2, ["first-fan"]));
+    const owed = written(likeRecord(9002, writer, "item-2", 1, 2, ["second-fan"]));
+    await started.fail([seen, owed]);
+    line.failNext(4, { status: 500 });
+
+    // Act
+    const partly = await started.replay();
+    const keptRecords = (await started.failures()).map((failure) => failure.records.map((record) => record.dynamodb?.SequenceNumber));
+    const rest = await started.replay();
+
+    // Assess
+    expect(partly.exitCode).toBe(1);
+    expect(partly.lines[0]).toBe("line 1: delivered 1, still failing 1 record (seq 9002): the handler reported them in batchItemFailures; kept");
+    expect(keptRecords).toEqual([["9002"]]);
+    expect(rest.exitCode).toBe(0);
+    expect(rest.lines[0]).toBe("line 1: delivered 1 record (seq 9002)");
+    expect(likeFrames(tab).map((frame) => frame.itemId)).toEqual(["item-1"]);
+    expect(line.deliveries.map((delivery) => delivery.texts.join("\n"))).toEqual([expect.stringContaining("second-fan")]);
     expect(await started.failures()).toEqual([]);
   });
 });
