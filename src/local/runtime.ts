@@ -213,7 +213,10 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
 
     // 5. The collector: the configured Qiita account, or the demo's simulated one.
     const demo = !config.qiita && !options.source;
-    const demoSource = demo ? new DemoArticleSource() : undefined;
+    // Kept in DATA_DIR so a restart continues the account the tables remember.
+    const demoSource = demo
+      ? new DemoArticleSource(Math.random, config.dataDir ? join(config.dataDir, "demo-account.json") : undefined)
+      : undefined;
     const source: ArticleSource =
       options.source ?? demoSource ?? new QiitaClient({ token: config.qiita!.token, baseUrl: config.qiita!.baseUrl });
     const loop = createCollectorLoop({

@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_USER_ID, DemoArticleSource } from "#local/demo/demo-article-source.ts";
 import { collectAccount } from "#domain/collector/collect-account.ts";
 import { PollPause } from "#domain/collector/poll-pause.ts";
@@ -60,5 +63,54 @@ describe("DemoArticleSource", () => {
     const item = (await store.load(DEMO_USER_ID)).articles.get(itemId);
     expect(item?.lastLikers).toEqual(likers);
     expect(item?.lastDelta).toBe(likers.length);
+  });
+
+  describe("kept in a state file", () => {
+    const dirs: string[] = [];
+    const stateFile = async () => {
+      const dir = await mkdtemp(join(tmpdir(), "live-likes-demo-"));
+      dirs.push(dir);
+      return join(dir, "demo-account.json");
+    };
+    afterEach(async () => {
+      for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+    });
+
+    it("continues where it stopped: same counts, same likers, new likers never reuse a name", async () => {
+      // Prepare: a run that got a few likes
+      const file = await stateFile();
+      const first = new DemoArticleSource(seeded(5), file);
+      const ticked = [first.tick(), first.tick(), first.tick()];
+      const before = await first.listArticles();
+      const likersBefore = await Promise.all(before.map((a) => first.listLikers(a.itemId, () => false)));
+
+      // Act: the restart
+      const second = new DemoArticleSource(seeded(5), file);
+      const after = await second.listArticles();
+      const likersAfter = await Promise.all(after.map((a) => second.listLikers(a.itemId, () => false)));
+      const next = second.tick();
+
+      // Assess
+      expect(after).toEqual(before);
+      expect(likersAfter).toEqual(likersBefore);
+      const everyone = new Set(likersAfter.flat());
+      expect(next.likers.some((liker) => everyone.has(liker))).toBe(false);
+      expect(ticked.flatMap((t) => t.likers).every((liker) => everyone.has(liker))).toBe(true);
+    });
+
+    it("starts over from an unreadable file instead of failing", async () => {
+      // Prepare
+      const file = await stateFile();
+      await writeFile(file, "{ half a file");
+
+      // Act
+      const demo = new DemoArticleSource(seeded(1), file);
+
+      // Assess
+      expect(await demo.listArticles()).toHaveLength(5);
+      expect((await new DemoArticleSource(seeded(2), file).listArticles()).map((a) => a.likesCount)).toEqual(
+        (await demo.listArticles()).map((a) => a.likesCount),
+      );
+    });
   });
 });
