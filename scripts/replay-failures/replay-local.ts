@@ -85,17 +85,19 @@ export async function replayLocalFailures(
 
   // 2. and 3.
   const database = await openLocalDatabase({ ...config, dataDir });
-  const emulatorRunning = await listening(config.port);
-  const management = new ApiGatewayManagementApiClient({
-    endpoint: `http://localhost:${config.port}`,
-    region: await database.client.config.region(),
-    credentials: await database.client.config.credentials(),
-  });
-  if (database.startedHere) print(`npm start is not running: started its DynamoDB Local on ${dataDir} for this replay`);
-  if (!emulatorRunning) {
-    print(`nothing listens on PORT ${config.port}: no tab is connected, so live frames are skipped and LINE gets what it is owed`);
-  }
+  let management: ApiGatewayManagementApiClient | undefined;
   try {
+    const emulatorRunning = await listening(config.port);
+    // The emulator accepts any signature, but the SDK still needs a region and credentials to sign.
+    management = new ApiGatewayManagementApiClient({
+      endpoint: `http://localhost:${config.port}`,
+      region: await database.client.config.region(),
+      credentials: await database.client.config.credentials(),
+    });
+    if (database.startedHere) print(`npm start is not running: started its DynamoDB Local on ${dataDir} for this replay`);
+    if (!emulatorRunning) {
+      print(`nothing listens on PORT ${config.port}: no tab is connected, so live frames are skipped and LINE gets what it is owed`);
+    }
     const handler = streamHandlerFor(config, database.client, emulatorRunning ? new ManagementApiPoster({ client: management }) : everyConnectionGone);
 
     // 4.
@@ -141,7 +143,7 @@ export async function replayLocalFailures(
     );
     return summary;
   } finally {
-    management.destroy();
+    management?.destroy();
     await database.close();
   }
 }
