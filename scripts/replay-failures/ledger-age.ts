@@ -1,6 +1,6 @@
 /**
  * How old a failed batch may be for its replay to stay exactly once. The deliveries table
- * remembers what went out for LEDGER_TTL_SECONDS (2 days) while a failure is kept longer (30 days
+ * remembers what went out for LEDGER_TTL_SECONDS (35 days) while a failure may be kept longer (30 days
  * in the bucket, for ever in the local file). Past that, a record whose fan-out had finished would
  * be posted again, and a LINE push accepted before the batch failed (an answer lost, or another
  * writer's push in the same batch) would be sent with a key LINE may no longer remember.

@@ -23,8 +23,12 @@ import type { Channel, ChannelPush, DeliveryLedger } from "#domain/ports.ts";
 import { createDocumentClient } from "./document-client.ts";
 import { deliveriesTable, tableName } from "./table-definitions.ts";
 
-/** Two days: past the stream's 24 h retention and Lambda's maximum record age, with room. */
-export const LEDGER_TTL_SECONDS = 2 * 86_400;
+/**
+ * 35 days: past the stream's 24 h retention, and past the 30 days failed batches are kept for
+ * `npm run replay-failures`, so a replay still finds what had gone out. A few small rows per
+ * notification: storage stays a fraction of a cent.
+ */
+export const LEDGER_TTL_SECONDS = 35 * 86_400;
 /** BatchGetItem reads at most 100 keys a call. */
 const BATCH_GET_LIMIT = 100;
 /** Rounds of UnprocessedKeys before the read is given up as failed. */

@@ -232,9 +232,9 @@ describe("replay-failures --bucket (deployed)", () => {
   });
 
   it("keeps an object older than the deliveries ledger unsent, and replays it with includeOld", async () => {
-    // Prepare: a batch written 3 days ago; the ledger forgets after 2
+    // Prepare: a batch written 40 days ago; the ledger forgets after 35
     const key = objectKey(1);
-    s3.put(BUCKET, key, invocationRecord([written(likeRecord(4701, "alice", "item-a", 1, 2, ["old-fan"]), 3 * 86_400)]));
+    s3.put(BUCKET, key, invocationRecord([written(likeRecord(4701, "alice", "item-a", 1, 2, ["old-fan"]), 40 * 86_400)]));
 
     // Act
     const kept = await replay();
@@ -243,7 +243,7 @@ describe("replay-failures --bucket (deployed)", () => {
     // Assess
     expect(kept).toMatchObject({ batches: 1, delivered: 0, failing: 0, tooOld: 1 });
     expect(lines[0]).toBe(
-      `${key}: 1 record (seq 4701) older than the 2 days the deliveries table remembers what went out, so what had gone out could go out again; not replayed (replay it anyway with --include-old); kept`,
+      `${key}: 1 record (seq 4701) older than the 35 days the deliveries table remembers what went out, so what had gone out could go out again; not replayed (replay it anyway with --include-old); kept`,
     );
     expect(lines[1]).toBe(
       "replayed 1 object(s): 0 delivered and deleted, 0 still failing, 1 kept unsent as older than the deliveries ledger (--include-old replays them)",

@@ -167,7 +167,7 @@ describe("npm run replay-failures (local)", () => {
   });
 
   it("keeps a batch older than the deliveries ledger unsent, and replays it with --include-old", async ({ local }) => {
-    // Prepare: a batch given up on; the replay runs as if three days later (the ledger keeps two)
+    // Prepare: a batch given up on; the replay runs as if forty days later (the ledger keeps 35)
     const { qiita, line } = local;
     const [itemId] = qiita.addArticles(writer, 1) as [string];
     const started = await start(local, { LINE_CHANNEL_ACCESS_TOKEN: "revoked-token" });
@@ -175,17 +175,17 @@ describe("npm run replay-failures (local)", () => {
     await started.runtime.collectNow();
     await started.givenUp();
     const env = { ...started.env, PORT: started.port, LOG_LEVEL: "SILENT", LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN } as const;
-    const threeDaysLater = () => Date.now() + 3 * 86_400_000;
+    const fortyDaysLater = () => Date.now() + 40 * 86_400_000;
     const lines: string[] = [];
 
     // Act
-    const kept = await replayLocalFailures(env, { nowMs: threeDaysLater, print: (text) => lines.push(text) });
+    const kept = await replayLocalFailures(env, { nowMs: fortyDaysLater, print: (text) => lines.push(text) });
     const deliveriesWhenKept = line.deliveries.length;
-    const forced = await replayLocalFailures(env, { nowMs: threeDaysLater, includeOld: true, print: (text) => lines.push(text) });
+    const forced = await replayLocalFailures(env, { nowMs: fortyDaysLater, includeOld: true, print: (text) => lines.push(text) });
 
     // Assess
     expect(kept).toMatchObject({ batches: 1, delivered: 0, tooOld: 1 });
-    expect(lines[0]).toMatch(/^line 1: 1 record \(seq \d+\) older than the 2 days the deliveries table remembers what went out/);
+    expect(lines[0]).toMatch(/^line 1: 1 record \(seq \d+\) older than the 35 days the deliveries table remembers what went out/);
     expect(deliveriesWhenKept).toBe(0);
     expect(forced).toMatchObject({ batches: 1, delivered: 1, tooOld: 0 });
     expect(line.deliveries).toHaveLength(1);
