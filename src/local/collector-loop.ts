@@ -203,6 +203,8 @@ function failureLine(error: unknown, next: SourceHealth): string {
 
 function changeLine(health: SourceHealth): string {
   if (health.state === "ok") return "Qiita answers again: polling as usual.";
+  // Its message names the reset time already.
+  if (health.state === "rate-limited") return health.message;
   const retry = health.retryAt === undefined ? "" : ` (retrying in ${duration(health.retryAt - Date.now())})`;
   return `${health.message}${retry}`;
 }

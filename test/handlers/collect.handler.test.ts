@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RecordingLogger } from "#test/support/recording-logger.ts";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { createCollectHandler } from "#handlers/collect.handler.ts";
+import { type CollectHandlerDeps, createCollectHandler } from "#handlers/collect.handler.ts";
 import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
@@ -52,7 +52,7 @@ afterEach(async () => {
   await qiita.close();
 });
 
-async function handlerFor(accounts: TestAccount[]) {
+async function handlerFor(accounts: TestAccount[], onPolled?: CollectHandlerDeps<TestAccount>["onPolled"]) {
   const tables = await createTestTables();
   const telemetry = new RecordingTelemetry();
   const store = new DynamoDBArticleStore(tables.articles, tables.doc);
@@ -62,6 +62,7 @@ async function handlerFor(accounts: TestAccount[]) {
     store,
     logger: telemetry.logger,
     metrics: telemetry.metricsSink,
+    ...(onPolled ? { onPolled } : {}),
   });
   return { handler, telemetry, store };
 }
@@ -120,5 +121,28 @@ describe("collect handler", () => {
     expect(outcome).toBeInstanceOf(Error);
     expect((outcome as Error).message).toMatch(/Every account's poll failed/);
     expect(telemetry.published).toBe(1);
+  });
+
+  it("tells an observer every account's outcome and leaves the failures it reports unlogged", async () => {
+    // Prepare: alice's token is refused (reported by the observer), bob's poll is not reported
+    qiita.addArticles("bob", 1);
+    const seen: string[] = [];
+    const { handler, telemetry } = await handlerFor(
+      [
+        { userId: "alice", qiitaToken: "refused" },
+        { userId: "bob", qiitaToken: "token-bob" },
+      ],
+      (account, outcome) => {
+        seen.push(`${account.userId}:${"error" in outcome ? (outcome.error as Error).name : "ok"}`);
+        return account.userId === "alice";
+      },
+    );
+
+    // Act
+    await handler();
+
+    // Assess
+    expect(seen).toEqual(["alice:QiitaAuthError", "bob:ok"]);
+    expect(telemetry.lines.filter((l) => l.level === "error")).toHaveLength(0);
   });
 });

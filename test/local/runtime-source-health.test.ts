@@ -3,7 +3,7 @@
  * real socket): a tab learns Qiita is down and back, the console gets one line per change of
  * state, the collector backs off while Qiita fails, and Qiita failing at start does not stop it.
  */
-import { describe, expect } from "vitest";
+import { describe, expect, vi } from "vitest";
 import type { SourceStatus } from "#domain/frames.ts";
 import { runtimePerTest as it, WRITER as writer } from "#test/support/runtime-fixture.ts";
 import type { TestClient } from "#test/support/ws-client.ts";
@@ -25,7 +25,14 @@ describe("local runtime: source health", () => {
     const { qiita } = local;
     qiita.addArticles(writer, 1, { likers: 1 });
     const lines: string[] = [];
-    const runtime = await local.start(undefined, { notice: (line) => lines.push(line), backoff });
+    // At npm start's log level, with what the logger prints kept
+    let printed = "";
+    const keep = (chunk: unknown) => {
+      printed += String(chunk);
+      return true;
+    };
+    const spies = [vi.spyOn(process.stdout, "write").mockImplementation(keep), vi.spyOn(process.stderr, "write").mockImplementation(keep)];
+    const runtime = await local.start(undefined, { notice: (line) => lines.push(line), backoff, logLevel: "WARN" });
     const tab = await local.open();
     tab.socket.send('{"action":"resume","since":"0"}');
     await waitFor(() => (statuses(tab).length === 1 ? true : undefined), { what: "status on connect" });
@@ -36,7 +43,7 @@ describe("local runtime: source health", () => {
     await runtime.collectNow().catch(() => undefined);
     await waitFor(() => (statuses(tab).at(-1)?.state === "ok" && statuses(tab).length > 2 ? true : undefined), {
       what: "status back to ok",
-    });
+    }).finally(() => spies.forEach((spy) => spy.mockRestore()));
 
     // Assess
     const seen = statuses(tab);
@@ -47,9 +54,34 @@ describe("local runtime: source health", () => {
     expect(seen.at(-1)).toMatchObject({ state: "ok" });
     expect(seen.at(-1)?.retryAt).toBeUndefined();
     expect(lines).toEqual(["Qiita unreachable (HTTP 500): retrying in 1 s", "Qiita answers again: polling as usual."]);
+    // Nothing else: no error line per failed poll, no stack
+    expect(printed).toBe("");
     // Five polls, not one per millisecond: the backoff held the retries back
     expect(qiita.requests("/api/v2/authenticated_user/items")).toBe(5);
     expect(runtime.sourceStatus().state).toBe("ok");
+  });
+
+  it("tells the tab Qiita's rate limit is spent and plans the next poll at its reset, not at a backoff", async ({ local }) => {
+    // Prepare
+    const { qiita } = local;
+    qiita.addArticles(writer, 1, { likers: 1 });
+    const lines: string[] = [];
+    const runtime = await local.start(undefined, { notice: (line) => lines.push(line), backoff });
+    const tab = await local.open();
+    const resetAt = Math.floor(Date.now() / 1000) + 3_600;
+    qiita.setRateRemaining("qiita-token", 0, resetAt);
+    qiita.resetRequestCounts();
+
+    // Act
+    await runtime.collectNow();
+    await waitFor(() => (statuses(tab).length ? true : undefined), { what: "status frame" });
+
+    // Assess: one refused request; the next poll is planned at the reset
+    const reset = new Date(resetAt * 1000).toISOString();
+    expect(statuses(tab)).toEqual([expect.objectContaining({ state: "rate-limited", retryAt: reset })]);
+    expect(runtime.sourceStatus()).toMatchObject({ state: "rate-limited", retryAt: reset });
+    expect(lines).toEqual([expect.stringMatching(/^Qiita's rate limit is spent until \S+; polls resume then, nothing is lost\.$/)]);
+    expect(qiita.requests()).toBe(1);
   });
 
   it('answers {"action":"status"} with the current health', async ({ local }) => {
