@@ -43,7 +43,9 @@ describe("local runtime: source health", () => {
     await runtime.collectNow().catch(() => undefined);
     await waitFor(() => (statuses(tab).at(-1)?.state === "ok" && statuses(tab).length > 2 ? true : undefined), {
       what: "status back to ok",
-    }).finally(() => spies.forEach((spy) => spy.mockRestore()));
+    }).finally(() => {
+      for (const spy of spies) spy.mockRestore();
+    });
 
     // Assess
     const seen = statuses(tab);
