@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -110,6 +110,23 @@ describe("npm start and its DATA_DIR", () => {
     // Assess
     expect(await running(next)).toBeGreaterThan(0);
     expect(next.output.stderr).toBe("");
+  });
+});
+
+describe("npm start and a DATA_DIR that is a file", () => {
+  it("stops with one line naming DATA_DIR, not an ENOTDIR stack", async () => {
+    // Prepare
+    dataDir = await mkdtemp(join(tmpdir(), "live-likes-file-"));
+    const file = join(dataDir, "README.md");
+    await writeFile(file, "not a folder");
+
+    // Act
+    const started = start(env({ DATA_DIR: file }));
+    const code = await started.exited;
+
+    // Assess
+    expect(code).toBe(1);
+    expect(started.output.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^Cannot start: DATA_DIR=\S*README\.md /)]);
   });
 });
 
