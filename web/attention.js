@@ -61,7 +61,10 @@ export function createAttention(buttons) {
         const { title, body } = likeNotification(like);
         new Notification(title, { body, tag: like.itemId });
       }
-      if (sound) chime((audio ??= new AudioContext()));
+      if (sound) {
+        audio ??= new AudioContext();
+        chime(audio);
+      }
     },
   };
 }

@@ -184,22 +184,31 @@ export class FakeQiitaServer {
       this.#send(res, status, body, { ...this.#rateHeaders(bucketKey), ...extra }, fault);
 
     if (auth !== undefined && !this.#tokens.has(auth)) {
-      return send(401, { message: "Unauthorized", type: "unauthorized" });
+      send(401, { message: "Unauthorized", type: "unauthorized" });
+      return;
     }
     const bucket = this.#bucket(bucketKey);
     if (bucket.remaining <= 0) {
-      return send(this.#rateLimitStatus, { message: "Rate limit exceeded", type: "rate_limit_exceeded" });
+      send(this.#rateLimitStatus, { message: "Rate limit exceeded", type: "rate_limit_exceeded" });
+      return;
     }
     bucket.remaining--;
     const fault = this.#takeFault(url.pathname);
     if (fault === "error500") {
-      return send(500, { message: "Internal server error", type: "internal_server_error" });
+      send(500, { message: "Internal server error", type: "internal_server_error" });
+      return;
     }
     const userId = auth !== undefined ? this.#tokens.get(auth) : undefined;
     const route = this.#route(req.method ?? "GET", url.pathname, userId);
-    if ("body" in route) return send(route.status, route.body);
+    if ("body" in route) {
+      send(route.status, route.body);
+      return;
+    }
     const paging = parsePaging(url.searchParams);
-    if (!paging) return send(400, { message: "Bad request", type: "bad_request" });
+    if (!paging) {
+      send(400, { message: "Bad request", type: "bad_request" });
+      return;
+    }
     const { page, perPage } = paging;
     const all = route.list;
     const items = all.slice((page - 1) * perPage, page * perPage);
@@ -216,17 +225,18 @@ export class FakeQiitaServer {
       const count = this.#articles.filter((a) => a.userId === userId).length;
       return { status: 200, body: { id: userId, name: "", items_count: count, followers_count: 0, permanent_id: 1 } };
     }
-    let match: RegExpExecArray | null;
     if (path === "/api/v2/authenticated_user/items") {
       if (!userId) return unauthorized;
       return { list: this.#itemsOf(userId) };
     }
-    if ((match = /^\/api\/v2\/users\/([^/]+)\/items$/.exec(path))) {
-      const owner = decodeURIComponent(match[1] ?? "");
+    const userItems = /^\/api\/v2\/users\/([^/]+)\/items$/.exec(path);
+    if (userItems) {
+      const owner = decodeURIComponent(userItems[1] ?? "");
       return this.#users.has(owner) ? { list: this.#itemsOf(owner) } : notFound;
     }
-    if ((match = /^\/api\/v2\/items\/([^/]+)\/likes$/.exec(path))) {
-      const article = this.#articles.find((a) => a.id === decodeURIComponent(match?.[1] ?? ""));
+    const likes = /^\/api\/v2\/items\/([^/]+)\/likes$/.exec(path);
+    if (likes) {
+      const article = this.#articles.find((a) => a.id === decodeURIComponent(likes[1] ?? ""));
       if (!article) return notFound;
       return {
         list: article.likes.map((like) => ({

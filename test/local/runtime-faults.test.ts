@@ -20,7 +20,10 @@ function captureOutput() {
     return true;
   };
   const spies = [vi.spyOn(process.stdout, "write").mockImplementation(keep), vi.spyOn(process.stderr, "write").mockImplementation(keep)];
-  return { text: () => text, restore: () => spies.forEach((spy) => spy.mockRestore()) };
+  return { text: () => text, restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
 }
 
 describe("local runtime under faults", () => {

@@ -123,10 +123,12 @@ async function setUp(use: (local: RuntimeWithFakes) => Promise<void>): Promise<v
 
 /** One runtime with fakes per test file: tests share it, in order. */
 export const runtimeTest = test.extend<{ $file: { local: RuntimeWithFakes } }>({
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this destructuring.
   local: [async ({}, use) => setUp(use), { scope: "file" }],
 });
 
 /** A runtime with fakes of its own for every test. */
 export const runtimePerTest = test.extend<{ local: RuntimeWithFakes }>({
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this destructuring.
   local: async ({}, use) => setUp(use),
 });

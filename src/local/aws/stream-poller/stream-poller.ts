@@ -217,7 +217,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const opened = await Promise.all(
     ready.map((shard) => openShardIterator(client, streamArn, shard.shardId, initialPosition.get(shard.shardId)!)),
   );
-  ready.forEach((shard, index) => startShard(shard.shardId, opened[index]!.position, opened[index]!.iterator));
+  for (const [index, shard] of ready.entries()) startShard(shard.shardId, opened[index]!.position, opened[index]!.iterator);
   await persist();
   logger.info("stream poller started", {
     streamArn,

@@ -8,7 +8,7 @@ export function createConnectEvent(facts: ConnectionFacts, request: IncomingMess
   const raw = request.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
-    (multiValueHeaders[name] ??= []).push(raw[i + 1] as string);
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), raw[i + 1] as string];
   }
   // API Gateway terminates the connection and tells the integration where it came from.
   multiValueHeaders["X-Forwarded-For"] = [facts.sourceIp];
@@ -24,7 +24,7 @@ export function createConnectEvent(facts: ConnectionFacts, request: IncomingMess
   const query = new URL(request.url ?? "/", "http://localhost").searchParams;
   if (query.size > 0) {
     const multiValueQuery: Record<string, string[]> = {};
-    for (const [name, value] of query) (multiValueQuery[name] ??= []).push(value);
+    for (const [name, value] of query) multiValueQuery[name] = [...(multiValueQuery[name] ?? []), value];
     event.queryStringParameters = lastValues(multiValueQuery);
     event.multiValueQueryStringParameters = multiValueQuery;
   }

@@ -82,7 +82,7 @@ export async function startWebSocketEmulator(options: EmulatorOptions): Promise<
     server.on("request", onRequest);
     server.on("upgrade", (request, socket, head) => void onUpgrade(request, socket, head));
   });
-  const port = (servers[0]?.address() as AddressInfo).port;
+  const port = (servers[0]!.address() as AddressInfo).port;
 
   return {
     url: `ws://localhost:${port}`,
@@ -133,7 +133,7 @@ async function listen(
   for (const [index, address] of hosts.entries()) {
     const server = createServer(serverOptions);
     setUp(server);
-    const chosenPort = index === 0 ? port : (servers[0]?.address() as AddressInfo).port;
+    const chosenPort = index === 0 ? port : (servers[0]!.address() as AddressInfo).port;
     try {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
