@@ -56,6 +56,18 @@ export interface ArticleSource {
   listLikers(itemId: string, enough: (likersSoFar: readonly string[]) => boolean): Promise<string[]>;
 }
 
+/**
+ * One hot poll per account per interval, whoever asks: several tabs, Lambda invocations or
+ * processes share it, so they do not multiply the source's requests.
+ */
+export interface HotPollLease {
+  /**
+   * Takes the account's lease until `untilMs` (epoch ms) when nobody holds it at `nowMs`.
+   * Resolves false when another caller holds it: that caller polls, this one does not.
+   */
+  take(userId: string, nowMs: number, untilMs: number): Promise<boolean>;
+}
+
 /** What the collector knows of one account. */
 export interface AccountSnapshot {
   readonly baselined: boolean;

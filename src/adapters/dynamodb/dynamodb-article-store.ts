@@ -54,7 +54,8 @@ export class DynamoDBArticleStore implements ArticleStore {
       this.#readUnits += units(page.ConsumedCapacity);
       for (const item of page.Items ?? []) {
         if (item.itemId === ACCOUNT_MARKER_ITEM_ID) baselined = item.baselinedAt !== undefined;
-        else articles.set(String(item.itemId), toStoredArticle(item));
+        // Other "#" items are bookkeeping too (the hot-poll lease), never articles.
+        else if (!String(item.itemId).startsWith("#")) articles.set(String(item.itemId), toStoredArticle(item));
       }
     }
     return { baselined, articles };
