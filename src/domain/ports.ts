@@ -50,6 +50,11 @@ export interface ArticleSource {
   /** Every article of the writer, all pages. Rejects on any partial or malformed answer. */
   listArticles(): Promise<Article[]>;
   /**
+   * The writer's newest articles, one request (Qiita: the first page of 100), for hot polls.
+   * Absent: the collector takes the head of listArticles().
+   */
+  listFirstPage?(): Promise<Article[]>;
+  /**
    * Likers of an article, newest first, page by page until `enough(likersSoFar)` says stop
    * or the list ends.
    */

@@ -8,6 +8,7 @@
 import type { Article } from "#domain/model.ts";
 import type { ArticleSource } from "#domain/ports.ts";
 import type { RequestCounting } from "#domain/collector/collect-account.ts";
+import type { BudgetReporting, RateState } from "#domain/collector/hot-poll.ts";
 import { QiitaAuthError, QiitaRateLimitError, QiitaResponseError, QiitaUnavailableError } from "./qiita-errors.ts";
 import { nextLink, parseArticles, parseLikers, parseUserId } from "./qiita-parse.ts";
 
@@ -35,7 +36,7 @@ interface Page {
   readonly headers: Headers;
 }
 
-export class QiitaClient implements ArticleSource, RequestCounting {
+export class QiitaClient implements ArticleSource, RequestCounting, BudgetReporting {
   readonly #token: string;
   readonly #baseUrl: URL;
   readonly #fetch: typeof fetch;
@@ -45,6 +46,7 @@ export class QiitaClient implements ArticleSource, RequestCounting {
   #requests = 0;
   #remaining: number | undefined;
   #resetAt: number | undefined;
+  #articleTotal: number | undefined;
 
   constructor(options: QiitaClientOptions) {
     this.#token = options.token;
@@ -64,6 +66,28 @@ export class QiitaClient implements ArticleSource, RequestCounting {
     return this.#userId;
   }
 
+  /** What the last answer said of the budget; `limitedUntil` while a refusal's reset is ahead. */
+  rateState(): RateState {
+    const limited = this.#remaining === 0 && this.#resetAt !== undefined && this.#now() < this.#resetAt;
+    return {
+      ...(this.#remaining !== undefined ? { remaining: this.#remaining } : {}),
+      ...(this.#resetAt !== undefined ? { resetAt: this.#resetAt } : {}),
+      ...(limited ? { limitedUntil: this.#resetAt } : {}),
+    };
+  }
+
+  /** The writer's article count from the last article list's Total-Count; undefined before one. */
+  articleTotal(): number | undefined {
+    return this.#articleTotal;
+  }
+
+  /** The 100 newest articles: one request, whatever the writer's article count. */
+  async listFirstPage(): Promise<Article[]> {
+    const page = await this.#get(this.#url("/api/v2/authenticated_user/items", 1));
+    this.#articleTotal = totalCount(page.headers) ?? this.#articleTotal;
+    return parseArticles(page.body);
+  }
+
   async listArticles(): Promise<Article[]> {
     const byId = new Map<string, Article>();
     let total: number | undefined;
@@ -74,6 +98,7 @@ export class QiitaClient implements ArticleSource, RequestCounting {
       return articles.length;
     });
     // A new article shifts the pages while they are read; a retry next poll sees a stable list.
+    this.#articleTotal = total ?? byId.size;
     if (total !== undefined && byId.size !== total) {
       throw new QiitaResponseError(`the article list had ${byId.size} articles but Total-Count said ${total}`);
     }
@@ -108,8 +133,7 @@ export class QiitaClient implements ArticleSource, RequestCounting {
   #next(path: string, page: Page, pageNumber: number, size: number): URL | undefined {
     const link = nextLink(page.headers.get("link"));
     const total = totalCount(page.headers);
-    const hasNext =
-      link !== undefined || (total !== undefined ? pageNumber * PER_PAGE < total : size === PER_PAGE);
+    const hasNext = link !== undefined || (total !== undefined ? pageNumber * PER_PAGE < total : size === PER_PAGE);
     if (!hasNext) return undefined;
     if (size < PER_PAGE) {
       throw new QiitaResponseError(`page ${pageNumber} of ${path} was cut short (${size} of ${PER_PAGE}) before the last page`);

@@ -2,9 +2,12 @@
  * Use case: poll one writer's articles.  schedule ─▶ [collect-account] ─▶ articles table ─▶ stream
  *
  * 1. Skip the poll while the account is paused by a rate limit.
- * 2. List every article (all pages) from the source.
- * 3. Load what is stored for the account (one query).
+ * 2. List every article (all pages) from the source; a hot poll (scope "first-page") lists only
+ *    the newest page, so it costs one request whatever the writer's article count.
+ * 3. Load what is stored for the account (one query). A hot poll before the baseline stops here:
+ *    a baseline of the first page would make every older article look new to the next sweep.
  * 4. Plan: the first poll is a silent baseline; later, only changed articles are written.
+ *    Articles missing from a first page are simply not in the plan: they are left as stored.
  * 5. Fetch the new likers of each increase, stopping at the boundary with the known likers.
  * 6. Write each change on the condition that the stored count is still the one read, then mark
  *    the baseline. Every source call happens before the first write, so a source failure writes
@@ -30,7 +33,14 @@ export interface CollectDeps {
   readonly now?: () => number;
   /** Conditional writes in flight at once. */
   readonly writeConcurrency?: number;
+  /** "all" (default): a full sweep. "first-page": the newest articles only, for a hot poll. */
+  readonly scope?: PollScope;
 }
+
+export type PollScope = "all" | "first-page";
+
+/** Qiita's page size: what a first page holds when the source cannot list one page alone. */
+const FIRST_PAGE_SIZE = 100;
 
 export interface CollectSummary {
   readonly userId: string;
@@ -41,6 +51,8 @@ export interface CollectSummary {
   /** Epoch ms: set when the poll was skipped or stopped by a rate limit. */
   readonly skippedUntil?: number;
   readonly qiitaRequests: number;
+  /** A hot poll found no baseline yet: nothing was written; the next full sweep takes it. */
+  readonly waitingForBaseline?: true;
 }
 
 export async function collectAccount(deps: CollectDeps): Promise<CollectSummary> {
@@ -57,8 +69,16 @@ export async function collectAccount(deps: CollectDeps): Promise<CollectSummary>
   let writes;
   let baseline = false;
   try {
-    const articles = await source.listArticles();
+    const firstPage = deps.scope === "first-page";
+    const articles = !firstPage
+      ? await source.listArticles()
+      : source.listFirstPage
+        ? await source.listFirstPage()
+        : (await source.listArticles()).slice(0, FIRST_PAGE_SIZE);
     const snapshot = await store.load(userId);
+    if (firstPage && !snapshot.baselined) {
+      return { userId, baseline: false, written: 0, conflicts: 0, qiitaRequests: requests(), waitingForBaseline: true };
+    }
     const plan = planPoll(snapshot, articles);
     baseline = plan.baseline;
     writes = [];

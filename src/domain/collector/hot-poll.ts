@@ -51,6 +51,13 @@ export interface RateState {
   readonly limitedUntil?: number;
 }
 
+/** A source that tells what its last answer said of the budget (QiitaClient does). */
+export interface BudgetReporting {
+  rateState(): RateState;
+  /** The writer's article count, once a list said it. */
+  articleTotal(): number | undefined;
+}
+
 export interface HotPollInput {
   /** Epoch ms. */
   readonly now: number;
