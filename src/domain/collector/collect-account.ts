@@ -16,7 +16,7 @@
 import { createLimiter } from "../concurrency.ts";
 import type { ArticleSource, ArticleStore } from "../ports.ts";
 import { enoughLikers } from "./new-likers.ts";
-import { needsLikers, planPoll, toStoredArticle } from "./plan-poll.ts";
+import { needsLikers, type PlannedChange, planPoll, toStoredArticle } from "./plan-poll.ts";
 import type { PollPause } from "./poll-pause.ts";
 import { SourceRateLimitedError } from "./source-rate-limited-error.ts";
 
@@ -66,7 +66,7 @@ export async function collectAccount(deps: CollectDeps): Promise<CollectSummary>
     return { userId, baseline: false, written: 0, conflicts: 0, skippedUntil: pausedUntil, qiitaRequests: 0 };
   }
 
-  let writes;
+  let writes: { change: PlannedChange; fetched: string[] | undefined }[];
   let baseline = false;
   try {
     const firstPage = deps.scope === "first-page";
