@@ -79,7 +79,7 @@ async function findDynamoDbLocalProcess(port: number): Promise<DynamoDbLocalProc
     const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
     return {
       pid: Number(pid),
-      ours: cwd !== undefined && cwd.startsWith(dynamoDbLocalPackage()),
+      ours: cwd?.startsWith(dynamoDbLocalPackage()) ?? false,
       ...(dbPathIndex >= 0 && args[dbPathIndex + 1] ? { dbPath: args[dbPathIndex + 1] } : {}),
     };
   }
