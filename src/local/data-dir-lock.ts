@@ -1,15 +1,16 @@
 /**
  * One `npm start` per DATA_DIR: two on one folder would share a stream checkpoint and one
  * DynamoDB Local's files, and each would deliver part of the likes. `DATA_DIR/lock` holds
- * `{pid, port, startedAt}` of the holder, created exclusively (`wx`); a lock whose process is no
- * longer alive (a SIGKILL, a crash) is taken over.
+ * `{pid, port, startedAt}` of the holder, created exclusively and whole (written aside, then
+ * hard-linked, which fails if the lock exists), so a reader never sees half a lock; a lock whose
+ * process is no longer alive (a SIGKILL, a crash) is taken over.
  *
  * @example
  *   const lock = await lockDataDir(".live-likes", 3001); // SettingError naming the holder if taken
  *   await lock.setPort(3001);
  *   await lock.release();
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SettingError } from "#domain/setting-error.ts";
 
@@ -38,12 +39,16 @@ export async function lockDataDir(dataDir: string, port: number): Promise<DataDi
     throw error;
   });
   let holder: LockHolder = { pid: process.pid, port, startedAt: new Date().toISOString() };
+  const aside = `${file}.${process.pid}`;
   for (let attempt = 0; ; attempt++) {
     try {
-      await writeFile(file, JSON.stringify(holder), { flag: "wx" });
+      await writeFile(aside, JSON.stringify(holder));
+      await link(aside, file);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
+    } finally {
+      await rm(aside, { force: true });
     }
     const other = await readHolder(file);
     if (other && isAlive(other.pid)) {
@@ -61,7 +66,8 @@ export async function lockDataDir(dataDir: string, port: number): Promise<DataDi
     file,
     setPort: async (actual) => {
       holder = { ...holder, port: actual };
-      await writeFile(file, JSON.stringify(holder));
+      await writeFile(aside, JSON.stringify(holder));
+      await rename(aside, file);
     },
     release: async () => {
       if (released) return;
