@@ -90,6 +90,10 @@ export function createCollectorLoop(deps: CollectorLoopDeps): CollectorLoop {
     if (step.changed && userId) tellTabs(userId);
   };
 
+  /** A failure of the source, said in its own words with the wait it leads to. */
+  const reportFailure = (error: unknown, outcome: PollOutcome, wording = (line: string) => line) =>
+    report(outcome, wording(failureLine(error, nextHealth(health, outcome, Date.now(), backoff).health)));
+
   /** The writer's id, asked of the source until it answers; undefined (reported) while it fails. */
   const resolveUser = async (): Promise<string | undefined> => {
     if (userId) return userId;
@@ -98,7 +102,7 @@ export function createCollectorLoop(deps: CollectorLoopDeps): CollectorLoop {
     } catch (error) {
       const outcome = outcomeOf(error);
       if (!outcome) throw error;
-      report(outcome, failureLine(error, health));
+      reportFailure(error, outcome);
       return undefined;
     }
     notice(`Qiita answered: watching writer "${userId}" (a token for it: npm run --silent token -- ${userId})`);
@@ -130,7 +134,7 @@ export function createCollectorLoop(deps: CollectorLoopDeps): CollectorLoop {
       }
       const outcome = outcomeOf(result.error);
       if (!outcome) return false;
-      report(outcome, failureLine(result.error, nextHealth(health, outcome, Date.now(), backoff).health));
+      reportFailure(result.error, outcome);
       return true;
     },
   });
@@ -166,8 +170,7 @@ export function createCollectorLoop(deps: CollectorLoopDeps): CollectorLoop {
         if (error instanceof QiitaAuthError) throw error;
         const outcome = outcomeOf(error);
         if (!outcome) throw error;
-        const next = nextHealth(health, outcome, Date.now(), backoff).health;
-        report(outcome, `${failureLine(error, next).replace(/: retrying in/, ": starting anyway; retrying in")}`);
+        reportFailure(error, outcome, (line) => line.replace(/: retrying in/, ": starting anyway; retrying in"));
         schedule();
         return;
       }
