@@ -29,13 +29,21 @@ export interface LocalConfig {
    * DynamoDB Local keeps one database per access key id and region. The DynamoDB Local that
    * `npm start` starts brings its own.
    */
-  readonly dynamodbSigning: { readonly region: string; readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } };
+  readonly dynamodbSigning: {
+    readonly region: string;
+    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  };
   readonly dynamodbPort: number;
   /** Directory to persist into; undefined: in memory (DATA_DIR=memory). */
   readonly dataDir?: string;
   /** undefined: demo mode with a simulated Qiita account. */
   readonly qiita?: { readonly token: string; readonly baseUrl: string };
   readonly pollIntervalSeconds: number;
+  /**
+   * Hot polls of the first page while the writer has a tab open (issue 11): the interval bounds
+   * and the part of Qiita's hourly budget all polling may spend. `budgetShare` 0 turns them off.
+   */
+  readonly hotPoll: { readonly minSeconds: number; readonly maxSeconds: number; readonly budgetShare: number };
   readonly line?: { readonly channelAccessToken: string; readonly to: string; readonly baseUrl: string };
   readonly lineMode: LineMode;
   /** undefined: generated once and kept in DATA_DIR. */
@@ -60,9 +68,17 @@ const DEFAULT_POLL_SECONDS = 60;
 /** The demo simulates its own account, so it can poll often and show likes quickly. */
 const DEMO_POLL_SECONDS = 3;
 export const DEFAULT_MAX_SOCKETS = 2_000;
+/** Hot polls: at most one every 5 s, and none slower than a minute (the sweeps carry on then). */
+const DEFAULT_HOT_POLL_MIN_SECONDS = 5;
+const DEFAULT_HOT_POLL_MAX_SECONDS = 60;
+/** Half of Qiita's 1000 requests an hour, sweeps included: the other half stays for the writer's own tools. */
+const DEFAULT_HOT_POLL_BUDGET_PERCENT = 50;
 
 /** An empty or blank variable counts as unset, as a shell user expects. */
-const optional = z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), z.string().trim().optional());
+const optional = z.preprocess(
+  (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+  z.string().trim().optional(),
+);
 
 const port = (name: string, fallback: number) =>
   optional.transform((raw, context) => {
@@ -76,8 +92,18 @@ const port = (name: string, fallback: number) =>
 const wholeNumber = (name: string, fallback: number, what: string) =>
   optional.transform((raw, context) => {
     if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1) return fail(context, `${name} is "${raw}": use ${what} of 1 or more, e.g. ${name}=${fallback}.`);
+    if (!/^\d+$/.test(raw) || Number(raw) < 1)
+      return fail(context, `${name} is "${raw}": use ${what} of 1 or more, e.g. ${name}=${fallback}.`);
     return Number(raw);
+  });
+
+const seconds = (name: string, fallback: number) =>
+  optional.transform((raw, context) => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0)
+      return fail(context, `${name} is "${raw}": use a number of seconds greater than 0, e.g. ${name}=${fallback}.`);
+    return value;
   });
 
 const url = (name: string) =>
@@ -114,7 +140,23 @@ const environment = z.object({
     if (raw === undefined) return undefined;
     const value = Number(raw);
     if (!Number.isFinite(value) || value <= 0) {
-      return fail(context, `POLL_INTERVAL_SECONDS is "${raw}": use a number of seconds greater than 0, e.g. POLL_INTERVAL_SECONDS=${DEFAULT_POLL_SECONDS}.`);
+      return fail(
+        context,
+        `POLL_INTERVAL_SECONDS is "${raw}": use a number of seconds greater than 0, e.g. POLL_INTERVAL_SECONDS=${DEFAULT_POLL_SECONDS}.`,
+      );
+    }
+    return value;
+  }),
+  HOT_POLL_MIN_SECONDS: seconds("HOT_POLL_MIN_SECONDS", DEFAULT_HOT_POLL_MIN_SECONDS),
+  HOT_POLL_MAX_SECONDS: seconds("HOT_POLL_MAX_SECONDS", DEFAULT_HOT_POLL_MAX_SECONDS),
+  HOT_POLL_BUDGET_PERCENT: optional.transform((raw, context) => {
+    if (raw === undefined) return DEFAULT_HOT_POLL_BUDGET_PERCENT;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || value > 100) {
+      return fail(
+        context,
+        `HOT_POLL_BUDGET_PERCENT is "${raw}": use a percentage of Qiita's hourly limit from 0 (no hot polls) to 100, e.g. HOT_POLL_BUDGET_PERCENT=${DEFAULT_HOT_POLL_BUDGET_PERCENT}.`,
+      );
     }
     return value;
   }),
@@ -149,7 +191,10 @@ export function loadConfig(env: Env): LocalConfig {
     );
   }
   if (e.LINE_CHANNEL_ACCESS_TOKEN && !e.LINE_TO) {
-    throw new SettingError("LINE_TO", "LINE_CHANNEL_ACCESS_TOKEN is set but LINE_TO is not: set LINE_TO to the LINE user, group or room id to push to.");
+    throw new SettingError(
+      "LINE_TO",
+      "LINE_CHANNEL_ACCESS_TOKEN is set but LINE_TO is not: set LINE_TO to the LINE user, group or room id to push to.",
+    );
   }
   if (e.LINE_TO && !e.LINE_CHANNEL_ACCESS_TOKEN) {
     throw new SettingError(
@@ -161,6 +206,13 @@ export function loadConfig(env: Env): LocalConfig {
     throw new SettingError(
       "TOKEN_SECRET",
       `TOKEN_SECRET is shorter than ${MIN_TOKEN_SECRET_LENGTH} characters: use a long random string, e.g. \`openssl rand -hex 32\`, or unset it to have one generated.`,
+    );
+  }
+
+  if (e.HOT_POLL_MAX_SECONDS < e.HOT_POLL_MIN_SECONDS) {
+    throw new SettingError(
+      "HOT_POLL_MAX_SECONDS",
+      `HOT_POLL_MAX_SECONDS (${e.HOT_POLL_MAX_SECONDS}) is below HOT_POLL_MIN_SECONDS (${e.HOT_POLL_MIN_SECONDS}): raise the first or lower the second, e.g. 60 and 5.`,
     );
   }
 
@@ -176,6 +228,7 @@ export function loadConfig(env: Env): LocalConfig {
     dataDir: dataDir === "memory" ? undefined : dataDir,
     qiita: demo ? undefined : { token: e.QIITA_TOKEN as string, baseUrl: e.QIITA_BASE_URL ?? "https://qiita.com" },
     pollIntervalSeconds: e.POLL_INTERVAL_SECONDS ?? (demo ? DEMO_POLL_SECONDS : DEFAULT_POLL_SECONDS),
+    hotPoll: { minSeconds: e.HOT_POLL_MIN_SECONDS, maxSeconds: e.HOT_POLL_MAX_SECONDS, budgetShare: e.HOT_POLL_BUDGET_PERCENT / 100 },
     line:
       e.LINE_CHANNEL_ACCESS_TOKEN && e.LINE_TO
         ? { channelAccessToken: e.LINE_CHANNEL_ACCESS_TOKEN, to: e.LINE_TO, baseUrl: e.LINE_API_BASE_URL ?? "https://api.line.me" }

@@ -47,6 +47,7 @@ export class QiitaClient implements ArticleSource, RequestCounting, BudgetReport
   #remaining: number | undefined;
   #resetAt: number | undefined;
   #articleTotal: number | undefined;
+  #limit: number | undefined;
 
   constructor(options: QiitaClientOptions) {
     this.#token = options.token;
@@ -70,6 +71,7 @@ export class QiitaClient implements ArticleSource, RequestCounting, BudgetReport
   rateState(): RateState {
     const limited = this.#remaining === 0 && this.#resetAt !== undefined && this.#now() < this.#resetAt;
     return {
+      ...(this.#limit !== undefined ? { limit: this.#limit } : {}),
       ...(this.#remaining !== undefined ? { remaining: this.#remaining } : {}),
       ...(this.#resetAt !== undefined ? { resetAt: this.#resetAt } : {}),
       ...(limited ? { limitedUntil: this.#resetAt } : {}),
@@ -187,6 +189,8 @@ export class QiitaClient implements ArticleSource, RequestCounting, BudgetReport
   #readRateHeaders(headers: Headers): void {
     const remaining = integerHeader(headers, "rate-remaining");
     const reset = integerHeader(headers, "rate-reset");
+    const limit = integerHeader(headers, "rate-limit");
+    if (limit !== undefined && limit > 0) this.#limit = limit;
     if (remaining !== undefined) this.#remaining = remaining;
     if (reset !== undefined) this.#resetAt = reset * 1000;
   }

@@ -43,6 +43,8 @@ export interface HotPollBounds {
 
 /** What the source said in its last answer (Qiita: Rate-Remaining, Rate-Reset). */
 export interface RateState {
+  /** Requests a window allows (Qiita: Rate-Limit, 1000 an hour); the budget's `hourlyLimit` when unknown. */
+  readonly limit?: number;
   /** Requests left in the current window. */
   readonly remaining?: number;
   /** Epoch ms when the window resets. */
@@ -98,7 +100,8 @@ export function sweepRequestsPerHour(articles: number, sweepIntervalMs: number, 
 }
 
 export function nextHotPoll(input: HotPollInput): HotPollDecision {
-  const { now, budget, rate, bounds } = input;
+  const { now, rate, bounds } = input;
+  const budget = rate.limit !== undefined ? { ...input.budget, hourlyLimit: rate.limit } : input.budget;
   const cost = Math.max(1, input.requestsPerHotPoll);
 
   // 1. A refusal (or a spent window the source told us of) waits for the reset, whatever the bounds.

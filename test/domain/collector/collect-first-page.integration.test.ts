@@ -107,7 +107,7 @@ describe("collectAccount with scope first-page", () => {
 
     // Assess
     const bucket = qiita.rateState(TOKEN);
-    expect(source.rateState()).toEqual({ remaining: bucket.remaining, resetAt: bucket.resetAt * 1000 });
+    expect(source.rateState()).toEqual({ limit: 1000, remaining: bucket.remaining, resetAt: bucket.resetAt * 1000 });
     expect(source.articleTotal()).toBe(130);
   });
 

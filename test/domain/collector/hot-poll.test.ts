@@ -110,6 +110,14 @@ describe("nextHotPoll", () => {
     expect(later).toEqual({ delayMs: 60_000, poll: false, reason: "share-spent" });
   });
 
+  it("takes the limit the source announces (Rate-Limit) over the assumed one", () => {
+    // Act
+    const decision = nextHotPoll(input({ rate: { limit: 2_000 } }));
+
+    // Assess: 3600 s / 1000
+    expect(decision.delayMs).toBe(5_000);
+  });
+
   it("backs off until the reset after a rate-limited answer", () => {
     // Act
     const refused = nextHotPoll(input({ rate: { limitedUntil: T0 + 600_000 } }));
