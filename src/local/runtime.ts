@@ -1,7 +1,7 @@
 /**
  * Everything of live-likes on one machine, wired from the same handlers Lambda runs:
  * DynamoDB Local ─▶ tables ─▶ WebSocket emulator (connect/disconnect/default) ─▶ stream poller
- * (stream handler) ─▶ collector on a timer (Qiita or the demo account).
+ * (stream handler) ─▶ collector on a timer (Qiita or the demo account) ─▶ hot polls while a tab is open.
  */
 import { appendFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -17,12 +17,14 @@ import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
+import { DynamoDbHotPollLease } from "#adapters/dynamodb/dynamodb-hot-poll-lease.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
 import { articlesTable, connectionsTable, deliveriesTable, eventsTable, revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import type { SourceStatus } from "#domain/frames.ts";
 import { type Backoff, sourceStatus } from "#domain/collector/source-health.ts";
+import { QIITA_HOURLY_LIMIT } from "#domain/collector/hot-poll.ts";
 import { signToken } from "#domain/token.ts";
 import type { ArticleSource, FramePoster } from "#domain/ports.ts";
 import type { CollectResult } from "#handlers/collect.handler.ts";
@@ -32,6 +34,7 @@ import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
 import { createStreamHandler } from "#handlers/stream.handler.ts";
 import type { LineTarget } from "#domain/delivery/deliver-batch.ts";
 import { type CollectorLoop, createCollectorLoop } from "./collector-loop.ts";
+import { startHotPoller } from "./hot-poller.ts";
 import type { LocalConfig, LogLevel } from "./config.ts";
 import { DemoArticleSource } from "./demo/demo-article-source.ts";
 import { startDynamoDbLocal, type DynamoDbLocal } from "./aws/dynamodb-local.ts";
@@ -233,6 +236,21 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     collector = loop;
     stops.push(() => loop.stop());
     await loop.start();
+    // Hot polls of the first page while the writer has a tab open (issue 11); the demo sweeps every 3 s already.
+    if (!demo && config.hotPoll.budgetShare > 0) {
+      const hot = startHotPoller({
+        source,
+        store: articles,
+        lease: new DynamoDbHotPollLease({ tableName: config.tables.articles, client: doc }),
+        connections,
+        userId: () => loop.userId(),
+        budget: { hourlyLimit: QIITA_HOURLY_LIMIT, share: config.hotPoll.budgetShare },
+        bounds: { minMs: config.hotPoll.minSeconds * 1000, maxMs: config.hotPoll.maxSeconds * 1000 },
+        sweepIntervalMs: config.pollIntervalSeconds * 1000,
+        logger,
+      });
+      stops.push(() => hot.stop());
+    }
     if (demoSource) {
       const likeTimer = setInterval(() => demoSource.tick(), options.demoLikeEveryMs ?? 4_000);
       stops.push(() => clearInterval(likeTimer));

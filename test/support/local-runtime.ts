@@ -1,7 +1,8 @@
 /**
  * The environment a test gives `loadConfig` to run the local runtime: a free port, the run's
  * shared DynamoDB Local with tables of its own, nothing persisted, no timer-driven polls (tests
- * call `collectNow()`), and a known token secret.
+ * call `collectNow()`; hot polls are off unless a test sets HOT_POLL_BUDGET_PERCENT), and a known
+ * token secret.
  */
 import { signToken } from "#domain/token.ts";
 import { dynamodbEndpoint, localCredentials, localRegion } from "./dynamodb.ts";
@@ -19,6 +20,7 @@ export function localRuntimeEnv(overrides: Record<string, string> = {}): Record<
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
     DATA_DIR: "memory",
     POLL_INTERVAL_SECONDS: "3600",
+    HOT_POLL_BUDGET_PERCENT: "0",
     TOKEN_SECRET: TEST_TOKEN_SECRET,
     ...freshTableNames().env,
     ...overrides,
