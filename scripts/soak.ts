@@ -56,8 +56,10 @@ async function main(): Promise<number> {
     AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
     DATA_DIR: "memory",
     TOKEN_SECRET,
-    // The soak writes its own likes; the collector polls its quiet account once at start.
+    // The soak writes its own likes; the collector polls its quiet account once at start, and
+    // makes no hot polls (issue 11) while the soak's tabs are open.
     POLL_INTERVAL_SECONDS: "86400",
+    HOT_POLL_BUDGET_PERCENT: "0",
     // A writer's clients are hundreds of tabs of one user here, far above a person's 20; a
     // reconnect may arrive before the dropped socket's row is gone, hence the whole count.
     MAX_CONNECTIONS_PER_USER: String(options.connections),
