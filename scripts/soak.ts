@@ -65,10 +65,12 @@ async function main(): Promise<number> {
     MAX_CONNECTIONS_PER_USER: String(options.connections),
     MAX_SOCKETS: String(Math.max(DEFAULT_MAX_SOCKETS, 2 * options.connections)),
   });
-  const runtime: LocalRuntime = await startLocalRuntime(config, { source: new QuietArticleSource(), logLevel: "ERROR" }).catch(async (error: unknown) => {
-    await dynamo.stop();
-    throw error;
-  });
+  const runtime: LocalRuntime = await startLocalRuntime(config, { source: new QuietArticleSource(), logLevel: "ERROR" }).catch(
+    async (error: unknown) => {
+      await dynamo.stop();
+      throw error;
+    },
+  );
   const clients = ClientProcess.start<ToClients, FromClients>(new URL("./soak/clients.ts", import.meta.url));
   const tally = async () => (await clients.request({ type: "tally" }, "tally", TALLY_TIMEOUT_MS)).tally;
   const stopAll = async () => {
@@ -92,7 +94,10 @@ async function main(): Promise<number> {
       seed: options.seed,
     };
     const opened = await clients.request({ type: "open", plan }, "opened", OPEN_TIMEOUT_MS);
-    if (opened.failed > 0) throw new Error(`${opened.failed} of ${options.connections} connections could not open: lower --connections or look at the emulator's errors above`);
+    if (opened.failed > 0)
+      throw new Error(
+        `${opened.failed} of ${options.connections} connections could not open: lower --connections or look at the emulator's errors above`,
+      );
     const doc = createDocumentClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: { ...dynamo.credentials } });
     const producer = new LikeProducer(new DynamoDBArticleStore(config.tables.articles, doc), writers, options.articlesPerWriter);
     await producer.seed();
@@ -110,15 +115,18 @@ async function main(): Promise<number> {
     progress("waiting for every client to have what it is owed…");
     const drainDeadline = lastLikeAt + options.drainSeconds * 1000;
     let lastProgressAt = Date.now();
-    const settled: Tally | undefined = await until(async () => {
-      const now = await tally();
-      if (Date.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
-        lastProgressAt = Date.now();
-        progress(`${now.delivered} of ${now.expected} owed frames delivered, ${now.settled} of ${now.clients} clients settled`);
-      }
-      if (now.lost > 0 || now.settled < now.clients) return undefined;
-      return (await settlesWithin(runtime.poller.drained(), Math.max(0, drainDeadline - Date.now()))) ? now : undefined;
-    }, { timeoutMs: drainDeadline - Date.now(), intervalMs: TALLY_EVERY_MS });
+    const settled: Tally | undefined = await until(
+      async () => {
+        const now = await tally();
+        if (Date.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
+          lastProgressAt = Date.now();
+          progress(`${now.delivered} of ${now.expected} owed frames delivered, ${now.settled} of ${now.clients} clients settled`);
+        }
+        if (now.lost > 0 || now.settled < now.clients) return undefined;
+        return (await settlesWithin(runtime.poller.drained(), Math.max(0, drainDeadline - Date.now()))) ? now : undefined;
+      },
+      { timeoutMs: drainDeadline - Date.now(), intervalMs: TALLY_EVERY_MS },
+    );
     const drainMs = Date.now() - lastLikeAt;
     // A retried batch could still re-post after that: count duplicates once the stream is quiet.
     await settlesWithin(runtime.poller.drained(), 30_000);
@@ -128,10 +136,15 @@ async function main(): Promise<number> {
     progress("closing every client…");
     // Every socket closes with a close frame, as a tab being closed does.
     await clients.request({ type: "close" }, "closed", CLOSE_TIMEOUT_MS);
-    await until(() => (runtime.emulator.connectionIds().length === 0 ? true : undefined), { timeoutMs: STALE_ROW_DEADLINE_MS, intervalMs: 100 });
+    await until(() => (runtime.emulator.connectionIds().length === 0 ? true : undefined), {
+      timeoutMs: STALE_ROW_DEADLINE_MS,
+      intervalMs: 100,
+    });
     const countRows = async () =>
       (await doc.send(new ScanCommand({ TableName: config.tables.connections, Select: "COUNT", ConsistentRead: true }))).Count ?? 0;
-    const staleRows = (await until(async () => ((await countRows()) === 0 ? 0 : undefined), { timeoutMs: STALE_ROW_DEADLINE_MS, intervalMs: 100 })) ?? (await countRows());
+    const staleRows =
+      (await until(async () => ((await countRows()) === 0 ? 0 : undefined), { timeoutMs: STALE_ROW_DEADLINE_MS, intervalMs: 100 })) ??
+      (await countRows());
 
     const result = {
       options,

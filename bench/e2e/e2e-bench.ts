@@ -84,11 +84,16 @@ export async function benchEndToEnd(options: E2eOptions): Promise<E2eRow[]> {
       const written = await Promise.all(writes);
       const refused = written.filter((ok) => ok === false).length;
       if (refused > 0) throw new Error(`end-to-end at ${rate}/s: ${refused} conditional writes were refused; the bench raced itself`);
-      await until(() => (new Set(received.map((r) => r.key)).size >= sent.size ? true : undefined), { timeoutMs: DRAIN_MS, intervalMs: 100 });
+      await until(() => (new Set(received.map((r) => r.key)).size >= sent.size ? true : undefined), {
+        timeoutMs: DRAIN_MS,
+        intervalMs: 100,
+      });
       // Late duplicates (a retried batch) arrive after the last first-delivery: give them a moment.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const row = tallyDeliveries(rate, options.durationSeconds, sent, received);
-      log(`end-to-end ${rate}/s: p50 ${row.p50_ms} p95 ${row.p95_ms} p99 ${row.p99_ms} max ${row.max_ms} ms; sent ${row.sent} delivered ${row.delivered} lost ${row.lost} duplicated ${row.duplicated}`);
+      log(
+        `end-to-end ${rate}/s: p50 ${row.p50_ms} p95 ${row.p95_ms} p99 ${row.p99_ms} max ${row.max_ms} ms; sent ${row.sent} delivered ${row.delivered} lost ${row.lost} duplicated ${row.duplicated}`,
+      );
       rows.push(row);
     }
     clients.onFrames(undefined);
