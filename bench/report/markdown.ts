@@ -1,5 +1,5 @@
 /** bench/results/latest.md: the machine, one table per measurement, and the targets. */
-import { fanoutVariants, type BenchResults } from "./results.ts";
+import { type BenchResults, fanoutVariants, type LikeNoticeResult } from "./results.ts";
 import { checkTargets, kb, ratio } from "./targets.ts";
 
 const cell = (value: number | null | undefined): string => (value === null || value === undefined ? "—" : String(value));
@@ -10,7 +10,9 @@ export function renderMarkdown(results: BenchResults): string {
   const lines: string[] = [];
   lines.push(`# Benchmark results (${results.mode} run, ${results.date})`);
   lines.push("");
-  lines.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, Node ${m.node}, ${m.platform}; load average ${m.load_average.join(" / ")} at the start.`);
+  lines.push(
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, Node ${m.node}, ${m.platform}; load average ${m.load_average.join(" / ")} at the start.`,
+  );
   lines.push(`Fan-out medians of ${results.repetitions} runs after one warm-up; stream handler concurrency ${results.fanout_concurrency}.`);
   lines.push("");
   lines.push("## Fan-out: one like to N connections (ms to the last frame received)");
@@ -54,9 +56,12 @@ export function renderMarkdown(results: BenchResults): string {
     );
   }
   lines.push("");
+  if (results.like_notice) lines.push(...likeNoticeMarkdown(results.like_notice));
   lines.push("## Collector: one poll after the baseline");
   lines.push("");
-  lines.push("| articles | changed | Qiita requests | read units | write units | seed requests | seed read units | seed write units | seed saw | $/month | seed $/month |");
+  lines.push(
+    "| articles | changed | Qiita requests | read units | write units | seed requests | seed read units | seed write units | seed saw | $/month | seed $/month |",
+  );
   lines.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const row of results.collector) {
     lines.push(
@@ -73,7 +78,9 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push("| handler | bytes | import ms | with the runtime's SDK: bytes | import ms |");
   lines.push("| --- | ---: | ---: | ---: | ---: |");
   for (const row of results.bundles) {
-    lines.push(`| ${row.handler} | ${row.bytes.toLocaleString("en-US")} (${kb(row.bytes)}) | ${row.import_ms} | ${row.runtime_sdk_bytes.toLocaleString("en-US")} (${kb(row.runtime_sdk_bytes)}) | ${row.runtime_sdk_import_ms} |`);
+    lines.push(
+      `| ${row.handler} | ${row.bytes.toLocaleString("en-US")} (${kb(row.bytes)}) | ${row.import_ms} | ${row.runtime_sdk_bytes.toLocaleString("en-US")} (${kb(row.runtime_sdk_bytes)}) | ${row.runtime_sdk_import_ms} |`,
+    );
   }
   lines.push("");
   lines.push("## Targets");
@@ -86,4 +93,29 @@ export function renderMarkdown(results: BenchResults): string {
   }
   lines.push("");
   return lines.join("\n");
+}
+
+/** The like → notice section (issue 11), also printed alone by `npm run bench -- --only like-notice`. */
+export function likeNoticeMarkdown(notice: LikeNoticeResult): string[] {
+  const lines: string[] = [];
+  const seconds = (ms: number | null) => (ms === null ? "—" : (ms / 1000).toFixed(1));
+  lines.push("## Like → notice: a like on Qiita → its frame in the tab");
+  lines.push("");
+  lines.push(
+    `One tab for ${notice.duration_s} s, ${notice.likes_recent + notice.likes_old} likes at random times (${notice.likes_recent} on the 100 newest of ${notice.articles} articles, ${notice.likes_old} on older ones), \`npm start\`'s defaults: sweeps every 60 s, hot polls within ${notice.budget_share * 100} % of ${notice.hourly_limit.toLocaleString("en-US")} requests an hour. The other ways are simulated with the same like times (the wait for their next poll alone, over every phase of their polls). Pages are what polling spends, held within the share; likes lookups follow the likes (one per article whose count rose, whichever poll saw it), so a bench's dense likes inflate them for every way alike.`,
+  );
+  lines.push("");
+  lines.push("| way | recent p50 s | recent p95 s | old p50 s | old p95 s | Qiita pages/h | likes lookups/h |");
+  lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const row of notice.rows) {
+    lines.push(
+      `| ${row.way}${row.simulated ? " (simulated)" : ""} | ${seconds(row.recent_p50_ms)} | ${seconds(row.recent_p95_ms)} | ${seconds(row.old_p50_ms)} | ${seconds(row.old_p95_ms)} | ${row.pages_per_hour} | ${row.lookups_per_hour} |`,
+    );
+  }
+  lines.push("");
+  lines.push(
+    `Lost ${notice.lost}, notified twice ${notice.duplicated}; hot polls while no tab was connected (${notice.idle_s} s before, ${notice.idle_s} s after): ${notice.hot_polls_without_tab}.`,
+  );
+  lines.push("");
+  return lines;
 }

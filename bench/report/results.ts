@@ -41,6 +41,38 @@ export interface E2eRow {
   readonly duration_s: number;
 }
 
+/** One way of noticing likes: measured (hot polls) or simulated with the same like times. */
+export interface LikeNoticeRow {
+  readonly way: string;
+  /** From the like on Qiita to the frame in the tab, for likes on the 100 newest articles. */
+  readonly recent_p50_ms: number | null;
+  readonly recent_p95_ms: number | null;
+  /** The same for likes on older articles (left to the full sweeps). */
+  readonly old_p50_ms: number | null;
+  readonly old_p95_ms: number | null;
+  /** Article list requests an hour: full sweeps, and hot polls' first pages. */
+  readonly pages_per_hour: number;
+  /** Likes lookups an hour: one per article whose count rose, whichever poll saw it. */
+  readonly lookups_per_hour: number;
+  /** The wait for the next poll alone, from the same like times. */
+  readonly simulated: boolean;
+}
+
+export interface LikeNoticeResult {
+  readonly duration_s: number;
+  readonly idle_s: number;
+  readonly likes_recent: number;
+  readonly likes_old: number;
+  readonly articles: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  /** Hot polls while no tab was connected (before it connected, and after it closed beyond the poll under way). */
+  readonly hot_polls_without_tab: number;
+  readonly hourly_limit: number;
+  readonly budget_share: number;
+  readonly rows: readonly LikeNoticeRow[];
+}
+
 export interface CollectorRow {
   readonly articles: number;
   readonly changed: number;
@@ -84,6 +116,8 @@ export interface BenchResults {
   readonly fanout: readonly FanoutRow[];
   readonly fanout_latency: readonly FanoutLatencyRow[];
   readonly e2e: readonly E2eRow[];
+  /** Absent in results from before issue 11. */
+  readonly like_notice?: LikeNoticeResult;
   readonly collector: readonly CollectorRow[];
   readonly bundles: readonly BundleRow[];
   readonly prices: Readonly<Record<string, unknown>>;

@@ -18,7 +18,13 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   const idle = results.collector.filter((row) => row.changed === 0);
   const checks: TargetCheck[] = [];
 
-  if (at1000 && at1000.project_ms !== null && at1000.sequential_ms !== null && at1000.unbounded_ms !== null && at1000.transport_ms !== null) {
+  if (
+    at1000 &&
+    at1000.project_ms !== null &&
+    at1000.sequential_ms !== null &&
+    at1000.unbounded_ms !== null &&
+    at1000.transport_ms !== null
+  ) {
     const p = at1000.project_ms;
     checks.push({
       target: "Fan-out to 1,000: ≥ 10× faster than sequential",
@@ -70,6 +76,32 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
         }
       : { target: "End-to-end at 100 changes/s", reached: undefined, detail: "not measured in this run" },
   );
+
+  const notice = results.like_notice;
+  const hot = notice?.rows.find((row) => !row.simulated);
+  if (notice && hot) {
+    checks.push({
+      target: "Like → notice on recent articles: p50 ≤ 10 s, p95 ≤ 20 s, nothing lost or twice",
+      reached:
+        hot.recent_p50_ms !== null &&
+        hot.recent_p95_ms !== null &&
+        hot.recent_p50_ms <= 10_000 &&
+        hot.recent_p95_ms <= 20_000 &&
+        notice.lost === 0 &&
+        notice.duplicated === 0,
+      detail: `p50 ${hot.recent_p50_ms} ms, p95 ${hot.recent_p95_ms} ms, ${notice.lost} lost, ${notice.duplicated} twice`,
+    });
+    checks.push({
+      target: "Like → notice: polling (sweeps and hot polls) ≤ 50 % of Qiita's budget",
+      reached: hot.pages_per_hour <= notice.hourly_limit * 0.5,
+      detail: `${hot.pages_per_hour} pages an hour of ${notice.hourly_limit}, plus ${hot.lookups_per_hour} likes lookups an hour`,
+    });
+    checks.push({
+      target: "Like → notice: 0 hot polls while no tab is connected",
+      reached: notice.hot_polls_without_tab === 0,
+      detail: `${notice.hot_polls_without_tab}`,
+    });
+  } else checks.push({ target: "Like → notice", reached: undefined, detail: "not measured in this run" });
 
   const idleMisses = idle.filter((row) => row.qiita_requests !== Math.ceil(row.articles / 100) || row.write_units !== 0);
   checks.push({
