@@ -25,7 +25,7 @@ let lease: DynamoDbHotPollLease;
 let pollers: HotPoller[];
 let present: boolean;
 let presenceChecks: number;
-/** Epoch ms of each lease taken, i.e. of each hot poll. */
+/** Epoch ms (the poller's clock) of each lease taken, i.e. of each hot poll. */
 let polledAt: number[];
 
 beforeEach(async () => {
@@ -52,7 +52,8 @@ function client() {
 const recordingLease: HotPollLease = {
   take: async (userId, nowMs, untilMs) => {
     const taken = await lease.take(userId, nowMs, untilMs);
-    if (taken) polledAt.push(Date.now());
+    // The poller's own clock at the take: the lease's condition is on it, whatever the write's latency.
+    if (taken) polledAt.push(nowMs);
     return taken;
   },
 };
@@ -124,7 +125,7 @@ describe("startHotPoller", () => {
     // Assess
     expect(firstPollAfter).toBeLessThanOrEqual(INTERVAL_MS + SLACK_MS);
     const after = polledAt.filter((at) => at > disconnectedAt);
-    expect(after.every((at) => at <= disconnectedAt + INTERVAL_MS)).toBe(true);
+    expect(after.every((at) => at <= disconnectedAt + INTERVAL_MS + SLACK_MS)).toBe(true);
     expect(after.length).toBeLessThanOrEqual(1);
   });
 
@@ -144,7 +145,7 @@ describe("startHotPoller", () => {
     expect(polledAt.length).toBeLessThanOrEqual(Math.floor(elapsed / INTERVAL_MS) + 1);
     expect(qiita.requests(ITEMS)).toBeLessThanOrEqual(Math.floor(elapsed / INTERVAL_MS) + 1);
     const gaps = polledAt.slice(1).map((at, i) => at - polledAt[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(INTERVAL_MS - 50);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(INTERVAL_MS);
   });
 
   it("backs off until the reset after a rate-limited answer, then polls again", async () => {
