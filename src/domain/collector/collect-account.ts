@@ -14,7 +14,9 @@
  *    nothing and the next poll starts over from the same stored state.
  */
 import { createLimiter } from "../concurrency.ts";
+import type { Article } from "../model.ts";
 import type { ArticleSource, ArticleStore } from "../ports.ts";
+import type { FirstPageMemo } from "./first-page-memo.ts";
 import { enoughLikers } from "./new-likers.ts";
 import { needsLikers, type PlannedChange, planPoll, toStoredArticle } from "./plan-poll.ts";
 import type { PollPause } from "./poll-pause.ts";
@@ -35,6 +37,8 @@ export interface CollectDeps {
   readonly writeConcurrency?: number;
   /** "all" (default): a full sweep. "first-page": the newest articles only, for a hot poll. */
   readonly scope?: PollScope;
+  /** First-page polls only: skip the Query when the page is the one last confirmed as stored. */
+  readonly memo?: FirstPageMemo;
 }
 
 export type PollScope = "all" | "first-page";
@@ -68,6 +72,7 @@ export async function collectAccount(deps: CollectDeps): Promise<CollectSummary>
 
   let writes: { change: PlannedChange; fetched: string[] | undefined }[];
   let baseline = false;
+  let listed: Article[] = [];
   try {
     const firstPage = deps.scope === "first-page";
     const articles = !firstPage
@@ -75,10 +80,14 @@ export async function collectAccount(deps: CollectDeps): Promise<CollectSummary>
       : source.listFirstPage
         ? await source.listFirstPage()
         : (await source.listArticles()).slice(0, FIRST_PAGE_SIZE);
+    if (firstPage && deps.memo?.unchanged(userId, articles)) {
+      return { userId, baseline: false, written: 0, conflicts: 0, qiitaRequests: requests() };
+    }
     const snapshot = await store.load(userId);
     if (firstPage && !snapshot.baselined) {
       return { userId, baseline: false, written: 0, conflicts: 0, qiitaRequests: requests(), waitingForBaseline: true };
     }
+    listed = articles;
     const plan = planPoll(snapshot, articles);
     baseline = plan.baseline;
     writes = [];
@@ -103,5 +112,10 @@ export async function collectAccount(deps: CollectDeps): Promise<CollectSummary>
   );
   if (baseline) await store.markBaselined(userId, changedAt);
   const written = results.filter(Boolean).length;
+  // Every change went through: the table holds this page. A lost race leaves it to the next poll.
+  if (deps.scope === "first-page" && deps.memo) {
+    if (written === results.length) deps.memo.confirm(userId, listed);
+    else deps.memo.forget(userId);
+  }
   return { userId, baseline, written, conflicts: results.length - written, qiitaRequests: requests() };
 }
