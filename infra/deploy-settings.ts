@@ -65,7 +65,9 @@ export function readDeploySettings(node: Node): DeploySettings {
   }
   const email = get("alarmEmail");
   if (email !== undefined && email !== "" && !/^[^@\s]+@[^@\s]+$/.test(String(email))) {
-    throw new DeploySettingError(`alarmEmail is not an e-mail address (got ${String(email)}): pass -c alarmEmail=you@example.com or leave it out.`);
+    throw new DeploySettingError(
+      `alarmEmail is not an e-mail address (got ${String(email)}): pass -c alarmEmail=you@example.com or leave it out.`,
+    );
   }
   const maxConnections = Number(get("maxConnectionsPerUser") ?? 20);
   if (!Number.isInteger(maxConnections) || maxConnections < 1 || maxConnections > 1000) {

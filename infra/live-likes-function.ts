@@ -135,16 +135,10 @@ export class LiveLikesFunction extends NodejsFunction {
    * Sets the table's environment variable (from its definition) and allows exactly `actions`,
    * on the table or, with `index`, on that one index.
    */
-  bindTable(
-    { definition, table }: ProjectTable,
-    actions: readonly TableAction[],
-    options: { readonly index?: string } = {},
-  ): this {
+  bindTable({ definition, table }: ProjectTable, actions: readonly TableAction[], options: { readonly index?: string } = {}): this {
     this.addEnvironment(definition.envVar, table.tableName);
     const resource = options.index ? `${table.tableArn}/index/${options.index}` : table.tableArn;
-    this.addToRolePolicy(
-      new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [resource] }),
-    );
+    this.addToRolePolicy(new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [resource] }));
     return this;
   }
 

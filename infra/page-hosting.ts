@@ -107,10 +107,22 @@ export class PageHosting extends Construct {
       httpVersion: HttpVersion.HTTP2_AND_3,
     });
     for (const [rule, reason] of [
-      ["AwsSolutions-CFR1", "No geo restriction: the page is for whoever holds a subscription token, wherever they are; the token, not the country, is the gate."],
-      ["AwsSolutions-CFR2", "No WAF: a web ACL costs $5+ a month, ten times this stack's budget; the distribution serves only static files, and the API behind the page has its own throttling and token check."],
-      ["AwsSolutions-CFR3", "No access logs: they need a logging bucket with ACLs and would record only static file fetches of one person's page; CloudFront's free metrics show errors."],
-      ["AwsSolutions-CFR4", "The default *.cloudfront.net certificate: CloudFront then negotiates TLS 1.2+ with modern clients; a custom domain and certificate (which allow pinning the policy) are the deployer's choice."],
+      [
+        "AwsSolutions-CFR1",
+        "No geo restriction: the page is for whoever holds a subscription token, wherever they are; the token, not the country, is the gate.",
+      ],
+      [
+        "AwsSolutions-CFR2",
+        "No WAF: a web ACL costs $5+ a month, ten times this stack's budget; the distribution serves only static files, and the API behind the page has its own throttling and token check.",
+      ],
+      [
+        "AwsSolutions-CFR3",
+        "No access logs: they need a logging bucket with ACLs and would record only static file fetches of one person's page; CloudFront's free metrics show errors.",
+      ],
+      [
+        "AwsSolutions-CFR4",
+        "The default *.cloudfront.net certificate: CloudFront then negotiates TLS 1.2+ with modern clients; a custom domain and certificate (which allow pinning the policy) are the deployer's choice.",
+      ],
     ] as const) {
       Validations.of(this.distribution).acknowledge({ id: rule, reason });
     }
@@ -145,7 +157,10 @@ function acknowledgeDeploymentHandler(stack: Stack, pageBucket: Bucket): void {
   const copies =
     "CDK's BucketDeployment handler copies the web/ asset from CDK's staging bucket into the page bucket (and empties it on delete), object names unknown in advance, during a deploy only.";
   const findings: readonly (readonly [string, string])[] = [
-    ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]", "CDK's BucketDeployment handler writes its logs through the AWS managed basic execution policy; it runs only during a deploy."],
+    [
+      "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      "CDK's BucketDeployment handler writes its logs through the AWS managed basic execution policy; it runs only during a deploy.",
+    ],
     ["AwsSolutions-IAM5[Action::s3:GetBucket*]", copies],
     ["AwsSolutions-IAM5[Action::s3:GetObject*]", copies],
     ["AwsSolutions-IAM5[Action::s3:List*]", copies],
@@ -153,7 +168,10 @@ function acknowledgeDeploymentHandler(stack: Stack, pageBucket: Bucket): void {
     ["AwsSolutions-IAM5[Action::s3:DeleteObject*]", copies],
     ["AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]", copies],
     [`AwsSolutions-IAM5[Resource::<${bucket}.Arn>/*]`, copies],
-    ["AwsSolutions-IAM5[Resource::*]", "CloudFront's CreateInvalidation/GetInvalidation, which CDK's BucketDeployment handler calls after a deploy, take no resource-level permission."],
+    [
+      "AwsSolutions-IAM5[Resource::*]",
+      "CloudFront's CreateInvalidation/GetInvalidation, which CDK's BucketDeployment handler calls after a deploy, take no resource-level permission.",
+    ],
     ["AwsSolutions-L1", "The runtime of CDK's BucketDeployment handler is chosen by aws-cdk-lib and moves with it."],
   ];
   for (const child of stack.node.children) {

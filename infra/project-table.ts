@@ -6,14 +6,7 @@
  *   const connections = projectTable(this, "Connections", connectionsTable, { removalPolicy: RemovalPolicy.DESTROY });
  */
 import type { RemovalPolicy } from "aws-cdk-lib";
-import {
-  AttributeType,
-  BillingMode,
-  ProjectionType,
-  StreamViewType,
-  Table,
-  type Attribute,
-} from "aws-cdk-lib/aws-dynamodb";
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, type Attribute } from "aws-cdk-lib/aws-dynamodb";
 import type { Construct } from "constructs";
 import type { KeyAttribute, TableDefinition } from "#adapters/dynamodb/table-definitions.ts";
 
@@ -34,12 +27,7 @@ function attribute(key: KeyAttribute): Attribute {
   return { name: key.name, type: key.type === "S" ? AttributeType.STRING : AttributeType.NUMBER };
 }
 
-export function projectTable(
-  scope: Construct,
-  id: string,
-  definition: TableDefinition,
-  options: ProjectTableOptions,
-): ProjectTable {
+export function projectTable(scope: Construct, id: string, definition: TableDefinition, options: ProjectTableOptions): ProjectTable {
   const table = new Table(scope, id, {
     partitionKey: attribute(definition.partitionKey),
     ...(definition.sortKey ? { sortKey: attribute(definition.sortKey) } : {}),

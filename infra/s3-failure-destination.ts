@@ -19,9 +19,7 @@ export class S3FailureDestination implements IEventSourceDlq {
   constructor(private readonly bucket: IBucket) {}
 
   bind(_target: IEventSourceMapping, targetHandler: IFunction): DlqDestinationConfig {
-    targetHandler.addToRolePolicy(
-      new PolicyStatement({ actions: ["s3:PutObject"], resources: [this.bucket.arnForObjects("*")] }),
-    );
+    targetHandler.addToRolePolicy(new PolicyStatement({ actions: ["s3:PutObject"], resources: [this.bucket.arnForObjects("*")] }));
     targetHandler.addToRolePolicy(new PolicyStatement({ actions: ["s3:ListBucket"], resources: [this.bucket.bucketArn] }));
     return { destination: this.bucket.bucketArn };
   }

@@ -5,13 +5,7 @@
  */
 import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
-import {
-  articlesTable,
-  connectionsTable,
-  deliveriesTable,
-  eventsTable,
-  revocationsTable,
-} from "#adapters/dynamodb/table-definitions.ts";
+import { articlesTable, connectionsTable, deliveriesTable, eventsTable, revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
 import { projectTable, type ProjectTable } from "./project-table.ts";
 
 export class StatefulStack extends Stack {
@@ -54,7 +48,8 @@ export class StatefulStack extends Stack {
     for (const shortLived of [this.connections, this.events, this.deliveries]) {
       Validations.of(shortLived.table).acknowledge({
         id: "AwsSolutions-DDB3",
-        reason: "No point-in-time recovery: rows expire by TTL and are recreated by clients or by the next delivery; a restore would only bring back stale rows.",
+        reason:
+          "No point-in-time recovery: rows expire by TTL and are recreated by clients or by the next delivery; a restore would only bring back stale rows.",
       });
     }
 

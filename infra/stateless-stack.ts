@@ -260,12 +260,21 @@ function acknowledgeCdkSingletons(stack: StatelessStack): void {
   const collect = stack.getLogicalId(stack.functions.collect.node.defaultChild as CfnElement);
   const findings: Record<string, readonly (readonly [string, string])[]> = {
     BucketNotificationsHandler: [
-      ["AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]", "CDK's bucket-notifications handler writes its logs through the AWS managed basic execution policy; it runs only during a deploy."],
-      ["AwsSolutions-IAM5[Resource::*]", "CDK's bucket-notifications handler is one per stack for every bucket's notifications, so s3:PutBucketNotification is not scoped to one bucket; it runs only during a deploy."],
+      [
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        "CDK's bucket-notifications handler writes its logs through the AWS managed basic execution policy; it runs only during a deploy.",
+      ],
+      [
+        "AwsSolutions-IAM5[Resource::*]",
+        "CDK's bucket-notifications handler is one per stack for every bucket's notifications, so s3:PutBucketNotification is not scoped to one bucket; it runs only during a deploy.",
+      ],
       ["AwsSolutions-L1", "The runtime of CDK's bucket-notifications handler is chosen by aws-cdk-lib and moves with it."],
     ],
     SchedulerRoleForTarget: [
-      [`AwsSolutions-IAM5[Resource::<${collect}.Arn>:*]`, "The Scheduler's role may invoke the collector function and its versions/aliases (ARN:*), nothing else."],
+      [
+        `AwsSolutions-IAM5[Resource::<${collect}.Arn>:*]`,
+        "The Scheduler's role may invoke the collector function and its versions/aliases (ARN:*), nothing else.",
+      ],
     ],
   };
   for (const child of stack.node.children) {

@@ -79,14 +79,13 @@ export class LiveLikesWebSocketApi extends Construct {
       // may rely on it after this stack is gone.
       const logsRole = new Role(this, "ApiGatewayLogsRole", {
         assumedBy: new ServicePrincipal("apigateway.amazonaws.com"),
-        managedPolicies: [
-          ManagedPolicy.fromAwsManagedPolicyName("service-role/AmazonAPIGatewayPushToCloudWatchLogs"),
-        ],
+        managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName("service-role/AmazonAPIGatewayPushToCloudWatchLogs")],
       });
       logsRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
       Validations.of(logsRole).acknowledge({
         id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
-        reason: "The policy AWS documents for API Gateway's account-wide logging role; API Gateway creates log groups of its own names, so it cannot be narrowed.",
+        reason:
+          "The policy AWS documents for API Gateway's account-wide logging role; API Gateway creates log groups of its own names, so it cannot be narrowed.",
       });
       const account = new CfnAccount(this, "ApiGatewayAccount", { cloudWatchRoleArn: logsRole.roleArn });
       account.applyRemovalPolicy(RemovalPolicy.RETAIN);

@@ -165,8 +165,7 @@ async function explainFailedHandshake() {
 /** @param {"unreachable" | "unknown"} cause */
 function scheduleReconnect(cause) {
   const due = Date.now() + backoffDelay(attempt++);
-  const tick = () =>
-    setStatus("reconnecting", reconnectingText({ lostAt, cause, secondsLeft: Math.ceil((due - Date.now()) / 1000) }));
+  const tick = () => setStatus("reconnecting", reconnectingText({ lostAt, cause, secondsLeft: Math.ceil((due - Date.now()) / 1000) }));
   tick();
   timers.push(setInterval(tick, 1_000), setTimeout(connect, due - Date.now()));
 }

@@ -82,9 +82,7 @@ export function parseFrame(text) {
     case "pong":
       return { type: "pong" };
     case "status":
-      return Array.isArray(frame.sources) && frame.sources.every(isSourceStatus)
-        ? { type: "status", sources: frame.sources }
-        : undefined;
+      return Array.isArray(frame.sources) && frame.sources.every(isSourceStatus) ? { type: "status", sources: frame.sources } : undefined;
     case "error": {
       const message = String(frame.message ?? "");
       const retryAfter = frame.retryAfter;
@@ -306,7 +304,13 @@ export function unreadTitle(base, unread) {
  * @returns {{ title: string, body: string }}
  */
 export function likeNotification(like) {
-  const who = like.likers.length === 0 ? "Someone" : like.likers.slice(0, 3).map((liker) => `@${liker}`).join(", ");
+  const who =
+    like.likers.length === 0
+      ? "Someone"
+      : like.likers
+          .slice(0, 3)
+          .map((liker) => `@${liker}`)
+          .join(", ");
   const more = like.likers.length > 3 ? ` and ${like.likers.length - 3} more` : "";
   return {
     title: `♥ +${like.delta} · ${like.likesCount} in all`,
@@ -447,9 +451,7 @@ export function chooseEndpoint(location, configured) {
   const asked = new URLSearchParams(location.search).get("ws");
   if (!asked) return { endpoint, allowed };
   const wanted = socketEndpoint(asked);
-  return wanted !== undefined && allowed.includes(wanted)
-    ? { endpoint: wanted, allowed }
-    : { endpoint, allowed, ignored: asked };
+  return wanted !== undefined && allowed.includes(wanted) ? { endpoint: wanted, allowed } : { endpoint, allowed, ignored: asked };
 }
 
 /**

@@ -24,7 +24,13 @@ interface QiitaItem {
   readonly likes_count: number;
 }
 
-export async function seedPoll(baseUrl: string, token: string, doc: DynamoDBDocumentClient, table: string, userId: string): Promise<SeedPoll> {
+export async function seedPoll(
+  baseUrl: string,
+  token: string,
+  doc: DynamoDBDocumentClient,
+  table: string,
+  userId: string,
+): Promise<SeedPoll> {
   let qiitaRequests = 0;
   const get = async (path: string) => {
     qiitaRequests++;

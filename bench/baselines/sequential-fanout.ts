@@ -3,7 +3,7 @@
  * fan-out, one `await PostToConnection` after another in a `for` loop, with a default client.
  * It is given the same byUser query as ours, so the figure isolates the loop.
  */
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import { type ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 export async function sequentialFanout(

@@ -2,7 +2,7 @@
  * "Usual way" reproduction, NOT project code: the AWS chat sample's fan-out. Scan the whole
  * connections table, then fire every PostToConnection at once with `Promise.all`.
  */
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import { type ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { ScanCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 export async function unboundedFanout(

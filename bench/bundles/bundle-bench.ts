@@ -24,7 +24,9 @@ export async function benchBundles(options: BundleOptions): Promise<BundleRow[]>
   rmSync(outRoot, { recursive: true, force: true });
   const rows: BundleRow[] = [];
   // An entry is a file that exports the `handler` Lambda calls; the rest are what entries share.
-  const entries = readdirSync(entriesDir).filter((name) => name.endsWith(".ts") && /^export const handler\b/m.test(readFileSync(join(entriesDir, name), "utf8")));
+  const entries = readdirSync(entriesDir).filter(
+    (name) => name.endsWith(".ts") && /^export const handler\b/m.test(readFileSync(join(entriesDir, name), "utf8")),
+  );
   for (const file of entries.sort()) {
     const handler = file.replace(/\.ts$/, "");
     const outfile = await bundle(file, join(outRoot, handler), []);
@@ -39,7 +41,9 @@ export async function benchBundles(options: BundleOptions): Promise<BundleRow[]>
       runtime_sdk_bytes: statSync(slimfile).size,
       runtime_sdk_import_ms: round1(median(slimTimes) as number),
     };
-    options.log(`bundle ${handler}: ${row.bytes} bytes, import ${row.import_ms} ms; with the runtime's SDK ${row.runtime_sdk_bytes} bytes, ${row.runtime_sdk_import_ms} ms`);
+    options.log(
+      `bundle ${handler}: ${row.bytes} bytes, import ${row.import_ms} ms; with the runtime's SDK ${row.runtime_sdk_bytes} bytes, ${row.runtime_sdk_import_ms} ms`,
+    );
     rows.push(row);
   }
   return rows;

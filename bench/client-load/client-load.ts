@@ -18,7 +18,12 @@ export class ClientLoad {
   }
 
   async connect(group: string, url: string, count: number, report: "aggregate" | "each" = "aggregate"): Promise<number> {
-    const reply = await this.#process.request({ type: "connect", group, url, count, report }, "connected", 120_000, (m) => m.group === group);
+    const reply = await this.#process.request(
+      { type: "connect", group, url, count, report },
+      "connected",
+      120_000,
+      (m) => m.group === group,
+    );
     if (reply.failed > 0) throw new Error(`client load: ${reply.failed} of ${count} sockets of ${group} could not connect`);
     return reply.count;
   }

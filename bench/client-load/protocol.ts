@@ -4,7 +4,13 @@
 export const nowMs = (): number => performance.timeOrigin + performance.now();
 
 export type ToClients =
-  | { readonly type: "connect"; readonly group: string; readonly url: string; readonly count: number; readonly report: "aggregate" | "each" }
+  | {
+      readonly type: "connect";
+      readonly group: string;
+      readonly url: string;
+      readonly count: number;
+      readonly report: "aggregate" | "each";
+    }
   | { readonly type: "status"; readonly id: string }
   | { readonly type: "close"; readonly group: string }
   | { readonly type: "proxy"; readonly target: string; readonly delayMs: number };

@@ -55,9 +55,15 @@ export async function benchCollector(options: CollectorOptions): Promise<Collect
       // because DynamoDB Local takes minutes for 10,000 single conditional writes.
       const listed = await source.listArticles();
       const baseline = planPoll({ baselined: false, articles: new Map() }, listed);
-      await batchPut(ours, baseline.changes.map((change) => toStoredArticle(userId, change, true, undefined, Date.now())));
+      await batchPut(
+        ours,
+        baseline.changes.map((change) => toStoredArticle(userId, change, true, undefined, Date.now())),
+      );
       await store.markBaselined(userId, Date.now());
-      await batchPut(seed, listed.map((a) => ({ userId, itemId: a.itemId, likesCount: a.likesCount, title: a.title, url: a.url })));
+      await batchPut(
+        seed,
+        listed.map((a) => ({ userId, itemId: a.itemId, likesCount: a.likesCount, title: a.title, url: a.url })),
+      );
 
       let liker = 0;
       for (const changed of CHANGES) {

@@ -23,7 +23,14 @@ import { sequentialFanout } from "../baselines/sequential-fanout.ts";
 import { unboundedFanout } from "../baselines/unbounded-fanout.ts";
 import type { ClientLoad } from "../client-load/client-load.ts";
 import { nowMs } from "../client-load/protocol.ts";
-import { fanoutVariants, latencyVariants, type FanoutLatencyRow, type FanoutRow, type FanoutVariant, type LatencyVariant } from "../report/results.ts";
+import {
+  fanoutVariants,
+  latencyVariants,
+  type FanoutLatencyRow,
+  type FanoutRow,
+  type FanoutVariant,
+  type LatencyVariant,
+} from "../report/results.ts";
 import { createBenchTables } from "../support/bench-tables.ts";
 import { median, round1 } from "#test/support/statistics.ts";
 import { waitFor } from "#test/support/wait-for.ts";
@@ -57,7 +64,13 @@ export async function benchFanout(options: FanoutOptions): Promise<{ fanout: Fan
     maxConnections: largest + 100,
     routes: {
       $connect: {
-        handler: createConnectHandler({ connections, revocations, tokenSecret: async () => SECRET, logger, maxConnectionsPerUser: largest }),
+        handler: createConnectHandler({
+          connections,
+          revocations,
+          tokenSecret: async () => SECRET,
+          logger,
+          maxConnectionsPerUser: largest,
+        }),
       },
       $disconnect: { handler: createDisconnectHandler({ connections, logger }) },
     },
@@ -160,7 +173,9 @@ export async function benchFanout(options: FanoutOptions): Promise<{ fanout: Fan
           transport_ms: far.ms("transport"),
           lost: far.lost,
         };
-        log(`fan-out ${size} at ${options.latencyMs} ms round trip: ${latencyVariants.map((v) => `${v} ${latencyRow[`${v}_ms`]} ms`).join(", ")}; lost ${JSON.stringify(far.lost)}`);
+        log(
+          `fan-out ${size} at ${options.latencyMs} ms round trip: ${latencyVariants.map((v) => `${v} ${latencyRow[`${v}_ms`]} ms`).join(", ")}; lost ${JSON.stringify(far.lost)}`,
+        );
         latencyRows.push(latencyRow);
       }
       await clients.close(`ceiling-${size}`);

@@ -32,7 +32,9 @@ export function fanoutSvg(rows: readonly FanoutRow[], title = "Fan-out: one like
   const x = (n: number) => MARGIN.left + (plotW * (Math.log10(n) - xDomain[0])) / (xDomain[1] - xDomain[0]);
   const y = (ms: number) => MARGIN.top + plotH - (plotH * (Math.log10(ms) - yDomain[0])) / (yDomain[1] - yDomain[0]);
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
+  );
   parts.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`);
   parts.push(`<text x="${MARGIN.left}" y="22" font-size="15" font-weight="bold">${escapeXml(title)}</text>`);
   for (let e = yDomain[0]; e <= yDomain[1]; e++) {

@@ -66,18 +66,23 @@ export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PR
   if (inv.customerKeys > 0) line("KMS", "customer managed keys", inv.customerKeys, "kmsCustomerKey");
 
   // Schedule
-  if (inv.schedules > 0) line("EventBridge Scheduler", "collector invocations", counts.collectorRuns * inv.schedules, "schedulerInvocation");
+  if (inv.schedules > 0)
+    line("EventBridge Scheduler", "collector invocations", counts.collectorRuns * inv.schedules, "schedulerInvocation");
 
   // CloudWatch
   line("CloudWatch", `alarms (${inv.alarmMetrics} alarm metrics)`, inv.alarmMetrics, "alarmMetric");
   if (inv.dashboards > 0) line("CloudWatch", "dashboards", inv.dashboards, "dashboard");
   if (inv.customMetrics) line("CloudWatch", "custom metrics (Powertools)", CUSTOM_METRIC_COUNT, "customMetric");
   const logGb =
-    (invocations * behaviour.logBytesPerInvocation +
-      (counts.websocketMessages + 2 * counts.connects) * behaviour.accessLogBytesPerEvent) /
+    (invocations * behaviour.logBytesPerInvocation + (counts.websocketMessages + 2 * counts.connects) * behaviour.accessLogBytesPerEvent) /
     1e9;
   line("CloudWatch", "logs ingested (GB)", logGb, "logIngestGb");
-  line("CloudWatch", `logs stored, ${inv.logRetentionDays} days' retention (GB-month)`, logGb * Math.min(1, inv.logRetentionDays / 30), "logStorageGbMonth");
+  line(
+    "CloudWatch",
+    `logs stored, ${inv.logRetentionDays} days' retention (GB-month)`,
+    logGb * Math.min(1, inv.logRetentionDays / 30),
+    "logStorageGbMonth",
+  );
 
   // The page and the failure bucket
   if (inv.distributions > 0) {

@@ -31,6 +31,8 @@ export function renderSummary(bills: readonly Bill[]): string {
   return [
     `| Writers | Monthly (${PRICES_REGION} list prices of ${PRICES_AS_OF}, no free tier) | Per writer |`,
     "|---|---|---|",
-    ...bills.map((bill) => `| ${bill.usage.writers.toLocaleString("en-US")} | ${usd(bill.totalUsd)} | ${usd(bill.totalUsd / bill.usage.writers)} |`),
+    ...bills.map(
+      (bill) => `| ${bill.usage.writers.toLocaleString("en-US")} | ${usd(bill.totalUsd)} | ${usd(bill.totalUsd / bill.usage.writers)} |`,
+    ),
   ].join("\n");
 }

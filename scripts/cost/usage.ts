@@ -98,8 +98,7 @@ export function monthlyCounts(usage: Usage, behaviour: typeof BEHAVIOUR = BEHAVI
   const pagesPerWriter = Math.ceil(usage.articlesPerWriter / behaviour.articlesPerPage);
   // Writers are polled `collectorConcurrency` at a time; each reads its pages one after another.
   const collectorSeconds =
-    behaviour.collectorBaseSeconds +
-    Math.ceil(writers / behaviour.collectorConcurrency) * pagesPerWriter * behaviour.qiitaRequestSeconds;
+    behaviour.collectorBaseSeconds + Math.ceil(writers / behaviour.collectorConcurrency) * pagesPerWriter * behaviour.qiitaRequestSeconds;
   const likes = writers * usage.likesPerWriterPerDay * daysPerMonth;
   // The filter invokes only for likes; a poll's likes arrive together (5 s window), so one batch
   // per poll, unless a poll brings more likes than one batch holds.
@@ -119,11 +118,11 @@ export function monthlyCounts(usage: Usage, behaviour: typeof BEHAVIOUR = BEHAVI
   const queryReadUnits = Math.ceil((usage.articlesPerWriter * behaviour.articleItemKb) / 4) * 0.5;
   const readUnits =
     collectorRuns * writers * queryReadUnits +
-    connects * (0.5 /* byUser count */ + 0.5 /* revocation */) +
-    resumes * (0.5 /* connection */ + 0.5 /* events page */) +
-    likes * (0.5 /* byUser */ + 0.5 /* ledger */);
+    connects * (0.5 /* byUser count */ + 0.5) /* revocation */ +
+    resumes * (0.5 /* connection */ + 0.5) /* events page */ +
+    likes * (0.5 /* byUser */ + 0.5) /* ledger */;
   const writeUnits =
-    likes * (behaviour.articleWriteUnits + 1 /* event log */ + 2 /* ledger claim + push */) +
+    likes * (behaviour.articleWriteUnits + 1 /* event log */ + 2) /* ledger claim + push */ +
     connects * 2 /* put + delete */ +
     resumes * 1 /* rate-limit counter */;
 

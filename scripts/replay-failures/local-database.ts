@@ -57,7 +57,9 @@ async function checked(database: LocalDatabase, config: LocalConfig): Promise<Lo
   } catch (error) {
     await database.close();
     if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED") {
-      throw new ReplayInputError(`cannot reach DynamoDB at ${database.endpoint} (DYNAMODB_ENDPOINT): start it and replay again with the settings npm start uses`);
+      throw new ReplayInputError(
+        `cannot reach DynamoDB at ${database.endpoint} (DYNAMODB_ENDPOINT): start it and replay again with the settings npm start uses`,
+      );
     }
     if ((error as Error).name !== "ResourceNotFoundException") throw error;
     throw new ReplayInputError(

@@ -106,7 +106,9 @@ async function listKeys(s3: S3Client, bucket: string): Promise<string[]> {
       page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }));
     } catch (error) {
       if ((error as Error).name === "NoSuchBucket") {
-        throw new ReplayInputError(`no bucket ${bucket}: pass the StreamFailureBucketName output of LiveLikesStateless (and --region if it is elsewhere)`);
+        throw new ReplayInputError(
+          `no bucket ${bucket}: pass the StreamFailureBucketName output of LiveLikesStateless (and --region if it is elsewhere)`,
+        );
       }
       throw error;
     }

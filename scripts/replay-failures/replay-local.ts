@@ -79,7 +79,9 @@ export async function replayLocalFailures(
         print(`line ${batch.line}: would replay ${describeRecords(batch.failure.records)} (failed with ${batch.failure.error})`);
       }
     }
-    print(`dry run: ${summary.batches} batch(es), ${summary.records} record(s) to replay in ${file.path}; nothing sent, the file is unchanged`);
+    print(
+      `dry run: ${summary.batches} batch(es), ${summary.records} record(s) to replay in ${file.path}; nothing sent, the file is unchanged`,
+    );
     return summary;
   }
 
@@ -98,7 +100,11 @@ export async function replayLocalFailures(
     if (!emulatorRunning) {
       print(`nothing listens on PORT ${config.port}: no tab is connected, so live frames are skipped and LINE gets what it is owed`);
     }
-    const handler = streamHandlerFor(config, database.client, emulatorRunning ? new ManagementApiPoster({ client: management }) : everyConnectionGone);
+    const handler = streamHandlerFor(
+      config,
+      database.client,
+      emulatorRunning ? new ManagementApiPoster({ client: management }) : everyConnectionGone,
+    );
 
     // 4.
     const kept: FailedBatch[] = [];

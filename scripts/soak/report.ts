@@ -35,7 +35,11 @@ export function formatReport(result: SoakResult): string {
     `live-likes soak: ${tally.clients} connections over ${options.writers} writers × ${options.articlesPerWriter} articles, ` +
       `${options.rate} likes/s for ${options.seconds} s, ${tally.droppingClients} clients dropping (seed ${options.seed})`,
     "",
-    line("sent", `${production.sent.length} likes`, `in ${seconds.toFixed(1)} s (${(production.sent.length / seconds).toFixed(1)}/s), ${production.failedWrites} failed writes`),
+    line(
+      "sent",
+      `${production.sent.length} likes`,
+      `in ${seconds.toFixed(1)} s (${(production.sent.length / seconds).toFixed(1)}/s), ${production.failedWrites} failed writes`,
+    ),
     line("expected", `${tally.expected} frames`, "each like × every client of its writer connected by the time it was written"),
     line("delivered", `${tally.delivered} frames`, "owed frames that arrived, live or by resume"),
     line("lost", String(tally.lost), "owed frames never received (definition below)"),
@@ -44,15 +48,29 @@ export function formatReport(result: SoakResult): string {
     line("stale connection rows", String(result.staleRows), "left in the connections table after every client closed"),
     line("delay p50/p95/p99/max", ms(tally.delayMs), "write → first receipt, every owed frame incl. resumed ones"),
     line("  clients that never dropped", ms(tally.steadyDelayMs), "the live path alone"),
-    line("drops", `${tally.drops} abrupt`, `by ${tally.droppingClients} clients; ${tally.resumes} resumes (one per open; ${tally.resumesFromStart} from "0"; ${tally.resumePages} more pages; ` +
-      `${tally.resumesRefused} refused and asked again) replayed ${tally.replayed} frames; ` +
-      `${tally.errorFrames} error frames; ${tally.reconnectFailures} failed reconnects`),
-    line("pipeline", result.drained ? "drained" : "NOT drained", `${(result.drainMs / 1000).toFixed(1)} s after the last like; ${result.failedRecords} stream records given up`),
-    line("fan-out throughput", `${Math.round(tally.delivered / ((production.elapsedMs + result.drainMs) / 1000))} frames/s`, "owed frames over the first like to the drain"),
+    line(
+      "drops",
+      `${tally.drops} abrupt`,
+      `by ${tally.droppingClients} clients; ${tally.resumes} resumes (one per open; ${tally.resumesFromStart} from "0"; ${tally.resumePages} more pages; ` +
+        `${tally.resumesRefused} refused and asked again) replayed ${tally.replayed} frames; ` +
+        `${tally.errorFrames} error frames; ${tally.reconnectFailures} failed reconnects`,
+    ),
+    line(
+      "pipeline",
+      result.drained ? "drained" : "NOT drained",
+      `${(result.drainMs / 1000).toFixed(1)} s after the last like; ${result.failedRecords} stream records given up`,
+    ),
+    line(
+      "fan-out throughput",
+      `${Math.round(tally.delivered / ((production.elapsedMs + result.drainMs) / 1000))} frames/s`,
+      "owed frames over the first like to the drain",
+    ),
     ...(tally.lostSamples.length > 0 ? ["", "some lost likes:", ...tally.lostSamples.map((sample) => `  ${sample}`)] : []),
     ...(production.firstError ? ["", `first failed write: ${String(production.firstError)}`] : []),
     "",
     LOST_DEFINITION,
-    passed(result) ? "RESULT: PASS (0 lost, 0 duplicated after dedupe)" : `RESULT: FAIL (${tally.lost} lost, ${tally.duplicatesAfterDedupe} duplicated after dedupe)`,
+    passed(result)
+      ? "RESULT: PASS (0 lost, 0 duplicated after dedupe)"
+      : `RESULT: FAIL (${tally.lost} lost, ${tally.duplicatesAfterDedupe} duplicated after dedupe)`,
   ].join("\n");
 }

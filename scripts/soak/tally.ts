@@ -33,7 +33,8 @@ export function tally(clients: readonly SoakClient[], sent: readonly SentLike[])
       duplicatesAfterDedupe += client.keptAgain.get(like.key) ?? 0;
       const delay = client.received.get(like.key);
       if (delay === undefined) {
-        if (lostSamples.length < LOST_SAMPLES) lostSamples.push(`client ${index} (${client.dropping ? `dropped ${client.drops}×` : "steady"}): ${like.key}`);
+        if (lostSamples.length < LOST_SAMPLES)
+          lostSamples.push(`client ${index} (${client.dropping ? `dropped ${client.drops}×` : "steady"}): ${like.key}`);
         continue;
       }
       delivered++;

@@ -62,7 +62,10 @@ export function lineTexts(events: readonly Notification[]): string[] {
 export function lineRetryKey(userId: string, eventIds: readonly string[]): string {
   const ids = [...new Set(eventIds)].sort();
   // JSON keeps the encoding unambiguous whatever characters the ids contain.
-  const bytes = createHash("sha256").update(JSON.stringify([userId, ids])).digest().subarray(0, 16);
+  const bytes = createHash("sha256")
+    .update(JSON.stringify([userId, ids]))
+    .digest()
+    .subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString("hex");

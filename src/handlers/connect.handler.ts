@@ -38,10 +38,7 @@ export function createConnectHandler(deps: ConnectDeps) {
       return { statusCode: 401, body: "Unauthorized" };
     }
     const { userId } = check;
-    const [revokedAt, live] = await Promise.all([
-      deps.revocations.revokedAt(userId),
-      deps.connections.listByUser(userId, nowSeconds),
-    ]);
+    const [revokedAt, live] = await Promise.all([deps.revocations.revokedAt(userId), deps.connections.listByUser(userId, nowSeconds)]);
     if (isRevoked(check.issuedAt, revokedAt)) {
       deps.logger.info("connect refused", { connectionId, userId, reason: "revoked", issuedAt: check.issuedAt, revokedAt });
       return { statusCode: 401, body: "Unauthorized" };

@@ -17,4 +17,10 @@ function qiitaClientFor(account: Account): QiitaClient {
   return client;
 }
 
-export const handler = createCollectHandler<Account>({ accounts: readAccounts, sourceFor: qiitaClientFor, store: articles, logger, metrics });
+export const handler = createCollectHandler<Account>({
+  accounts: readAccounts,
+  sourceFor: qiitaClientFor,
+  store: articles,
+  logger,
+  metrics,
+});

@@ -41,18 +41,12 @@ export function createTableInput(definition: TableDefinition, name: string): Cre
           })),
         }
       : {}),
-    ...(definition.stream
-      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }
-      : {}),
+    ...(definition.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } } : {}),
   };
 }
 
 /** Creates the table if it does not exist yet (a persisted DATA_DIR keeps it), then turns on TTL. */
-export async function ensureTable(
-  client: DynamoDBClient,
-  definition: TableDefinition,
-  name: string,
-): Promise<void> {
+export async function ensureTable(client: DynamoDBClient, definition: TableDefinition, name: string): Promise<void> {
   try {
     await client.send(new CreateTableCommand(createTableInput(definition, name)));
   } catch (error) {

@@ -145,7 +145,11 @@ export function dynamoDbAccess(config: LocalConfig): DynamoDBClientConfig & {
   credentials: { accessKeyId: string; secretAccessKey: string };
 } {
   if (config.dynamodbEndpoint) {
-    return { endpoint: config.dynamodbEndpoint, region: config.dynamodbSigning.region, credentials: { ...config.dynamodbSigning.credentials } };
+    return {
+      endpoint: config.dynamodbEndpoint,
+      region: config.dynamodbSigning.region,
+      credentials: { ...config.dynamodbSigning.credentials },
+    };
   }
   if (!config.dataDir) {
     throw new TokenInputError(
@@ -196,14 +200,18 @@ function summary(userId: string, result: RevokeResult, unreachablePort: number |
   if (result.closed + result.gone + result.failed.length === 0) {
     parts.push("no connection was open");
   } else if (unreachablePort !== undefined) {
-    parts.push(`npm start is not running on port ${unreachablePort}, so no connection was open: removed ${plural(result.gone, "connection row")}`);
+    parts.push(
+      `npm start is not running on port ${unreachablePort}, so no connection was open: removed ${plural(result.gone, "connection row")}`,
+    );
   } else {
     parts.push(`closed ${plural(result.closed, "connection")}`);
     if (result.gone > 0) parts.push(`removed ${plural(result.gone, "row")} of connections already gone`);
   }
   if (result.failed.length > 0) {
     const first = result.failed[0] as RevokeResult["failed"][number];
-    parts.push(`could not close ${plural(result.failed.length, "connection")} (${first.connectionId}: ${first.error.message}): run revoke again`);
+    parts.push(
+      `could not close ${plural(result.failed.length, "connection")} (${first.connectionId}: ${first.error.message}): run revoke again`,
+    );
   }
   return parts.join("; ");
 }

@@ -29,7 +29,10 @@ describe("createLimiter", () => {
 
     // Assess
     expect(most()).toBe(3);
-    expect([a, b]).toEqual([[1, 2, 3, 4, 5], [6, 7, 8, 9]]);
+    expect([a, b]).toEqual([
+      [1, 2, 3, 4, 5],
+      [6, 7, 8, 9],
+    ]);
   });
 
   it("frees its slot when a task fails", async () => {

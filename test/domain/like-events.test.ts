@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  eventIdFromSequence,
-  likeEventFromChange,
-  MalformedChangeError,
-  type ArticleChange,
-} from "#domain/like-events.ts";
+import { eventIdFromSequence, likeEventFromChange, MalformedChangeError, type ArticleChange } from "#domain/like-events.ts";
 
 const article = {
   userId: "alice",
@@ -68,9 +63,7 @@ describe("likeEventFromChange", () => {
   });
 
   it("accepts likers read as a string set", () => {
-    const event = likeEventFromChange(
-      change({ newImage: { ...article, likesCount: 4, lastLikers: new Set(["erin"]), changedAt } }),
-    );
+    const event = likeEventFromChange(change({ newImage: { ...article, likesCount: 4, lastLikers: new Set(["erin"]), changedAt } }));
 
     expect(event?.likers).toEqual(["erin"]);
   });

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { LikeNotification } from "#domain/notification.ts";
-import {
-  LINE_MAX_MESSAGES,
-  LINE_MAX_TEXT_UNITS,
-  lineRetryKey,
-  lineTexts,
-} from "#domain/line-message.ts";
+import { LINE_MAX_MESSAGES, LINE_MAX_TEXT_UNITS, lineRetryKey, lineTexts } from "#domain/line-message.ts";
 
 function like(n: number, overrides: Partial<LikeNotification> = {}): LikeNotification {
   return {
@@ -47,9 +42,7 @@ describe("lineTexts", () => {
     const texts = lineTexts(events);
 
     // Assess
-    expect(texts).toEqual([
-      "👍 2 new likes\n\nArticle 1 (+2, 15 total)\nby bob, carol\nhttps://qiita.com/alice/items/item1",
-    ]);
+    expect(texts).toEqual(["👍 2 new likes\n\nArticle 1 (+2, 15 total)\nby bob, carol\nhttps://qiita.com/alice/items/item1"]);
   });
 
   it("groups every like of the batch into one message and counts articles", () => {

@@ -46,14 +46,7 @@ describe("revokeTokens", () => {
     const result = await revokeTokens("alice", deps);
 
     // Assess
-    expect(log).toEqual([
-      "revoke alice 1800000001",
-      "close c-1",
-      "remove c-1",
-      "close c-2",
-      "remove c-2",
-      "sleep 750",
-    ]);
+    expect(log).toEqual(["revoke alice 1800000001", "close c-1", "remove c-1", "close c-2", "remove c-2", "sleep 750"]);
     expect(result).toEqual({ revokedAt: 1_800_000_001, closed: 1, gone: 1, failed: [] });
   });
 

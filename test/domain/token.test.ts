@@ -91,12 +91,9 @@ describe("signToken / verifyToken", () => {
     "YWxpY2U.01.123.sig",
     "YWxpY2U..123.sig",
     "x".repeat(600),
-  ])(
-    "refuses the malformed token %s",
-    (token) => {
-      expect(verifyToken(token, secret, now)).toMatchObject({ ok: false, reason: "malformed" });
-    },
-  );
+  ])("refuses the malformed token %s", (token) => {
+    expect(verifyToken(token, secret, now)).toMatchObject({ ok: false, reason: "malformed" });
+  });
 
   it("never accepts an arbitrary string and never throws (fuzz)", () => {
     fc.assert(
@@ -111,15 +108,11 @@ describe("signToken / verifyToken", () => {
   it("refuses every single-character change of a valid token (fuzz)", () => {
     const token = signToken({ userId: "writer_1", issuedAt, expiresAt: now + 3_600 }, secret);
     fc.assert(
-      fc.property(
-        fc.nat({ max: token.length - 1 }),
-        fc.constantFrom(..."ABCabc012-_.="),
-        (position, replacement) => {
-          fc.pre(token[position] !== replacement);
-          const mutated = token.slice(0, position) + replacement + token.slice(position + 1);
-          expect(verifyToken(mutated, secret, now).ok).toBe(false);
-        },
-      ),
+      fc.property(fc.nat({ max: token.length - 1 }), fc.constantFrom(..."ABCabc012-_.="), (position, replacement) => {
+        fc.pre(token[position] !== replacement);
+        const mutated = token.slice(0, position) + replacement + token.slice(position + 1);
+        expect(verifyToken(mutated, secret, now).ok).toBe(false);
+      }),
       { numRuns: 1_000, seed: 7 },
     );
   });

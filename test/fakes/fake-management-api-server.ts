@@ -9,9 +9,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** One scripted answer; after the script runs out every POST answers 200. */
-export type ManagementAnswer =
-  | { readonly status: 200 }
-  | { readonly status: number; readonly errorType: string; readonly message: string };
+export type ManagementAnswer = { readonly status: 200 } | { readonly status: number; readonly errorType: string; readonly message: string };
 
 export const throttled: ManagementAnswer = { status: 429, errorType: "LimitExceededException", message: "Rate exceeded" };
 export const gone: ManagementAnswer = { status: 410, errorType: "GoneException", message: "Connection is gone" };

@@ -37,9 +37,7 @@ describe("FakeQiitaServer", () => {
     expect(items).toHaveLength(20);
     expect(response.headers.get("total-count")).toBe("45");
     const at = (page: number) => `<${qiita.baseUrl}/api/v2/users/alice/items?page=${page}&per_page=20>`;
-    expect(response.headers.get("link")).toBe(
-      `${at(1)}; rel="first", ${at(1)}; rel="prev", ${at(3)}; rel="next", ${at(3)}; rel="last"`,
-    );
+    expect(response.headers.get("link")).toBe(`${at(1)}; rel="first", ${at(1)}; rel="prev", ${at(3)}; rel="next", ${at(3)}; rel="last"`);
   });
 
   it("answers 400 with a Qiita error body for per_page or page outside 1..100", async () => {

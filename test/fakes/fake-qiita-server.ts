@@ -90,7 +90,7 @@ export class FakeQiitaServer {
     const id = (this.#nextId++).toString(16).padStart(20, "0");
     const likers =
       typeof init.likers === "number"
-        ? Array.from({ length: init.likers }, (_, i) => `liker-${id.slice(-4)}-${init.likers as number - i}`)
+        ? Array.from({ length: init.likers }, (_, i) => `liker-${id.slice(-4)}-${(init.likers as number) - i}`)
         : (init.likers ?? []);
     const createdAt = this.#tick();
     this.#articles.unshift({

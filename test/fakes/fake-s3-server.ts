@@ -63,7 +63,9 @@ export class FakeS3Server {
   put(bucket: string, key: string, body: string): void {
     this.createBucket(bucket);
     const bytes = Buffer.from(body);
-    this.buckets.get(bucket)!.set(key, { body: bytes, etag: `"${createHash("md5").update(bytes).digest("hex")}"`, lastModified: new Date() });
+    this.buckets
+      .get(bucket)!
+      .set(key, { body: bytes, etag: `"${createHash("md5").update(bytes).digest("hex")}"`, lastModified: new Date() });
   }
 
   keys(bucket: string): string[] {
@@ -100,7 +102,8 @@ export class FakeS3Server {
     const objects = this.buckets.get(bucket);
     if (!objects) return error(404, "NoSuchBucket", "The specified bucket does not exist");
     if (key === undefined) {
-      if (method !== "GET" || url.searchParams.get("list-type") !== "2") return error(501, "NotImplemented", "Only ListObjectsV2 is implemented");
+      if (method !== "GET" || url.searchParams.get("list-type") !== "2")
+        return error(501, "NotImplemented", "Only ListObjectsV2 is implemented");
       return answer(200, this.list(bucket, objects, url.searchParams), { "content-type": "application/xml" });
     }
     if (method === "DELETE") {

@@ -4,11 +4,7 @@ import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
 import { revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
-import {
-  createConnectHandler,
-  CONNECTION_LIFETIME_SECONDS,
-  DEFAULT_MAX_CONNECTIONS_PER_USER,
-} from "#handlers/connect.handler.ts";
+import { createConnectHandler, CONNECTION_LIFETIME_SECONDS, DEFAULT_MAX_CONNECTIONS_PER_USER } from "#handlers/connect.handler.ts";
 import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
 import { revocationSecond, signToken } from "#domain/token.ts";
 import { ensureTable } from "#local/tables.ts";
@@ -41,8 +37,7 @@ describe("connect and disconnect handlers", () => {
     disconnect = createDisconnectHandler({ connections, logger });
   });
 
-  const rowCount = async () =>
-    (await tables.doc.send(new ScanCommand({ TableName: tables.connections, Select: "COUNT" }))).Count;
+  const rowCount = async () => (await tables.doc.send(new ScanCommand({ TableName: tables.connections, Select: "COUNT" }))).Count;
   const rowsOf = async (userId: string) =>
     (
       await tables.doc.send(
@@ -73,7 +68,10 @@ describe("connect and disconnect handlers", () => {
     ["missing", null],
     ["malformed", "not-a-token"],
     ["tampered", tokenFor("bob").replace("Ym9i", "bWFsbG9yeQ")],
-    ["signed with another secret", signToken({ userId: "bob", issuedAt: nowSeconds - 60, expiresAt: nowSeconds + 60 }, "some-other-secret-456")],
+    [
+      "signed with another secret",
+      signToken({ userId: "bob", issuedAt: nowSeconds - 60, expiresAt: nowSeconds + 60 }, "some-other-secret-456"),
+    ],
     ["expired", signToken({ userId: "bob", issuedAt: nowSeconds - 60, expiresAt: nowSeconds - 1 }, secret)],
     ["100-year three-part", signToken({ userId: "bob", expiresAt: nowSeconds + 100 * 365 * 86_400 }, secret)],
   ])("answers 401 and writes nothing for a %s token", async (_kind, token) => {
@@ -151,7 +149,14 @@ describe("connect and disconnect handlers", () => {
 
   it("counts only one user's live rows: another user still connects, a freed slot is taken again", async () => {
     // Prepare: a cap of 2, one row already past its TTL (not yet deleted by DynamoDB).
-    const capped = createConnectHandler({ connections, revocations, tokenSecret: async () => secret, logger, now: () => nowMs, maxConnectionsPerUser: 2 });
+    const capped = createConnectHandler({
+      connections,
+      revocations,
+      tokenSecret: async () => secret,
+      logger,
+      now: () => nowMs,
+      maxConnectionsPerUser: 2,
+    });
     await connections.save({ connectionId: "conn-ivan-stale", userId: "capped-ivan", connectedAt: 1, expiresAt: nowSeconds - 1 });
     const token = tokenFor("capped-ivan");
     await capped(websocketEvent("connect", "conn-ivan-1", { token }));

@@ -162,7 +162,10 @@ describe("stream fan-out over the WebSocket emulator", () => {
       });
 
       // Act
-      await articles.write({ ...article, likesCount: 2, likers: ["carol", "bob"], lastLikers: ["carol"], lastDelta: 1, changedAt: Date.now() }, 1);
+      await articles.write(
+        { ...article, likesCount: 2, likers: ["carol", "bob"], lastLikers: ["carol"], lastDelta: 1, changedAt: Date.now() },
+        1,
+      );
       await waitFor(() => (likeFrames(flaky.client).length === 1 ? true : undefined), { what: "the retried frame" });
       await poller.drained();
 

@@ -194,7 +194,13 @@ describe("stream handler", () => {
   describe("LINE", () => {
     it("fallback: one push listing every like of a writer nobody is watching", async () => {
       // Act
-      await handler(batch(likeRecord(40, "carol", "x", 0, 1, ["u1"]), likeRecord(41, "carol", "y", 2, 4, ["u2", "u3"]), likeRecord(42, "alice", "z", 0, 1)));
+      await handler(
+        batch(
+          likeRecord(40, "carol", "x", 0, 1, ["u1"]),
+          likeRecord(41, "carol", "y", 2, 4, ["u2", "u3"]),
+          likeRecord(42, "alice", "z", 0, 1),
+        ),
+      );
 
       // Assess
       expect(line.pushes).toHaveLength(1);
@@ -228,7 +234,9 @@ describe("stream handler", () => {
     it("a like is pushed once whatever batches it is retried in (another writer's failure, bisect, more records)", async () => {
       // Prepare: carol's likes go out in one push while bob's post fails, so the batch is retried
       poster.failing.set("bob-phone", Object.assign(new Error("throttled"), { name: "LimitExceededException" }));
-      const first = await handler(batch(likeRecord(72, "carol", "a", 0, 1), likeRecord(73, "bob", "b", 0, 1), likeRecord(74, "carol", "c", 0, 1)));
+      const first = await handler(
+        batch(likeRecord(72, "carol", "a", 0, 1), likeRecord(73, "bob", "b", 0, 1), likeRecord(74, "carol", "c", 0, 1)),
+      );
       poster.failing.clear();
 
       // Act: the retry holds a different set (Lambda retries from 73, then bisects), plus a new like

@@ -32,7 +32,10 @@ describe("cdk synth (the CLI, offline, bundling with the local esbuild)", () => 
     const template = JSON.parse(readFileSync(join(outdir, "LiveLikesStateless.template.json"), "utf8"));
     functions = Object.entries(template.Resources as Record<string, any>)
       // The project's functions, not CDK's deploy-time helpers (page deployment, bucket notifications).
-      .filter(([, resource]) => resource.Type === "AWS::Lambda::Function" && resource.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === "live-likes")
+      .filter(
+        ([, resource]) =>
+          resource.Type === "AWS::Lambda::Function" && resource.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === "live-likes",
+      )
       .map(([id, resource]) => ({ id, asset: join(outdir, `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, "")}`) }));
   }, 300_000);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Stack } from "aws-cdk-lib";
+import type { Stack } from "aws-cdk-lib";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { testApp } from "./test-app.ts";
@@ -13,7 +13,11 @@ describe("cdk-nag AwsSolutions", () => {
     const report = new AwsSolutionsChecks().validateScope(app);
 
     // Assess
-    expect(report.violations.map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(", ")}`)).toEqual([]);
+    expect(
+      report.violations.map(
+        (violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(", ")}`,
+      ),
+    ).toEqual([]);
     expect(report.success).toBe(true);
   });
 

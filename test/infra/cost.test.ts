@@ -25,7 +25,8 @@ describe("the synthesized stacks' monthly bill (scripts/cost, as npm run cost pr
     const lean = testApp();
     const detailed = testApp({ detailedMonitoring: "true" });
     const total = (app: typeof lean) =>
-      monthlyBill(inventory([Template.fromStack(app.stateful).toJSON(), Template.fromStack(app.stateless).toJSON()]), DEFAULT_USAGE).totalUsd;
+      monthlyBill(inventory([Template.fromStack(app.stateful).toJSON(), Template.fromStack(app.stateless).toJSON()]), DEFAULT_USAGE)
+        .totalUsd;
 
     // Act / Assess
     expect(total(detailed) - total(lean)).toBeCloseTo(3 + 9 * 0.3, 6);

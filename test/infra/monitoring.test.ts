@@ -57,7 +57,10 @@ describe("Monitoring", () => {
     }
     expect(alarms).toContainEqual(expect.objectContaining({ MetricName: "Errors", Statistic: "Sum", Threshold: 1 }));
     expect(alarms).toContainEqual(expect.objectContaining({ MetricName: "Throttles", Statistic: "Sum", Threshold: 1 }));
-    expect(alarms.filter((alarm) => ["Errors", "Throttles"].includes(alarm.MetricName)).map((alarm) => alarm.Dimensions)).toEqual([undefined, undefined]);
+    expect(alarms.filter((alarm) => ["Errors", "Throttles"].includes(alarm.MetricName)).map((alarm) => alarm.Dimensions)).toEqual([
+      undefined,
+      undefined,
+    ]);
     expect(alarms).toContainEqual(
       expect.objectContaining({
         MetricName: "IteratorAge",

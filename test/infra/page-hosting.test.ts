@@ -26,7 +26,12 @@ describe("PageHosting", () => {
 
     // Assess
     expect(bucket.Properties).toMatchObject({
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
       OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
     });
@@ -50,7 +55,11 @@ describe("PageHosting", () => {
     const oac = Object.values(template.findResources("AWS::CloudFront::OriginAccessControl"))[0]!;
 
     // Assess
-    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: "s3", SigningBehavior: "always", SigningProtocol: "sigv4" });
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: "s3",
+      SigningBehavior: "always",
+      SigningProtocol: "sigv4",
+    });
     expect(distribution.Origins).toHaveLength(1);
     expect(distribution.Origins[0]).toMatchObject({
       DomainName: { "Fn::GetAtt": [bucketId, "RegionalDomainName"] },
@@ -123,7 +132,7 @@ describe("PageHosting", () => {
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*|ws:|wss: |https: /);
   });
 
-  it("deploys web/ and a generated config.json {\"websocketUrl\": the stage's wss:// URL}, invalidating the cache", () => {
+  it('deploys web/ and a generated config.json {"websocketUrl": the stage\'s wss:// URL}, invalidating the cache', () => {
     // Prepare
     const { app, stateless } = testApp();
     const assembly = app.synth();

@@ -1,12 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Match, Template } from "aws-cdk-lib/assertions";
-import {
-  articlesTable,
-  connectionsTable,
-  deliveriesTable,
-  eventsTable,
-  revocationsTable,
-} from "#adapters/dynamodb/table-definitions.ts";
+import { articlesTable, connectionsTable, deliveriesTable, eventsTable, revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
 import { logicalId, testApp } from "./test-app.ts";
 
 describe("StatefulStack", () => {

@@ -22,8 +22,7 @@ describe("StatelessStack", () => {
   });
 
   const fnId = (name: FunctionName) => logicalId(stack.functions[name]);
-  const environmentOf = (name: FunctionName): Record<string, unknown> =>
-    resources[fnId(name)]!.Properties.Environment.Variables;
+  const environmentOf = (name: FunctionName): Record<string, unknown> => resources[fnId(name)]!.Properties.Environment.Variables;
   const grantsOf = (name: FunctionName, prefix: string) =>
     statementsOfFunction(template, fnId(name))
       // One entry per action and resource: minimizePolicies merges statements into resource lists.
@@ -122,7 +121,13 @@ describe("StatelessStack", () => {
         ],
         collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER"],
       };
-      const common = ["POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_METRICS_DISABLED", "LOG_LEVEL", "NODE_OPTIONS"];
+      const common = [
+        "POWERTOOLS_SERVICE_NAME",
+        "POWERTOOLS_METRICS_NAMESPACE",
+        "POWERTOOLS_METRICS_DISABLED",
+        "LOG_LEVEL",
+        "NODE_OPTIONS",
+      ];
 
       for (const name of FUNCTIONS) {
         // Act
@@ -170,7 +175,18 @@ describe("StatelessStack", () => {
       // Prepare
       const parameterArn = (name: string) =>
         JSON.stringify({
-          "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":ssm:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }, `:parameter/live-likes/${name}`]],
+          "Fn::Join": [
+            "",
+            [
+              "arn:",
+              { Ref: "AWS::Partition" },
+              ":ssm:",
+              { Ref: "AWS::Region" },
+              ":",
+              { Ref: "AWS::AccountId" },
+              `:parameter/live-likes/${name}`,
+            ],
+          ],
         });
       const expected: Record<FunctionName, string[]> = {
         connect: ["token-secret"],
@@ -187,7 +203,10 @@ describe("StatelessStack", () => {
         const secretsManager = grantsOf(name, "secretsmanager:");
 
         // Assess
-        expect(ssm.map(({ action }) => action), name).toEqual(expected[name].map(() => "ssm:GetParameter"));
+        expect(
+          ssm.map(({ action }) => action),
+          name,
+        ).toEqual(expected[name].map(() => "ssm:GetParameter"));
         expect(ssm.map(({ resource }) => JSON.stringify(resource)).sort(), name).toEqual(expected[name].map(parameterArn).sort());
         // The AWS managed key aws/ssm admits the account's principals: no KMS grant is needed or given.
         expect(kms, name).toEqual([]);
@@ -242,7 +261,10 @@ describe("StatelessStack", () => {
         expect(granted.map(({ action }) => action).sort(), name).toEqual(expected[name].map(({ action }) => action).sort());
         for (const { action, on } of expected[name]) {
           const targets = granted.filter((grant) => grant.action === action).map((grant) => JSON.stringify(grant.resource));
-          expect(targets.some((target) => on.test(target)), `${name} ${action} on ${on}: ${targets.join(" ")}`).toBe(true);
+          expect(
+            targets.some((target) => on.test(target)),
+            `${name} ${action} on ${on}: ${targets.join(" ")}`,
+          ).toBe(true);
         }
       }
     });
@@ -456,11 +478,19 @@ describe("StatelessStack", () => {
     const outputs = template.findOutputs("*");
 
     // Assess
-    expect(JSON.stringify(outputs.PageUrl!.Value)).toMatch(/"https:\/\/",\{"Fn::GetAtt":\["PageDistribution[0-9A-F]+","DomainName"\]\},"\/"/);
+    expect(JSON.stringify(outputs.PageUrl!.Value)).toMatch(
+      /"https:\/\/",\{"Fn::GetAtt":\["PageDistribution[0-9A-F]+","DomainName"\]\},"\/"/,
+    );
     expect(JSON.stringify(outputs.WebSocketUrl!.Value)).toMatch(/^\{"Fn::Join":\["",\["wss:\/\/".*"\/prod"\]\]\}$/);
     expect(JSON.stringify(outputs.ManagementApiEndpoint!.Value)).toMatch(/"https:\/\/".*"\/prod"/);
     expect(outputs.StreamFailureBucketName!.Value).toEqual({ Ref: logicalId(stack.failureBucket) });
-    expect(Object.fromEntries(Object.entries(outputs).filter(([key]) => key.endsWith("Parameter")).map(([key, output]) => [key, output.Value]))).toEqual({
+    expect(
+      Object.fromEntries(
+        Object.entries(outputs)
+          .filter(([key]) => key.endsWith("Parameter"))
+          .map(([key, output]) => [key, output.Value]),
+      ),
+    ).toEqual({
       TokenSecretParameter: "/live-likes/token-secret",
       LineChannelTokenParameter: "/live-likes/line-channel-token",
       LineRecipientsParameter: "/live-likes/line-recipients",

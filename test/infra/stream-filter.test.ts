@@ -58,7 +58,12 @@ function record(eventName: "INSERT" | "MODIFY" | "REMOVE", next?: object, previo
   };
 }
 
-const article = (likesCount: number, title = "Title"): Article => ({ itemId: "i1", title, url: "https://qiita.com/alice/items/i1", likesCount });
+const article = (likesCount: number, title = "Title"): Article => ({
+  itemId: "i1",
+  title,
+  url: "https://qiita.com/alice/items/i1",
+  likesCount,
+});
 
 /** What the collector writes for `fresh` given what was stored, and whether this is the account's baseline. */
 function written(fresh: Article, stored: StoredArticle | undefined, baselined: boolean): StoredArticle {

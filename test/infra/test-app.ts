@@ -4,7 +4,7 @@
  * the slow part of a synth, and bundling.test.ts runs the real `cdk synth` with both.
  */
 import { readFileSync } from "node:fs";
-import { App, CfnElement, Stack } from "aws-cdk-lib";
+import { App, type CfnElement, Stack } from "aws-cdk-lib";
 import type { Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { buildLiveLikesApp } from "../../infra/live-likes-app.ts";

@@ -40,6 +40,8 @@ describe("npm start with a bad setup", () => {
     // Assess
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Cannot start: `java` was not found on PATH\. DynamoDB Local needs Java 17.*apt-get install openjdk-17-jdk-headless/);
+    expect(result.stderr).toMatch(
+      /Cannot start: `java` was not found on PATH\. DynamoDB Local needs Java 17.*apt-get install openjdk-17-jdk-headless/,
+    );
   });
 });

@@ -48,10 +48,19 @@ describe("local runtime while DynamoDB Local stops and comes back", () => {
     );
     dynamo = await startDynamoDbLocal({ port: dynamo.port, dataDir: join(dataDir, "dynamodb") });
     const lateClient = await open();
-    await waitFor(async () => ((await runtime.collectNow().then(() => true, () => undefined)) ? true : undefined), {
-      timeoutMs: 15_000,
-      what: "a poll that succeeds",
-    });
+    await waitFor(
+      async () =>
+        (await runtime.collectNow().then(
+          () => true,
+          () => undefined,
+        ))
+          ? true
+          : undefined,
+      {
+        timeoutMs: 15_000,
+        what: "a poll that succeeds",
+      },
+    );
     await waitFor(() => (likeFrames(client).length === 2 && likeFrames(lateClient).length === 1 ? true : undefined), {
       timeoutMs: 15_000,
       what: "like after the outage",

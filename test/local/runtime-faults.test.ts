@@ -20,7 +20,9 @@ function captureOutput() {
     return true;
   };
   const spies = [vi.spyOn(process.stdout, "write").mockImplementation(keep), vi.spyOn(process.stderr, "write").mockImplementation(keep)];
-  return { text: () => text, restore: () => {
+  return {
+    text: () => text,
+    restore: () => {
       for (const spy of spies) spy.mockRestore();
     },
   };
@@ -33,7 +35,10 @@ describe("local runtime under faults", () => {
     const runtime = await local.start(local.config({ DATA_DIR: dataDir, ...env }), { logLevel: "ERROR" });
     const failedRecords = async (): Promise<StreamFailure[]> => {
       const text = await readFile(join(dataDir, "failed-records.jsonl"), "utf8").catch(() => "");
-      return text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as StreamFailure);
+      return text
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as StreamFailure);
     };
     return { runtime, failedRecords };
   };

@@ -106,7 +106,10 @@ describe("local runtime, end to end", () => {
     await runtime.collectNow();
 
     // Assess
-    const [push] = await waitFor(() => (line.deliveries.length > 0 ? line.deliveries : undefined), { timeoutMs: 10_000, what: "LINE push" });
+    const [push] = await waitFor(() => (line.deliveries.length > 0 ? line.deliveries : undefined), {
+      timeoutMs: 10_000,
+      what: "LINE push",
+    });
     expect(push?.to).toBe("U-writer");
     expect(push?.texts.join("\n")).toContain("late-fan");
     await runtime.poller.drained();

@@ -74,7 +74,9 @@ describe("token CLI: minting", () => {
 
     // Act: six processes at once, each creating the file if it finds none.
     const outputs = await Promise.all(
-      Array.from({ length: 6 }, () => run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" })),
+      Array.from({ length: 6 }, () =>
+        run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" }),
+      ),
     );
 
     // Assess

@@ -111,7 +111,9 @@ describe("npm run token -- revoke USER", () => {
     // Assess: what it says.
     expect(complete).toBe(true);
     expect(line).toMatch(
-      new RegExp(`^revoked tokens of ${alice} issued before \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ; closed 2 connections; removed 1 row of connections already gone$`),
+      new RegExp(
+        `^revoked tokens of ${alice} issued before \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ; closed 2 connections; removed 1 row of connections already gone$`,
+      ),
     );
     // Alice's sockets are closed by the server, bob's stays; no row of alice is left.
     await Promise.all(tabs.map((tab) => tab.closed));
@@ -143,7 +145,9 @@ describe("npm run token -- revoke USER", () => {
 
     // Assess
     expect(stdout).toMatch(
-      new RegExp(`^revoked tokens of ${carol} issued before \\S+Z; npm start is not running on port ${port}, so no connection was open: removed 2 connection rows\\n$`),
+      new RegExp(
+        `^revoked tokens of ${carol} issued before \\S+Z; npm start is not running on port ${port}, so no connection was open: removed 2 connection rows\\n$`,
+      ),
     );
     expect(stderr.match(/revoke|revoked/g) ?? []).toEqual([]);
     expect(await rowsOf(carol)).toHaveLength(0);
@@ -232,7 +236,9 @@ describe("revoke against a DynamoDB Local kept in DATA_DIR", () => {
     // Read as npm start would, with the launcher's credentials.
     const client = new DynamoDBClient({ endpoint: local.endpoint, region: local.region, credentials: { ...local.credentials } });
     try {
-      return await new DynamoDbRevocationStore({ tableName: "live-likes-revocations", client: createDocumentClient(client) }).revokedAt(userId);
+      return await new DynamoDbRevocationStore({ tableName: "live-likes-revocations", client: createDocumentClient(client) }).revokedAt(
+        userId,
+      );
     } finally {
       client.destroy();
     }

@@ -38,7 +38,9 @@ export class ClientProcess<ToChild extends Message, FromChild extends Message> {
 
   /** Forks `script` (TypeScript, run through tsx) with its output on this process's. */
   static start<ToChild extends Message, FromChild extends Message>(script: URL): ClientProcess<ToChild, FromChild> {
-    return new ClientProcess(fork(fileURLToPath(script), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+    return new ClientProcess(
+      fork(fileURLToPath(script), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }),
+    );
   }
 
   send(message: ToChild): void {

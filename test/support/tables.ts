@@ -11,13 +11,7 @@ import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
-import {
-  articlesTable,
-  connectionsTable,
-  deliveriesTable,
-  eventsTable,
-  revocationsTable,
-} from "#adapters/dynamodb/table-definitions.ts";
+import { articlesTable, connectionsTable, deliveriesTable, eventsTable, revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
 import { ensureTable } from "#local/tables.ts";
 
 export interface LocalCredentials {
@@ -80,6 +74,8 @@ export async function createTables(target: DynamoDbTarget, prefix?: string): Pro
   // A copy: the SDK marks the credentials object it is given.
   const client = new DynamoDBClient({ endpoint: target.endpoint, region: target.region, credentials: { ...target.credentials } });
   const names = freshTableNames(prefix);
-  await Promise.all(Object.entries(definitions).map(([role, table]) => ensureTable(client, table, names[role as keyof typeof definitions])));
+  await Promise.all(
+    Object.entries(definitions).map(([role, table]) => ensureTable(client, table, names[role as keyof typeof definitions])),
+  );
   return { endpoint: target.endpoint, credentials: target.credentials, client, doc: createDocumentClient(client), ...names };
 }

@@ -24,8 +24,7 @@ export function connect(url: string, headers: Record<string, string> = {}): Prom
         socket,
         frames,
         closed,
-        framesAfter: (count) =>
-          waitFor(() => (frames.length >= count ? [...frames] : undefined), { what: `${count} frames` }),
+        framesAfter: (count) => waitFor(() => (frames.length >= count ? [...frames] : undefined), { what: `${count} frames` }),
       }),
     );
     socket.once("error", reject);
@@ -51,7 +50,5 @@ export function refusedStatus(url: string): Promise<{ status: number; body: stri
 
 /** The like frames a client received, parsed, in arrival order. */
 export function likeFrames(client: TestClient): Record<string, unknown>[] {
-  return client.frames
-    .map((frame) => JSON.parse(frame) as Record<string, unknown>)
-    .filter((frame) => frame.type === "like");
+  return client.frames.map((frame) => JSON.parse(frame) as Record<string, unknown>).filter((frame) => frame.type === "like");
 }

@@ -82,7 +82,13 @@ describe("parseFrame", () => {
 
   it("reads the health of the sources", () => {
     // Prepare
-    const qiita = { name: "qiita", state: "failing", since: "2026-11-21T10:42:00Z", retryAt: "2026-11-21T10:44:00Z", message: "ECONNREFUSED" };
+    const qiita = {
+      name: "qiita",
+      state: "failing",
+      since: "2026-11-21T10:42:00Z",
+      retryAt: "2026-11-21T10:44:00Z",
+      message: "ECONNREFUSED",
+    };
     const github = { name: "github", state: "ok", since: "2026-11-21T09:00:00Z", message: "" };
 
     // Act / Assess
@@ -504,8 +510,14 @@ describe("sourceStatusText", () => {
 
   it("says which source is down since when, and when it is tried again", () => {
     // Act
-    const failing = sourceStatusText({ name: "qiita", state: "failing", since, retryAt: new Date(now + 120_000).toISOString(), message: "x" }, now);
-    const limited = sourceStatusText({ name: "qiita", state: "rate-limited", since, retryAt: new Date(now + 30_000).toISOString(), message: "x" }, now);
+    const failing = sourceStatusText(
+      { name: "qiita", state: "failing", since, retryAt: new Date(now + 120_000).toISOString(), message: "x" },
+      now,
+    );
+    const limited = sourceStatusText(
+      { name: "qiita", state: "rate-limited", since, retryAt: new Date(now + 30_000).toISOString(), message: "x" },
+      now,
+    );
     const unknown = sourceStatusText({ name: "bitbucket", state: "failing", since, message: "x" }, now);
 
     // Assess
@@ -553,7 +565,7 @@ describe("tokenProblem", () => {
 });
 
 describe("configuredEndpoint", () => {
-  it("reads exactly {\"websocketUrl\": a ws(s) URL}", () => {
+  it('reads exactly {"websocketUrl": a ws(s) URL}', () => {
     // Act / Assess
     expect(configuredEndpoint({ websocketUrl: "wss://abc.execute-api.ap-northeast-1.amazonaws.com/prod" })).toBe(
       "wss://abc.execute-api.ap-northeast-1.amazonaws.com/prod",

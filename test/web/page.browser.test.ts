@@ -59,8 +59,7 @@ describe("the page in Chromium", () => {
       .map(Number)
       .reduce((sum, count) => sum + count, 0);
 
-  const status = (page: Page, state: string) =>
-    page.locator(`#status[data-state="${state}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
+  const status = (page: Page, state: string) => page.locator(`#status[data-state="${state}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
 
   /** One like on Qiita, polled and delivered; `likes` counts them for the assertions. */
   async function like(itemId: string, liker: string) {

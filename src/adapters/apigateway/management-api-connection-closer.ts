@@ -7,11 +7,7 @@
  *   const closer = new ManagementApiConnectionCloser({ endpoint: "http://localhost:3001" });
  *   await closer.close(connectionId); // "closed" | "gone"
  */
-import {
-  ApiGatewayManagementApiClient,
-  DeleteConnectionCommand,
-  GoneException,
-} from "@aws-sdk/client-apigatewaymanagementapi";
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { CloseOutcome, ConnectionCloser } from "#domain/ports.ts";
 
 export class ManagementApiConnectionCloser implements ConnectionCloser {

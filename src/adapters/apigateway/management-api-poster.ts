@@ -7,11 +7,7 @@
  *   const poster = new ManagementApiPoster({ endpoint: "https://abc.execute-api.eu-west-1.amazonaws.com/prod" });
  *   await poster.post(connectionId, '{"type":"pong"}'); // "delivered" | "gone"
  */
-import {
-  ApiGatewayManagementApiClient,
-  GoneException,
-  PostToConnectionCommand,
-} from "@aws-sdk/client-apigatewaymanagementapi";
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { FramePoster, PostOutcome } from "#domain/ports.ts";
 
 /** Throttling during a large fan-out is expected; give the backoff room before failing the record. */
@@ -25,9 +21,7 @@ export class ManagementApiPoster implements FramePoster {
     // Building a handler module must not throw (tests import it); a missing endpoint fails on use.
     this.client =
       options.client ??
-      (options.endpoint
-        ? new ApiGatewayManagementApiClient({ endpoint: options.endpoint, maxAttempts: MAX_ATTEMPTS })
-        : undefined);
+      (options.endpoint ? new ApiGatewayManagementApiClient({ endpoint: options.endpoint, maxAttempts: MAX_ATTEMPTS }) : undefined);
   }
 
   async post(connectionId: string, frame: string): Promise<PostOutcome> {
@@ -35,9 +29,7 @@ export class ManagementApiPoster implements FramePoster {
       throw new Error("MANAGEMENT_API_ENDPOINT is not set: the CDK stack sets it to the stage's callback URL");
     }
     try {
-      await this.client.send(
-        new PostToConnectionCommand({ ConnectionId: connectionId, Data: this.encoder.encode(frame) }),
-      );
+      await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: this.encoder.encode(frame) }));
       return "delivered";
     } catch (error) {
       // Match the class or its name, never the HTTP status (SDK v3 guidance).

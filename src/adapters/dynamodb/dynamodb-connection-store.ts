@@ -8,14 +8,7 @@
  *   await store.listByUser("alice", Math.floor(Date.now() / 1000)); // ["Abc123=", …]
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Connection } from "#domain/model.ts";
 import type { ConnectionStore } from "#domain/ports.ts";
 import { connectionsTable, tableName } from "./table-definitions.ts";
@@ -51,9 +44,7 @@ export class DynamoDbConnectionStore implements ConnectionStore {
   }
 
   async get(connectionId: string): Promise<Connection | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { connectionId } }),
-    );
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { connectionId } }));
     return Item as Connection | undefined;
   }
 

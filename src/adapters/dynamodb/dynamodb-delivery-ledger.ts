@@ -95,7 +95,9 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
   }
 
   async push(key: string): Promise<ChannelPush | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: `push#${key}` }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { key: `push#${key}` }, ConsistentRead: true }),
+    );
     if (!Item) return undefined;
     return {
       key: Item.pushKey as string,

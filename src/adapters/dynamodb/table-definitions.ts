@@ -87,9 +87,6 @@ export const deliveriesTable = {
 } as const satisfies TableDefinition;
 
 /** The physical table name: the role's environment variable, else its default. */
-export function tableName(
-  definition: TableDefinition,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string {
+export function tableName(definition: TableDefinition, env: Readonly<Record<string, string | undefined>> = process.env): string {
   return env[definition.envVar] || definition.defaultName;
 }

@@ -15,7 +15,10 @@ export class QiitaAuthError extends Error {
 
 /** 403/429 over the 1000 requests/hour budget, or a request held back because none is left. */
 export class QiitaRateLimitError extends SourceRateLimitedError {
-  constructor(resetAt: number, readonly status?: number) {
+  constructor(
+    resetAt: number,
+    readonly status?: number,
+  ) {
     super(
       resetAt,
       `Qiita's rate limit is spent until ${new Date(resetAt).toISOString()}` +
@@ -28,7 +31,10 @@ export class QiitaRateLimitError extends SourceRateLimitedError {
 /** 5xx, a timeout or a network failure: try again on the next poll. */
 export class QiitaUnavailableError extends Error {
   constructor(detail: string, options?: { cause?: unknown }) {
-    super(`Qiita is unavailable (${detail}); the next poll tries again. If it persists, check QIITA_BASE_URL and https://status.qiita.com.`, options);
+    super(
+      `Qiita is unavailable (${detail}); the next poll tries again. If it persists, check QIITA_BASE_URL and https://status.qiita.com.`,
+      options,
+    );
     this.name = "QiitaUnavailableError";
   }
 }
@@ -36,7 +42,10 @@ export class QiitaUnavailableError extends Error {
 /** An answer that is not what Qiita API v2 documents (bad JSON, missing field, short page). */
 export class QiitaResponseError extends Error {
   constructor(detail: string, options?: { cause?: unknown }) {
-    super(`Qiita answered something unexpected: ${detail}. Nothing was written this poll; if it persists, check that QIITA_BASE_URL points at a Qiita API v2.`, options);
+    super(
+      `Qiita answered something unexpected: ${detail}. Nothing was written this poll; if it persists, check that QIITA_BASE_URL points at a Qiita API v2.`,
+      options,
+    );
     this.name = "QiitaResponseError";
   }
 }

@@ -43,9 +43,7 @@ export const ssmParameterSource: ParameterSource = async (name) => {
 };
 
 const tokenSecretSchema = z.string().min(MIN_TOKEN_SECRET_LENGTH);
-const accountsSchema = z.array(
-  z.object({ userId: z.string().min(1), qiitaToken: z.string().min(1) }),
-);
+const accountsSchema = z.array(z.object({ userId: z.string().min(1), qiitaToken: z.string().min(1) }));
 const recipientsSchema = z.record(z.string().min(1), z.string().min(1));
 
 /**
@@ -59,7 +57,10 @@ export function createDeployedSettings(
   const nameOf = (parameter: SettingParameter): string => {
     const name = env[parameter.envVar];
     if (!name) {
-      throw new SettingError(parameter.envVar, `${parameter.envVar} is not set: the CDK stack sets it to the name of the ${parameter.name} parameter.`);
+      throw new SettingError(
+        parameter.envVar,
+        `${parameter.envVar} is not set: the CDK stack sets it to the name of the ${parameter.name} parameter.`,
+      );
     }
     return name;
   };
@@ -94,7 +95,10 @@ export function createDeployedSettings(
       if (value === undefined) return new Map();
       const parsed = recipientsSchema.safeParse(parseJson(name, value, '{"alice":"U0123…"}'));
       if (!parsed.success) {
-        throw new SettingError(name, `The parameter ${name} must be a JSON object from writer to LINE "to", like {"alice":"U0123…"}: ${describe(parsed.error)}.`);
+        throw new SettingError(
+          name,
+          `The parameter ${name} must be a JSON object from writer to LINE "to", like {"alice":"U0123…"}: ${describe(parsed.error)}.`,
+        );
       }
       return new Map(Object.entries(parsed.data));
     },
@@ -105,7 +109,10 @@ export function createDeployedSettings(
       if (value === undefined) return [];
       const parsed = accountsSchema.safeParse(parseJson(name, value, '[{"userId":"alice","qiitaToken":"…"}]'));
       if (!parsed.success) {
-        throw new SettingError(name, `The parameter ${name} must be a JSON list like [{"userId":"alice","qiitaToken":"…"}]: ${describe(parsed.error)}.`);
+        throw new SettingError(
+          name,
+          `The parameter ${name} must be a JSON list like [{"userId":"alice","qiitaToken":"…"}]: ${describe(parsed.error)}.`,
+        );
       }
       return parsed.data.map(({ userId, qiitaToken }) => ({ userId, qiitaToken }));
     },

@@ -12,10 +12,7 @@ export const MAX_KNOWN_LIKERS = 200;
  * gone) as many likers as could possibly be new were fetched. Lets the source stop paging,
  * so one request per changed article is the usual cost.
  */
-export function enoughLikers(
-  known: readonly string[],
-  delta: number,
-): (fetched: readonly string[]) => boolean {
+export function enoughLikers(known: readonly string[], delta: number): (fetched: readonly string[]) => boolean {
   const knownSet = new Set(known);
   return (fetched) => {
     const boundary = fetched.findIndex((id) => knownSet.has(id));

@@ -26,11 +26,7 @@ export function planPoll(snapshot: AccountSnapshot, fresh: readonly Article[]): 
   const changes: PlannedChange[] = [];
   for (const article of fresh) {
     const stored = snapshot.articles.get(article.itemId);
-    const changed =
-      !stored ||
-      stored.likesCount !== article.likesCount ||
-      stored.title !== article.title ||
-      stored.url !== article.url;
+    const changed = !stored || stored.likesCount !== article.likesCount || stored.title !== article.title || stored.url !== article.url;
     // A baseline interrupted half-way already wrote some items: rewriting them would gain nothing.
     if (!changed) continue;
     changes.push({

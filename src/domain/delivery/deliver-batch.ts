@@ -119,9 +119,7 @@ export async function deliverBatch(items: readonly BatchItem[], ports: DeliverBa
   // 4. LINE for what the live part finished and the mode asks for.
   if (ports.lineMode !== "off") {
     for (const [userId, mine] of byUser) {
-      const owed = mine.filter(
-        (item) => !failed.has(item.key) && needsLine(ports.lineMode, delivered.get(item.notification.id) ?? 0),
-      );
+      const owed = mine.filter((item) => !failed.has(item.key) && needsLine(ports.lineMode, delivered.get(item.notification.id) ?? 0));
       if (owed.length === 0) continue;
       try {
         const target = await ports.lineFor(userId);

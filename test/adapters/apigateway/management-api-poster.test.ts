@@ -5,12 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ManagementApiPoster } from "#adapters/apigateway/management-api-poster.ts";
-import {
-  FakeManagementApiServer,
-  gone,
-  internalError,
-  throttled,
-} from "#test/fakes/fake-management-api-server.ts";
+import { FakeManagementApiServer, gone, internalError, throttled } from "#test/fakes/fake-management-api-server.ts";
 
 describe("ManagementApiPoster", () => {
   let api: FakeManagementApiServer;
@@ -43,11 +38,7 @@ describe("ManagementApiPoster", () => {
     // Assess
     expect(outcome).toBe("delivered");
     expect(api.requests.map((request) => request.body)).toEqual(Array(3).fill('{"type":"like","id":"7"}'));
-    expect(api.requests.map((request) => request.sdkRequest)).toEqual([
-      "attempt=1; max=5",
-      "attempt=2; max=5",
-      "attempt=3; max=5",
-    ]);
+    expect(api.requests.map((request) => request.sdkRequest)).toEqual(["attempt=1; max=5", "attempt=2; max=5", "attempt=3; max=5"]);
   });
 
   it("retries a 5xx and delivers", async () => {

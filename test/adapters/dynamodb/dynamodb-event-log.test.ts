@@ -5,7 +5,6 @@ import { eventIdFromSequence } from "#domain/like-events.ts";
 import { likeEvent as like } from "#test/support/like-events.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
 
-
 describe("DynamoDbEventLog", () => {
   let tables: TestTables;
   let clock = 1_800_000_000_000;

@@ -35,7 +35,13 @@ describe("FakeLineServer", () => {
   it("answers 200 with sentMessages and x-line-request-id", async () => {
     // Act
     const { httpResponse, body } = await client.pushMessageWithHttpInfo(
-      { to: "U1", messages: [{ type: "text", text: "hi" }, { type: "text", text: "there" }] },
+      {
+        to: "U1",
+        messages: [
+          { type: "text", text: "hi" },
+          { type: "text", text: "there" },
+        ],
+      },
       key,
     );
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HTTPFetchError } from "@line/bot-sdk";
 import { classifyLineFailure } from "#adapters/line/line-failure.ts";
-import { LinePermanentError, LineTimeoutError } from "#adapters/line/line-errors.ts";
+import { type LinePermanentError, LineTimeoutError } from "#adapters/line/line-errors.ts";
 
 /** What the SDK's fetch client throws for a non-2xx answer. */
 function httpError(status: number, body: unknown, headers: Record<string, string> = {}): HTTPFetchError {
@@ -38,10 +38,7 @@ describe("classifyLineFailure", () => {
     // Act
     const server = classifyLineFailure(httpError(502, "<html>bad gateway</html>"), now);
     const seconds = classifyLineFailure(httpError(429, { message: "slow down" }, { "Retry-After": "3" }), now);
-    const date = classifyLineFailure(
-      httpError(429, {}, { "retry-after": new Date(now + 7_000).toUTCString() }),
-      now,
-    );
+    const date = classifyLineFailure(httpError(429, {}, { "retry-after": new Date(now + 7_000).toUTCString() }), now);
 
     // Assess
     expect(server).toEqual({ kind: "retryable", reason: "HTTP 502" });

@@ -124,7 +124,9 @@ describe("MessagingApiLineSender", () => {
 
   it("throws LinePermanentError with LINE's details on 400 and does not retry", async () => {
     // Act
-    const error = await sender().push(to, ["x".repeat(5001)], key).catch((e: unknown) => e);
+    const error = await sender()
+      .push(to, ["x".repeat(5001)], key)
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(LinePermanentError);
@@ -137,7 +139,9 @@ describe("MessagingApiLineSender", () => {
 
   it("throws LinePermanentError naming LINE_CHANNEL_ACCESS_TOKEN on 401, once, without the token", async () => {
     // Act
-    const error = await sender({ channelAccessToken: "revoked-token" }).push(to, texts, key).catch((e: unknown) => e);
+    const error = await sender({ channelAccessToken: "revoked-token" })
+      .push(to, texts, key)
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(LinePermanentError);
@@ -152,7 +156,9 @@ describe("MessagingApiLineSender", () => {
     line.failNext(1, { status: 403 });
 
     // Act
-    const error = await sender().push(to, texts, key).catch((e: unknown) => e);
+    const error = await sender()
+      .push(to, texts, key)
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(LinePermanentError);
@@ -165,7 +171,9 @@ describe("MessagingApiLineSender", () => {
     line.failNext(3, { status: 503 });
 
     // Act
-    const error = await sender({ maxAttempts: 3 }).push(to, texts, key).catch((e: unknown) => e);
+    const error = await sender({ maxAttempts: 3 })
+      .push(to, texts, key)
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(LineUnavailableError);
@@ -182,7 +190,9 @@ describe("MessagingApiLineSender", () => {
     line = await FakeLineServer.start({ channelAccessToken: token });
 
     // Act
-    const error = await sender({ baseURL: address, maxAttempts: 2 }).push(to, texts, key).catch((e: unknown) => e);
+    const error = await sender({ baseURL: address, maxAttempts: 2 })
+      .push(to, texts, key)
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(LineUnavailableError);

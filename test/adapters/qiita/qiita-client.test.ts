@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
-import {
-  QiitaAuthError,
-  QiitaRateLimitError,
-  QiitaResponseError,
-  QiitaUnavailableError,
-} from "#adapters/qiita/qiita-errors.ts";
+import { QiitaAuthError, QiitaRateLimitError, QiitaResponseError, QiitaUnavailableError } from "#adapters/qiita/qiita-errors.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 
 const TOKEN = "token-alice";
@@ -142,7 +137,9 @@ describe("QiitaClient.listArticles", () => {
     qiita.injectFault("shortPage", { pathPrefix: "/api/v2/authenticated_user/items" });
 
     // Act
-    const error = await client().listArticles().catch((e: unknown) => e);
+    const error = await client()
+      .listArticles()
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(QiitaResponseError);
@@ -152,10 +149,14 @@ describe("QiitaClient.listArticles", () => {
   it("refuses a malformed field instead of returning part of the list", async () => {
     // Prepare
     qiita.addArticles("alice", 3);
-    const badCount = rewriting((body) => (body as Record<string, unknown>[]).map((item, i) => (i === 1 ? { ...item, likes_count: "3" } : item)));
+    const badCount = rewriting((body) =>
+      (body as Record<string, unknown>[]).map((item, i) => (i === 1 ? { ...item, likes_count: "3" } : item)),
+    );
 
     // Act
-    const error = await client({ fetch: badCount }).listArticles().catch((e: unknown) => e);
+    const error = await client({ fetch: badCount })
+      .listArticles()
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(QiitaResponseError);
@@ -216,7 +217,9 @@ describe("QiitaClient.listLikers", () => {
 describe("QiitaClient errors", () => {
   it("names QIITA_TOKEN and how to make one on 401", async () => {
     // Act
-    const error = await client({ token: "wrong" }).listArticles().catch((e: unknown) => e);
+    const error = await client({ token: "wrong" })
+      .listArticles()
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(QiitaAuthError);

@@ -2,9 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createDeployedSettings, SettingError, type ParameterSource } from "#adapters/secrets/deployed-settings.ts";
 import { parameterName, settingParameters } from "#adapters/secrets/setting-parameters.ts";
 
-const env = Object.fromEntries(
-  Object.values(settingParameters).map((parameter) => [parameter.envVar, parameterName(parameter)]),
-);
+const env = Object.fromEntries(Object.values(settingParameters).map((parameter) => [parameter.envVar, parameterName(parameter)]));
 
 /** A parameter store of plain values; names not in `values` do not exist. */
 function storeOf(values: Record<string, string>): { source: ParameterSource; asked: string[] } {
@@ -129,9 +127,7 @@ describe("ssmParameterSource", () => {
     const { ssmParameterSource } = await import("#adapters/secrets/deployed-settings.ts");
     const ssm = mockClient(SSMClient);
     ssm.on(GetParameterCommand, { Name: "/t/present" }).resolves({ Parameter: { Name: "/t/present", Value: "v" } });
-    ssm
-      .on(GetParameterCommand, { Name: "/t/absent" })
-      .rejects(new ParameterNotFound({ message: "not found", $metadata: {} }));
+    ssm.on(GetParameterCommand, { Name: "/t/absent" }).rejects(new ParameterNotFound({ message: "not found", $metadata: {} }));
 
     // Act
     const present = await ssmParameterSource("/t/present");

@@ -4,8 +4,14 @@ import { tallyDeliveries } from "../../../bench/e2e/tally.ts";
 describe("tallyDeliveries", () => {
   it("measures each delay from its write to the first arrival of its frame", () => {
     // Prepare
-    const sent = new Map([["a:1", 1_000], ["b:1", 1_010]]);
-    const received = [{ key: "b:1", at: 1_110 }, { key: "a:1", at: 1_050 }];
+    const sent = new Map([
+      ["a:1", 1_000],
+      ["b:1", 1_010],
+    ]);
+    const received = [
+      { key: "b:1", at: 1_110 },
+      { key: "a:1", at: 1_050 },
+    ];
 
     // Act
     const row = tallyDeliveries(100, 30, sent, received);
@@ -16,8 +22,16 @@ describe("tallyDeliveries", () => {
 
   it("counts a frame that arrives twice as one delivery and one duplicate, and a missing one as lost", () => {
     // Prepare
-    const sent = new Map([["a:1", 0], ["a:2", 10], ["b:1", 20]]);
-    const received = [{ key: "a:1", at: 5 }, { key: "a:2", at: 30 }, { key: "a:1", at: 40 }];
+    const sent = new Map([
+      ["a:1", 0],
+      ["a:2", 10],
+      ["b:1", 20],
+    ]);
+    const received = [
+      { key: "a:1", at: 5 },
+      { key: "a:2", at: 30 },
+      { key: "a:1", at: 40 },
+    ];
 
     // Act
     const row = tallyDeliveries(10, 10, sent, received);

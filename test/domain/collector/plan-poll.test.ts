@@ -44,7 +44,13 @@ describe("planPoll", () => {
   it("plans nothing when nothing changed", () => {
     const fresh = [article("a", 3), article("b", 0)];
 
-    const plan = planPoll(snapshot(true, fresh.map((a) => stored(a))), fresh);
+    const plan = planPoll(
+      snapshot(
+        true,
+        fresh.map((a) => stored(a)),
+      ),
+      fresh,
+    );
 
     expect(plan).toEqual({ baseline: false, changes: [] });
   });

@@ -43,7 +43,12 @@ describe("fanOut", () => {
   });
 
   it("delivers nothing and fails nothing when the writer has no connection", async () => {
-    const delivery = await fanOut(likeEvent("alice", 1), [], { poster: new RecordingPoster(), connections: new MemoryConnections() }, createLimiter(1));
+    const delivery = await fanOut(
+      likeEvent("alice", 1),
+      [],
+      { poster: new RecordingPoster(), connections: new MemoryConnections() },
+      createLimiter(1),
+    );
 
     expect(delivery).toEqual({ delivered: 0, gone: 0, errors: [] });
   });

@@ -15,13 +15,15 @@ export async function startExample() {
   const dynamo = await startDynamoDbLocal({ port: 0 }); // or { port: 8000, dataDir: ".data/dynamodb" }
   const aws = { endpoint: dynamo.endpoint, region: dynamo.region, credentials: { ...dynamo.credentials } };
   const db = new DynamoDBClient(aws);
-  await db.send(new CreateTableCommand({
-    TableName: "messages",
-    BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-    StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
-  }));
+  await db.send(
+    new CreateTableCommand({
+      TableName: "messages",
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
+    }),
+  );
   const { Table } = await db.send(new DescribeTableCommand({ TableName: "messages" }));
 
   // 2. A WebSocket API: your Lambda handlers as routes, the Management API on the same port.

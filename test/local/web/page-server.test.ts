@@ -4,10 +4,7 @@
  * the emulator's.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  startWebSocketEmulator,
-  type WebSocketEmulator,
-} from "#local/aws/websocket-api/start-websocket-emulator.ts";
+import { startWebSocketEmulator, type WebSocketEmulator } from "#local/aws/websocket-api/start-websocket-emulator.ts";
 import { createPageServer } from "#local/web/page-server.ts";
 import { pageSecurityHeaders } from "#local/web/page-security-headers.ts";
 
@@ -77,11 +74,14 @@ describe("page server on the emulator's port", () => {
     // Act: Node's fetch will not forge Host, so ask with a raw request
     const { request } = await import("node:http");
     const body = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port: emulator.port, path: "/config.json", headers: { host: "attacker.example" } }, (res) => {
-        let text = "";
-        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        res.on("end", () => resolve(text));
-      });
+      const req = request(
+        { host: "127.0.0.1", port: emulator.port, path: "/config.json", headers: { host: "attacker.example" } },
+        (res) => {
+          let text = "";
+          res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+          res.on("end", () => resolve(text));
+        },
+      );
       req.on("error", reject);
       req.end();
     });
@@ -128,9 +128,7 @@ describe("pageSecurityHeaders", () => {
     ]);
 
     // Assess
-    expect(headers["Content-Security-Policy"]).toContain(
-      "connect-src 'self' wss://abc.execute-api.ap-northeast-1.amazonaws.com;",
-    );
+    expect(headers["Content-Security-Policy"]).toContain("connect-src 'self' wss://abc.execute-api.ap-northeast-1.amazonaws.com;");
     expect(headers["Referrer-Policy"]).toBe("no-referrer");
   });
 });

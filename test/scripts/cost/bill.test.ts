@@ -95,7 +95,10 @@ describe("monthlyBill", () => {
 
     // Assess
     for (const line of bill.lines) expect(line.usd).toBeCloseTo(line.quantity * PRICES[line.price].usd, 12);
-    expect(bill.totalUsd).toBeCloseTo(bill.lines.reduce((sum, line) => sum + line.usd, 0), 12);
+    expect(bill.totalUsd).toBeCloseTo(
+      bill.lines.reduce((sum, line) => sum + line.usd, 0),
+      12,
+    );
     const alarms = bill.lines.find((line) => line.price === "alarmMetric")!;
     expect(alarms).toMatchObject({ quantity: 3, arithmetic: "3 × $0.1" });
     expect(alarms.usd).toBeCloseTo(0.3, 12);

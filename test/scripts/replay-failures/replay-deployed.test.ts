@@ -122,7 +122,9 @@ describe("replay-failures --bucket (deployed)", () => {
       { functionName: FUNCTION, invocationType: "RequestResponse", payload: { Records: [record] } },
     ]);
     expect(first).toMatchObject({ batches: 1, delivered: 0, failing: 1 });
-    expect(lines[0]).toBe(`${key}: still failing 1 record (seq 4101): the function reported 1 record(s) in batchItemFailures (see its log); kept`);
+    expect(lines[0]).toBe(
+      `${key}: still failing 1 record (seq 4101): the function reported 1 record(s) in batchItemFailures (see its log); kept`,
+    );
     expect(second).toMatchObject({ batches: 1, delivered: 1, failing: 0 });
     expect(lines).toContain(`${key}: delivered 1 record (seq 4101); deleted`);
     expect(third).toMatchObject({ batches: 0 });
@@ -164,7 +166,13 @@ describe("replay-failures --bucket (deployed)", () => {
     const broken = objectKey(2);
     const garbage = objectKey(3);
     s3.put(BUCKET, good, invocationRecord([like(4301, "alice", "item-a", 1, 2, ["fan"])]));
-    s3.put(BUCKET, broken, invocationRecord([like(4302, "alice", "item-b", 1, 2, ["fan"])], { functionArn: "arn:aws:lambda:us-east-1:123456789012:function:broken-stream" }));
+    s3.put(
+      BUCKET,
+      broken,
+      invocationRecord([like(4302, "alice", "item-b", 1, 2, ["fan"])], {
+        functionArn: "arn:aws:lambda:us-east-1:123456789012:function:broken-stream",
+      }),
+    );
     s3.put(BUCKET, garbage, "{ this is not json");
 
     // Act
@@ -186,7 +194,11 @@ describe("replay-failures --bucket (deployed)", () => {
     s3.pageSize = 1;
     const gone = "arn:aws:lambda:us-east-1:123456789012:function:deleted-old-stream";
     for (const n of [1, 2, 3]) {
-      s3.put(BUCKET, objectKey(n), invocationRecord([like(4400 + n, "alice", `item-${n}`, 1, 2, [`fan-${n}`])], { functionArn: gone, payloadAsText: n !== 2 }));
+      s3.put(
+        BUCKET,
+        objectKey(n),
+        invocationRecord([like(4400 + n, "alice", `item-${n}`, 1, 2, [`fan-${n}`])], { functionArn: gone, payloadAsText: n !== 2 }),
+      );
     }
 
     // Act
@@ -203,13 +215,21 @@ describe("replay-failures --bucket (deployed)", () => {
   it("says which function failed when the object's function is not found, and keeps the object", async () => {
     // Prepare
     const key = objectKey(1);
-    s3.put(BUCKET, key, invocationRecord([like(4501, "alice", "item-a", 1, 2)], { functionArn: "arn:aws:lambda:us-east-1:123456789012:function:nope" }));
+    s3.put(
+      BUCKET,
+      key,
+      invocationRecord([like(4501, "alice", "item-a", 1, 2)], { functionArn: "arn:aws:lambda:us-east-1:123456789012:function:nope" }),
+    );
 
     // Act
     await replay();
 
     // Assess
-    expect(lines[0]).toMatch(new RegExp(`^${key}: still failing 1 record \\(seq 4501\\): ResourceNotFoundException: Function not found: arn:aws:lambda:.*:function:nope; kept$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^${key}: still failing 1 record \\(seq 4501\\): ResourceNotFoundException: Function not found: arn:aws:lambda:.*:function:nope; kept$`,
+      ),
+    );
     expect(s3.keys(BUCKET)).toEqual([key]);
   });
 

@@ -13,7 +13,14 @@ import { replayLocalFailures } from "../../../scripts/replay-failures/replay-loc
 import type { DynamoDBRecord } from "aws-lambda";
 import { likeRecord } from "#test/support/article-records.ts";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
-import { LINE_TO, LINE_TOKEN, QIITA_TOKEN, runtimePerTest as it, type RuntimeWithFakes, WRITER as writer } from "#test/support/runtime-fixture.ts";
+import {
+  LINE_TO,
+  LINE_TOKEN,
+  QIITA_TOKEN,
+  runtimePerTest as it,
+  type RuntimeWithFakes,
+  WRITER as writer,
+} from "#test/support/runtime-fixture.ts";
 import { likeFrames } from "#test/support/ws-client.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
@@ -41,14 +48,21 @@ describe("npm run replay-failures (local)", () => {
     const file = join(dataDir, "failed-records.jsonl");
     const failures = async (): Promise<StreamFailure[]> => {
       const text = await readFile(file, "utf8").catch(() => "");
-      return text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as StreamFailure);
+      return text
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as StreamFailure);
     };
     const replay = async (argv: string[] = [], changes: Record<string, string> = {}) => {
       const lines: string[] = [];
       const exitCode = await runReplayFailures(argv, { ...env, PORT: port, LOG_LEVEL: "SILENT", ...changes }, (line) => lines.push(line));
       return { exitCode, lines };
     };
-    const givenUp = () => waitFor(async () => ((await failures()).length > 0 ? failures() : undefined), { timeoutMs: 20_000, what: "the batch in failed-records.jsonl" });
+    const givenUp = () =>
+      waitFor(async () => ((await failures()).length > 0 ? failures() : undefined), {
+        timeoutMs: 20_000,
+        what: "the batch in failed-records.jsonl",
+      });
     /** Appends a failed batch as the poller writes it. */
     const fail = (records: DynamoDBRecord[]) =>
       appendFile(
@@ -58,7 +72,9 @@ describe("npm run replay-failures (local)", () => {
     return { runtime, env, port, failures, replay, givenUp, fail };
   };
 
-  it("delivers a like LINE refused (401) once the token is fixed, once, and empties the file; a second replay sends nothing", async ({ local }) => {
+  it("delivers a like LINE refused (401) once the token is fixed, once, and empties the file; a second replay sends nothing", async ({
+    local,
+  }) => {
     // Prepare: npm start with a revoked LINE token gives the like's batch up after its retries
     const { qiita, line } = local;
     const [itemId] = qiita.addArticles(writer, 1) as [string];
@@ -158,7 +174,9 @@ describe("npm run replay-failures (local)", () => {
     const replay = await started.replay([], fixed);
 
     // Assess
-    expect(dryRun.lines[0]).toMatch(/^line 1: would replay 1 record \(seq \d+\) \(failed with Error: the handler reported these records in batchItemFailures\)$/);
+    expect(dryRun.lines[0]).toMatch(
+      /^line 1: would replay 1 record \(seq \d+\) \(failed with Error: the handler reported these records in batchItemFailures\)$/,
+    );
     expect(deliveriesAfterDryRun).toBe(0);
     expect(replay.lines).toContainEqual(expect.stringMatching(/^nothing listens on PORT \d+: no tab is connected/));
     expect(replay.exitCode).toBe(0);
@@ -192,7 +210,9 @@ describe("npm run replay-failures (local)", () => {
     expect(await started.failures()).toEqual([]);
   });
 
-  it("keeps only the records from the first that failed again, as Lambda retries, and delivers them on the next replay", async ({ local }) => {
+  it("keeps only the records from the first that failed again, as Lambda retries, and delivers them on the next replay", async ({
+    local,
+  }) => {
     // Prepare: a batch of two writers' likes. The first writer has a tab open (no LINE needed in
     // fallback mode); the second has none, and LINE fails its push on the first replay.
     const { line } = local;
@@ -212,7 +232,9 @@ describe("npm run replay-failures (local)", () => {
 
     // Assess
     expect(partly.exitCode).toBe(1);
-    expect(partly.lines[0]).toBe("line 1: delivered 1, still failing 1 record (seq 9002): the handler reported them in batchItemFailures; kept");
+    expect(partly.lines[0]).toBe(
+      "line 1: delivered 1, still failing 1 record (seq 9002): the handler reported them in batchItemFailures; kept",
+    );
     expect(keptRecords).toEqual([["9002"]]);
     expect(rest.exitCode).toBe(0);
     expect(rest.lines[0]).toBe("line 1: delivered 1 record (seq 9002)");

@@ -67,7 +67,7 @@ describe("SoakClient", () => {
     expect([...client.received.keys()]).toEqual(["alice/a1/1"]);
   });
 
-  it("resumes from \"0\" on its first open, and again after a drop before any like", async () => {
+  it('resumes from "0" on its first open, and again after a drop before any like', async () => {
     // Prepare
     const url = await start((socket) => socket.on("message", () => socket.send(JSON.stringify({ type: "resumed", count: 0 }))));
     client = new SoakClient(url, "alice", true, () => 0);

@@ -9,7 +9,13 @@ const like = (userId: string, itemId: string, count: number, writtenAt: number):
   writtenAt,
 });
 
-const clientOf = (userId: string, openedAt: number, received: Record<string, number>, dropping = false, keptAgain: Record<string, number> = {}) => {
+const clientOf = (
+  userId: string,
+  openedAt: number,
+  received: Record<string, number>,
+  dropping = false,
+  keptAgain: Record<string, number> = {},
+) => {
   const client = new SoakClient("ws://unused", userId, dropping, Math.random);
   client.firstOpenAt = openedAt;
   for (const [key, delay] of Object.entries(received)) client.received.set(key, delay);

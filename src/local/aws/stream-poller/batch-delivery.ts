@@ -20,10 +20,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { createLambdaContext } from "../lambda-context.ts";
 import type { PollerLogger } from "./poller-logger.ts";
 
-export type StreamHandler = (
-  event: DynamoDBStreamEvent,
-  context: Context,
-) => Promise<DynamoDBBatchResponse | void>;
+export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 
 // 1. Invoking the handler.
 
@@ -39,10 +36,7 @@ export async function invokeStreamHandler(
 ): Promise<BatchOutcome> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new HandlerTimeoutError(options.timeoutMs)),
-      options.timeoutMs,
-    );
+    timer = setTimeout(() => reject(new HandlerTimeoutError(options.timeoutMs)), options.timeoutMs);
   });
   try {
     const event: DynamoDBStreamEvent = { Records: structuredClone([...records]) };
@@ -168,8 +162,7 @@ export async function deliverBatch<R>(records: readonly R[], options: DeliveryOp
       pending.unshift(retry);
       continue;
     }
-    const lastError =
-      outcome.kind === "error" ? outcome.error : new Error("the handler reported these records in batchItemFailures");
+    const lastError = outcome.kind === "error" ? outcome.error : new Error("the handler reported these records in batchItemFailures");
     await options.giveUp(records.slice(retry.start, retry.end), { invocations: failed, lastError });
     givenUp += retry.end - retry.start;
     completed = retry.end;

@@ -80,9 +80,7 @@ export function shardsReadyToRead(
 
 // 2. Start positions.
 
-export type ShardPosition =
-  | { readonly after: string }
-  | { readonly at: "LATEST" | "TRIM_HORIZON" };
+export type ShardPosition = { readonly after: string } | { readonly at: "LATEST" | "TRIM_HORIZON" };
 
 export async function openShardIterator(
   client: DynamoDBStreamsClient,
@@ -95,9 +93,7 @@ export async function openShardIterator(
       ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER" as const, SequenceNumber: position.after }
       : { ShardIteratorType: position.at };
   try {
-    const { ShardIterator } = await client.send(
-      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ...request }),
-    );
+    const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ...request }));
     return { iterator: ShardIterator, position };
   } catch (error) {
     if (!(error instanceof TrimmedDataAccessException) || !("after" in position)) throw error;

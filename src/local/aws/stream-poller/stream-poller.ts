@@ -15,24 +15,11 @@
  */
 import { ResourceNotFoundException, type DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
-import {
-  deliverBatch,
-  invokeStreamHandler,
-  reportFailure,
-  type StreamFailure,
-  type StreamHandler,
-} from "./batch-delivery.ts";
+import { deliverBatch, invokeStreamHandler, reportFailure, type StreamFailure, type StreamHandler } from "./batch-delivery.ts";
 import { FileCheckpointStore, MemoryCheckpointStore, type ShardCheckpoint } from "./checkpoint-store.ts";
 import { DrainTracker, StopSignal } from "./poller-lifecycle.ts";
 import type { PollerLogger } from "./poller-logger.ts";
-import {
-  describeShards,
-  openShardIterator,
-  readShard,
-  shardsReadyToRead,
-  type ShardInfo,
-  type ShardPosition,
-} from "./shard-reader.ts";
+import { describeShards, openShardIterator, readShard, shardsReadyToRead, type ShardInfo, type ShardPosition } from "./shard-reader.ts";
 
 export type { StreamFailure, StreamHandler } from "./batch-delivery.ts";
 
@@ -103,7 +90,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const stats: StreamPollerStats = { invocations: 0, records: 0, failedRecords: 0, activeShards: 0 };
   const signal = new StopSignal();
   let discovering = 0;
-  const drain = new DrainTracker(() => running.keys(), () => discovering > 0);
+  const drain = new DrainTracker(
+    () => running.keys(),
+    () => discovering > 0,
+  );
   let saving: Promise<void> = Promise.resolve();
 
   // Saves one after another, so an older snapshot never lands after a newer one.

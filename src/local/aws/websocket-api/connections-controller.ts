@@ -39,12 +39,7 @@ export async function handleConnectionsRequest(
   }
   const connection = registry.get(connectionId);
   if (!connection) {
-    return sendError(
-      response,
-      410,
-      "GoneException",
-      `Connection ${connectionId} is gone (closed or never existed); forget it.`,
-    );
+    return sendError(response, 410, "GoneException", `Connection ${connectionId} is gone (closed or never existed); forget it.`);
   }
   if (method === "POST") {
     connection.socket.send(body, { binary: false });
@@ -63,9 +58,7 @@ export async function handleConnectionsRequest(
 }
 
 function sendError(response: ServerResponse, status: number, type: string, message: string): void {
-  response
-    .writeHead(status, { "Content-Type": "application/json", "x-amzn-ErrorType": type })
-    .end(JSON.stringify({ message }));
+  response.writeHead(status, { "Content-Type": "application/json", "x-amzn-ErrorType": type }).end(JSON.stringify({ message }));
 }
 
 /** The whole body, or "too-large" as soon as it passes `limit` (the rest is drained unread). */

@@ -2,11 +2,7 @@
 import { createRequestContext, type ConnectionFacts } from "./request-context.ts";
 import type { WebSocketEvent } from "./types.ts";
 
-export function createDisconnectEvent(
-  facts: ConnectionFacts,
-  statusCode: number,
-  reason: string,
-): WebSocketEvent {
+export function createDisconnectEvent(facts: ConnectionFacts, statusCode: number, reason: string): WebSocketEvent {
   const headers = { Host: facts.domainName, "x-api-key": "", "X-Forwarded-For": "", "x-restapi": "" };
   const requestContext = createRequestContext(facts, "$disconnect", "DISCONNECT");
   requestContext.disconnectStatusCode = statusCode;

@@ -2,12 +2,7 @@
 import { createRequestContext, gatewayId, type ConnectionFacts } from "./request-context.ts";
 import type { WebSocketEvent } from "./types.ts";
 
-export function createMessageEvent(
-  facts: ConnectionFacts,
-  routeKey: string,
-  data: Buffer,
-  isBinary: boolean,
-): WebSocketEvent {
+export function createMessageEvent(facts: ConnectionFacts, routeKey: string, data: Buffer, isBinary: boolean): WebSocketEvent {
   const requestContext = createRequestContext(facts, routeKey, "MESSAGE");
   requestContext.messageId = gatewayId();
   return {

@@ -5,18 +5,10 @@ import type { RouteConfig, RouteResult, WebSocketEvent } from "./types.ts";
 export type Log = (message: string, error?: unknown) => void;
 
 /** The handler's result, or undefined when it threw (logged), which AWS turns into a 500. */
-export async function invokeRoute(
-  routeKey: string,
-  route: RouteConfig,
-  event: WebSocketEvent,
-  log: Log,
-): Promise<RouteResult | undefined> {
+export async function invokeRoute(routeKey: string, route: RouteConfig, event: WebSocketEvent, log: Log): Promise<RouteResult | undefined> {
   const functionName = route.functionName ?? `local-${routeKey.replace("$", "")}-handler`;
   try {
-    const result: Partial<RouteResult> | undefined = await route.handler(
-      event,
-      createLambdaContext(functionName),
-    );
+    const result: Partial<RouteResult> | undefined = await route.handler(event, createLambdaContext(functionName));
     // A Lambda that succeeds without a status code is still a success for API Gateway.
     return { statusCode: typeof result?.statusCode === "number" ? result.statusCode : 200, body: result?.body };
   } catch (error) {

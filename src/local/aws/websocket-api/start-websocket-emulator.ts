@@ -122,12 +122,7 @@ function headerLimits(headersTimeoutSeconds: number): ServerOptions {
  * Without a host: both loopback addresses on one port, since `localhost` resolves to ::1 on
  * some machines and 127.0.0.1 on others. A machine without IPv6 just gets the first.
  */
-async function listen(
-  port: number,
-  host: string | undefined,
-  serverOptions: ServerOptions,
-  setUp: (server: Server) => void,
-) {
+async function listen(port: number, host: string | undefined, serverOptions: ServerOptions, setUp: (server: Server) => void) {
   const hosts = host ? [host] : ["127.0.0.1", "::1"];
   const servers: Server[] = [];
   for (const [index, address] of hosts.entries()) {

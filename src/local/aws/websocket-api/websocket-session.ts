@@ -30,12 +30,7 @@ const CLOSE_CODE_OF_ERROR: Record<string, [number, string]> = {
   WS_ERR_INVALID_UTF8: [1007, "Invalid frame payload data"],
 };
 
-export function startSession(
-  socket: WebSocket,
-  facts: ConnectionFacts,
-  userAgent: string,
-  settings: SessionSettings,
-): LiveConnection {
+export function startSession(socket: WebSocket, facts: ConnectionFacts, userAgent: string, settings: SessionSettings): LiveConnection {
   const { routes, registry, log } = settings;
   const routeKeys = new Set(Object.keys(routes));
   const connection: LiveConnection = { facts, socket, userAgent, lastActiveAt: facts.connectedAt };
@@ -75,9 +70,7 @@ export function startSession(
     idleTimer = setTimeout(goAway, settings.idleTimeoutMs);
     // Over the limit: no route runs; the answer keeps its place among the replies.
     const work = rateLimit.take() ? () => handleFrame(data, isBinary) : () => reply(tooManyFrames);
-    queue = queue
-      .then(work)
-      .catch((error) => log(`frame on ${facts.connectionId} could not be handled`, error));
+    queue = queue.then(work).catch((error) => log(`frame on ${facts.connectionId} could not be handled`, error));
   });
   socket.on("error", (error: Error & { code?: string }) => {
     errorClose = CLOSE_CODE_OF_ERROR[error.code ?? ""] ?? [1002, "Protocol error"];

@@ -47,9 +47,7 @@ export function createUpgradeHandler(settings: UpgradeSettings) {
       domainName: request.headers.host ?? "localhost",
     };
     const connect = routes.$connect;
-    const result = connect
-      ? await invokeRoute("$connect", connect, createConnectEvent(facts, request), log)
-      : { statusCode: 200 };
+    const result = connect ? await invokeRoute("$connect", connect, createConnectEvent(facts, request), log) : { statusCode: 200 };
     if (!result) return refuse(socket, 500, "Internal server error");
     if (!isSuccess(result)) {
       return refuse(socket, result.statusCode, result.body ?? STATUS_CODES[result.statusCode] ?? "");

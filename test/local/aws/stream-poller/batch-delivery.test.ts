@@ -65,16 +65,7 @@ describe("deliverBatch", () => {
     const result = await deliverBatch(batchOf(4), options);
 
     // Assess
-    expect(calls).toEqual([
-      ["r0", "r1", "r2", "r3"],
-      ["r0", "r1"],
-      ["r2", "r3"],
-      ["r2"],
-      ["r2"],
-      ["r2"],
-      ["r2"],
-      ["r3"],
-    ]);
+    expect(calls).toEqual([["r0", "r1", "r2", "r3"], ["r0", "r1"], ["r2", "r3"], ["r2"], ["r2"], ["r2"], ["r2"], ["r3"]]);
     expect(givenUp).toEqual([{ records: ["r2"], invocations: 6 }]);
     expect(result).toEqual({ completed: 4, invocations: 8, givenUp: 1 });
   });
@@ -141,10 +132,7 @@ describe("readBatchResponse", () => {
 
   it("retries from the lowest failed sequence number, whatever the order of the list", () => {
     // Act
-    const outcome = readBatchResponse(
-      { batchItemFailures: [{ itemIdentifier: "300" }, { itemIdentifier: "200" }] },
-      records,
-    );
+    const outcome = readBatchResponse({ batchItemFailures: [{ itemIdentifier: "300" }, { itemIdentifier: "200" }] }, records);
 
     // Assess
     expect(outcome).toEqual({ kind: "partial", failedFrom: 1 });

@@ -30,7 +30,11 @@ const shards: ShardInfo[] = [
 describe("shardsReadyToRead", () => {
   it("offers a shard whose parent is no longer listed, and holds back its children", () => {
     // Act
-    const ready = shardsReadyToRead(shards, () => false, () => false);
+    const ready = shardsReadyToRead(
+      shards,
+      () => false,
+      () => false,
+    );
 
     // Assess
     expect(ready.map((shard) => shard.shardId)).toEqual(["parent"]);
@@ -41,11 +45,21 @@ describe("shardsReadyToRead", () => {
     const finished = new Set(["parent"]);
 
     // Act
-    const ready = shardsReadyToRead(shards, (id) => finished.has(id), (id) => id === "child");
+    const ready = shardsReadyToRead(
+      shards,
+      (id) => finished.has(id),
+      (id) => id === "child",
+    );
 
     // Assess
     expect(ready).toEqual([]);
-    expect(shardsReadyToRead(shards, (id) => finished.has(id), () => false).map((s) => s.shardId)).toEqual(["child"]);
+    expect(
+      shardsReadyToRead(
+        shards,
+        (id) => finished.has(id),
+        () => false,
+      ).map((s) => s.shardId),
+    ).toEqual(["child"]);
   });
 });
 
@@ -115,10 +129,12 @@ describe("readShard", () => {
     // Prepare
     const { client, stub } = stubbedClient();
     stub.on(GetShardIteratorCommand, { ShardIteratorType: "LATEST" }).resolves({ ShardIterator: "latest" });
-    stub.on(GetShardIteratorCommand, { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: "1" })
+    stub
+      .on(GetShardIteratorCommand, { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: "1" })
       .resolves({ ShardIterator: "after-1" });
     stub.on(GetRecordsCommand, { ShardIterator: "latest" }).resolves({ Records: [record("1")], NextShardIterator: "stale" });
-    stub.on(GetRecordsCommand, { ShardIterator: "stale" })
+    stub
+      .on(GetRecordsCommand, { ShardIterator: "stale" })
       .rejects(new ExpiredIteratorException({ message: "Iterator expired", $metadata: {} }));
     stub.on(GetRecordsCommand, { ShardIterator: "after-1" }).resolves({ Records: [record("2")] });
     const delivered: DynamoDBRecord[][] = [];
@@ -135,7 +151,8 @@ describe("readShard", () => {
   it("reads from TRIM_HORIZON when the records after the position were trimmed away", async () => {
     // Prepare
     const { client, stub } = stubbedClient();
-    stub.on(GetShardIteratorCommand, { ShardIteratorType: "AFTER_SEQUENCE_NUMBER" })
+    stub
+      .on(GetShardIteratorCommand, { ShardIteratorType: "AFTER_SEQUENCE_NUMBER" })
       .rejects(new TrimmedDataAccessException({ message: "trimmed", $metadata: {} }));
     stub.on(GetShardIteratorCommand, { ShardIteratorType: "TRIM_HORIZON" }).resolves({ ShardIterator: "oldest" });
 
@@ -150,7 +167,10 @@ describe("readShard", () => {
     // Prepare
     const { client, stub } = stubbedClient();
     stub.on(GetShardIteratorCommand).resolves({ ShardIterator: "latest" });
-    stub.on(GetRecordsCommand).rejectsOnce(new Error("connect ECONNREFUSED")).resolves({ Records: [record("1")], NextShardIterator: "next" });
+    stub
+      .on(GetRecordsCommand)
+      .rejectsOnce(new Error("connect ECONNREFUSED"))
+      .resolves({ Records: [record("1")], NextShardIterator: "next" });
     const delivered: DynamoDBRecord[][] = [];
     const options = workerOptions(client, delivered);
     const originalDeliver = options.deliver;

@@ -27,11 +27,7 @@ function streamsClient(tables: TestTables) {
   return new DynamoDBStreamsClient({ endpoint: tables.endpoint, region: localRegion, credentials: tables.credentials });
 }
 
-async function start(
-  tables: TestTables,
-  handler: StreamPollerOptions["handler"],
-  options: Partial<StreamPollerOptions> = {},
-) {
+async function start(tables: TestTables, handler: StreamPollerOptions["handler"], options: Partial<StreamPollerOptions> = {}) {
   const poller = await startStreamPoller({
     client: streamsClient(tables),
     streamArn: await latestStreamArn(tables.client, tables.articles),
@@ -46,9 +42,7 @@ async function start(
 }
 
 /** Records every invocation as the item ids it carried; `answer` decides the response. */
-function recordingHandler(
-  answer: (records: DynamoDBRecord[], call: number) => Promise<DynamoDBBatchResponse | void> | void = () => {},
-) {
+function recordingHandler(answer: (records: DynamoDBRecord[], call: number) => Promise<DynamoDBBatchResponse | void> | void = () => {}) {
   const calls: DynamoDBRecord[][] = [];
   const handler = async (event: DynamoDBStreamEvent) => {
     calls.push(event.Records);
@@ -76,9 +70,7 @@ function gate() {
 }
 
 async function putArticle(tables: TestTables, itemId: string, extra: Record<string, unknown> = {}) {
-  await tables.doc.send(
-    new PutCommand({ TableName: tables.articles, Item: { userId: "alice", itemId, likesCount: 1, ...extra } }),
-  );
+  await tables.doc.send(new PutCommand({ TableName: tables.articles, Item: { userId: "alice", itemId, likesCount: 1, ...extra } }));
 }
 
 /** Writes "first", runs `write` while the handler holds that invocation, then lets it finish. */

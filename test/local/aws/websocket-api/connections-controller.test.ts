@@ -7,10 +7,7 @@ import {
   PayloadTooLargeException,
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
-import {
-  startWebSocketEmulator,
-  type WebSocketEmulator,
-} from "#local/aws/websocket-api/start-websocket-emulator.ts";
+import { startWebSocketEmulator, type WebSocketEmulator } from "#local/aws/websocket-api/start-websocket-emulator.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 import { recordingHandler } from "./emulator-harness.ts";
 import { connect, type TestClient } from "#test/support/ws-client.ts";

@@ -5,10 +5,7 @@
 import { connect as connectTcp } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { FrameRateLimit } from "#local/aws/websocket-api/frame-rate-limit.ts";
-import {
-  startWebSocketEmulator,
-  type WebSocketEmulator,
-} from "#local/aws/websocket-api/start-websocket-emulator.ts";
+import { startWebSocketEmulator, type WebSocketEmulator } from "#local/aws/websocket-api/start-websocket-emulator.ts";
 import type { EmulatorOptions } from "#local/aws/websocket-api/types.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 import { connect, refusedStatus, type TestClient } from "#test/support/ws-client.ts";

@@ -1,9 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  startWebSocketEmulator,
-  type WebSocketEmulator,
-} from "#local/aws/websocket-api/start-websocket-emulator.ts";
+import { startWebSocketEmulator, type WebSocketEmulator } from "#local/aws/websocket-api/start-websocket-emulator.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 import { recordingHandler } from "./emulator-harness.ts";
 import { connect } from "#test/support/ws-client.ts";

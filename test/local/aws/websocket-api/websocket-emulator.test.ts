@@ -1,8 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  startWebSocketEmulator,
-  type WebSocketEmulator,
-} from "#local/aws/websocket-api/start-websocket-emulator.ts";
+import { startWebSocketEmulator, type WebSocketEmulator } from "#local/aws/websocket-api/start-websocket-emulator.ts";
 import type { EmulatorOptions } from "#local/aws/websocket-api/types.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 import { recordingHandler } from "./emulator-harness.ts";
@@ -79,9 +76,7 @@ describe("startWebSocketEmulator", () => {
 
     // Assess
     await waitFor(() => ($default.events.length === 2 ? true : undefined));
-    expect(resume.events.map((e) => [e.requestContext.routeKey, e.body])).toEqual([
-      ["resume", '{"action":"resume","since":"01"}'],
-    ]);
+    expect(resume.events.map((e) => [e.requestContext.routeKey, e.body])).toEqual([["resume", '{"action":"resume","since":"01"}']]);
     expect($default.events.map((e) => [e.requestContext.routeKey, e.body])).toEqual([
       ["$default", '{"action":"unknown"}'],
       ["$default", "not json"],
