@@ -79,6 +79,11 @@ describe("loadConfig", () => {
     [{ MAX_CONNECTIONS_PER_USER: "lots" }, "MAX_CONNECTIONS_PER_USER", /whole number/],
     [{ MAX_SOCKETS: "-5" }, "MAX_SOCKETS", /1 or more/],
     [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL", /DEBUG, INFO, WARN, ERROR, SILENT/],
+    [{ HOT_POLL_MIN_SECONDS: "0" }, "HOT_POLL_MIN_SECONDS", /greater than 0, e.g. HOT_POLL_MIN_SECONDS=5/],
+    [{ HOT_POLL_MAX_SECONDS: "soon" }, "HOT_POLL_MAX_SECONDS", /greater than 0, e.g. HOT_POLL_MAX_SECONDS=60/],
+    [{ HOT_POLL_MIN_SECONDS: "90" }, "HOT_POLL_MAX_SECONDS", /below HOT_POLL_MIN_SECONDS/],
+    [{ HOT_POLL_BUDGET_PERCENT: "150" }, "HOT_POLL_BUDGET_PERCENT", /from 0 \(no hot polls\) to 100/],
+    [{ HOT_POLL_BUDGET_PERCENT: "half" }, "HOT_POLL_BUDGET_PERCENT", /HOT_POLL_BUDGET_PERCENT=50/],
   ])("refuses %j naming %s and how to fix it", (env, variable, howTo) => {
     // Act
     let error: unknown;
