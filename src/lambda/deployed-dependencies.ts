@@ -12,10 +12,12 @@ import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
+import { DynamoDbHotPollLease } from "#adapters/dynamodb/dynamodb-hot-poll-lease.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
 import { articlesTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
-import { readLineChannelToken, readLineRecipients } from "#adapters/secrets/deployed-settings.ts";
+import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
+import { type Account, readLineChannelToken, readLineRecipients } from "#adapters/secrets/deployed-settings.ts";
 import type { LineTarget } from "#domain/delivery/deliver-batch.ts";
 import { LINE_MODES } from "#domain/line-mode.ts";
 import { SettingError } from "#domain/setting-error.ts";
@@ -29,13 +31,43 @@ const environment = z.object({
 
 /** The deployed settings, checked once: a wrong one fails every invocation with one clear line. */
 export function deployedSettings(env: NodeJS.ProcessEnv = process.env) {
-  const parsed = environment.safeParse(env);
+  const parsed = parseEnvironment(environment, env);
+  return { ...parsed, lineMode: parsed.LINE_MODE as (typeof LINE_MODES)[number] };
+}
+
+/**
+ * The hot-poll function's settings (README's table): the interval bounds and the budget share as
+ * on the laptop, and the sweeps' interval, which the stack sets from collectRateMinutes.
+ */
+const hotPollEnvironment = z
+  .object({
+    SWEEP_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
+    HOT_POLL_MIN_SECONDS: z.coerce.number().positive().default(5),
+    HOT_POLL_MAX_SECONDS: z.coerce.number().positive().default(60),
+    HOT_POLL_BUDGET_PERCENT: z.coerce.number().min(0).max(100).default(50),
+  })
+  .refine((value) => value.HOT_POLL_MIN_SECONDS <= value.HOT_POLL_MAX_SECONDS, {
+    path: ["HOT_POLL_MAX_SECONDS"],
+    message: "must not be below HOT_POLL_MIN_SECONDS",
+  });
+
+export function hotPollSettings(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = parseEnvironment(hotPollEnvironment, env);
+  return {
+    sweepIntervalMs: parsed.SWEEP_INTERVAL_SECONDS * 1000,
+    bounds: { minMs: parsed.HOT_POLL_MIN_SECONDS * 1000, maxMs: parsed.HOT_POLL_MAX_SECONDS * 1000 },
+    budgetShare: parsed.HOT_POLL_BUDGET_PERCENT / 100,
+  };
+}
+
+function parseEnvironment<T extends z.ZodTypeAny>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
     throw new SettingError(name, `${name} is "${env[name]}": ${issue.message}; fix it in the stack's deploy settings.`);
   }
-  return { ...parsed.data, lineMode: parsed.data.LINE_MODE as (typeof LINE_MODES)[number] };
+  return parsed.data;
 }
 
 export const logger = /* @__PURE__ */ new Logger();
@@ -46,6 +78,20 @@ export const ledger = /* @__PURE__ */ new DynamoDbDeliveryLedger();
 export const revocations = /* @__PURE__ */ new DynamoDbRevocationStore();
 export const articles = /* @__PURE__ */ new DynamoDBArticleStore(tableName(articlesTable));
 export const poster = /* @__PURE__ */ new ManagementApiPoster({ endpoint: process.env.MANAGEMENT_API_ENDPOINT });
+export const hotPollLease = /* @__PURE__ */ new DynamoDbHotPollLease({ tableName: tableName(articlesTable) });
+
+const qiitaClients = /* @__PURE__ */ new Map<string, QiitaClient>();
+
+/** One client per account and token for the life of the instance, so rate-limit state carries over. */
+export function qiitaClientFor(account: Account): QiitaClient {
+  const key = `${account.userId}\u0000${account.qiitaToken}`;
+  let client = qiitaClients.get(key);
+  if (!client) {
+    client = new QiitaClient({ token: account.qiitaToken, userId: account.userId });
+    qiitaClients.set(key, client);
+  }
+  return client;
+}
 
 let lineSender: { token: string; sender: MessagingApiLineSender } | undefined;
 

@@ -1,5 +1,4 @@
 /** The deployed hot ping's handler over the fake Qiita server and DynamoDB Local. */
-import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
 import { DynamoDbHotPollLease } from "#adapters/dynamodb/dynamodb-hot-poll-lease.ts";
@@ -10,6 +9,7 @@ import { signToken } from "#domain/token.ts";
 import { createHotPollHandler } from "#handlers/hot-poll.handler.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 import { createTestTables } from "#test/support/dynamodb.ts";
+import { hotPingEvent } from "#test/support/events.ts";
 import { RecordingLogger } from "#test/support/recording-logger.ts";
 
 const SECRET = "hot-poll-handler-test-secret-32-chars";
@@ -52,16 +52,13 @@ afterEach(async () => {
 
 function ping(
   userId = "alice",
-  init: { method?: string; issuedAt?: number } = {},
-): Promise<{ statusCode?: number; headers?: Record<string, unknown> }> {
+  init: { method?: string; issuedAt?: number; base64?: boolean } = {},
+): Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }> {
   const issuedAt = init.issuedAt ?? Math.floor(clock / 1000) - 60;
   const token = signToken({ userId, issuedAt, expiresAt: issuedAt + 3_600 }, SECRET);
-  const event = {
-    body: token,
-    isBase64Encoded: false,
-    requestContext: { http: { method: init.method ?? "POST" } },
-  } as unknown as LambdaFunctionURLEvent;
-  return handler(event) as Promise<{ statusCode?: number; headers?: Record<string, unknown> }>;
+  const { method, base64 } = init;
+  const event = hotPingEvent(token, { ...(method ? { method } : {}), ...(base64 ? { base64 } : {}) });
+  return handler(event) as Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }>;
 }
 
 async function baseline(): Promise<string[]> {
@@ -84,6 +81,21 @@ describe("createHotPollHandler", () => {
     expect(answer.statusCode).toBe(204);
     expect(qiita.requests(ITEMS)).toBe(1);
     expect((await store.load("alice")).articles.get(itemId!)).toMatchObject({ likesCount: 2, lastLikers: ["carol"] });
+  });
+
+  it("reads a base64-encoded body as Lambda passes one, and answers without a body (no Qiita token can leak)", async () => {
+    // Prepare
+    const [itemId] = await baseline();
+    qiita.like(itemId!, "dave");
+
+    // Act
+    const answer = await ping("alice", { base64: true });
+
+    // Assess
+    expect(answer.statusCode).toBe(204);
+    expect(answer.body).toBeUndefined();
+    expect(JSON.stringify(answer)).not.toContain(QIITA_TOKEN);
+    expect(qiita.requests(ITEMS)).toBe(1);
   });
 
   it("lets one ping poll per lease: a second tab's ping meanwhile reads nothing", async () => {

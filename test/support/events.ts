@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { DynamoDBRecord } from "aws-lambda";
+import type { DynamoDBRecord, LambdaFunctionURLEvent } from "aws-lambda";
 import type { WebSocketEvent } from "#handlers/websocket-event.ts";
 
 function fixture<T>(path: string): T {
@@ -16,6 +16,17 @@ const websocket = {
   disconnect: fixture<WebSocketEvent>("apigw-websocket/disconnect.json"),
   message: fixture<WebSocketEvent>("apigw-websocket/message.json"),
 };
+
+const hotPing = fixture<LambdaFunctionURLEvent>("lambda-function-url/hot-ping.json");
+
+/** The page's hot ping through the function URL: `body` as given, base64-encoded on request. */
+export function hotPingEvent(body: string, init: { method?: string; base64?: boolean } = {}): LambdaFunctionURLEvent {
+  const event = structuredClone(hotPing);
+  event.requestContext.http.method = init.method ?? "POST";
+  event.body = init.base64 ? Buffer.from(body, "utf8").toString("base64") : body;
+  event.isBase64Encoded = init.base64 ?? false;
+  return event;
+}
 
 /** A WebSocket event of the given kind for one connection; `token` and `body` as given. */
 export function websocketEvent(
