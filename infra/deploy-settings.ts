@@ -35,6 +35,12 @@ export interface DeploySettings {
   readonly detailedMonitoring: boolean;
   /** Path under which the SSM SecureString settings live, e.g. "/live-likes" (one per deployment). */
   readonly parameterPrefix: string;
+  /**
+   * Reserved concurrency of the hot-poll function, so a flood of pings cannot run up a bill;
+   * undefined ("none"): the account's shared pool, for an account whose concurrency quota (10 in
+   * a new account) leaves nothing to reserve.
+   */
+  readonly hotPollConcurrency?: number;
 }
 
 export class DeploySettingError extends Error {
@@ -81,6 +87,12 @@ export function readDeploySettings(node: Node): DeploySettings {
       `parameterPrefix must be an SSM path like /live-likes (letters, digits, _ . -, no trailing slash, not under /aws or /ssm; got ${prefix}): pass -c parameterPrefix=/live-likes.`,
     );
   }
+  const hotPollConcurrency = String(get("hotPollConcurrency") ?? 2);
+  if (hotPollConcurrency !== "none" && !/^([1-9]|10)$/.test(hotPollConcurrency)) {
+    throw new DeploySettingError(
+      `hotPollConcurrency must be a whole number from 1 to 10, or none (got ${hotPollConcurrency}): pass -c hotPollConcurrency=2.`,
+    );
+  }
   const logsRole = get("apiGatewayLogsRole");
   return {
     collectRateMinutes: rate,
@@ -91,6 +103,7 @@ export function readDeploySettings(node: Node): DeploySettings {
     maxConnectionsPerUser: maxConnections,
     detailedMonitoring: flag(get("detailedMonitoring"), false),
     parameterPrefix: prefix,
+    ...(hotPollConcurrency === "none" ? {} : { hotPollConcurrency: Number(hotPollConcurrency) }),
   };
 }
 

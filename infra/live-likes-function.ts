@@ -36,7 +36,7 @@ export type TableAction =
   | "BatchWriteItem";
 
 /** The deployed entry files, src/lambda/<name>.ts, each exporting `handler`. */
-export type EntryName = "connect" | "disconnect" | "default" | "stream" | "collect";
+export type EntryName = "connect" | "disconnect" | "default" | "stream" | "collect" | "hot-poll";
 
 /** How long every function's logs are kept: two weeks to look into an alarm, then gone. */
 export const LOG_RETENTION = RetentionDays.TWO_WEEKS;
@@ -55,6 +55,8 @@ export interface LiveLikesFunctionProps {
   readonly timeout?: Duration;
   /** @default 256 MB: Lambda's CPU share grows with memory, so 256 starts and runs faster than 128 for fractions of a cent */
   readonly memorySize?: number;
+  /** @default none: the account's shared pool. A number caps the function's concurrent invocations (and what a flood can cost). */
+  readonly reservedConcurrency?: number;
 }
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -88,6 +90,7 @@ export class LiveLikesFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       role,
       logGroup,
       projectRoot,

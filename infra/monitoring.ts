@@ -4,9 +4,10 @@
  * bucket. The dashboard (and the handlers' custom metrics it graphs) only with detailedMonitoring.
  *
  * Alarms ($0.10 a month each, a metric-math alarm $0.10 per metric in it):
- * - Lambda Errors, account-wide (the metric without dimensions): one alarm for all five functions
- *   instead of five; in an account that runs other functions it fires for theirs too.
- * - Lambda Throttles, account-wide: a new account may run only 10 functions at once.
+ * - Lambda Errors, account-wide (the metric without dimensions): one alarm for all six functions
+ *   instead of six; in an account that runs other functions it fires for theirs too.
+ * - Lambda Throttles, account-wide: a new account may run only 10 functions at once, and the
+ *   hot-poll function at most its reserved concurrency (a flood of pings).
  * - The stream function's IteratorAge: likes arriving late, whatever the cause.
  * No DynamoDB throttle alarm: on-demand tables at a few writes a minute are far below a partition's
  * limits, and a throttled call that outlasts the SDK's retries fails its function (Errors).
@@ -96,7 +97,7 @@ export class Monitoring extends Construct {
       "FunctionThrottlesAlarm",
       accountLambda("Throttles"),
       1,
-      "Lambda refused to run a function of this account and region: the account's concurrency limit (10 in a new account) was reached. Ask for a raise in Service Quotas.",
+      "Lambda refused to run a function of this account and region: the account's concurrency limit (10 in a new account) was reached, or the hot-poll function's reserved concurrency (a flood of pings at its function URL: look at its log group). Ask for a raise in Service Quotas, or see who is pinging.",
     );
     const iteratorAge = props.streamFunction.metric("IteratorAge", { period: FIVE_MINUTES, statistic: "Maximum" });
     alarm(

@@ -1,19 +1,21 @@
 /**
  * The browser client (web/) hosted by the stack: a private S3 bucket that only CloudFront may
  * read (origin access control), the security headers set by CloudFront, and a generated
- * /config.json that tells the page which WebSocket endpoint it may connect to:
+ * /config.json that tells the page which WebSocket endpoint it may connect to and where it sends
+ * its hot pings:
  *
- *   {"websocketUrl": "wss://<api>.execute-api.<region>.amazonaws.com/prod"}
+ *   {"websocketUrl": "wss://<api>.execute-api.<region>.amazonaws.com/prod",
+ *    "hotPollUrl": "https://<url-id>.lambda-url.<region>.on.aws/"}
  *
- * The CSP's connect-src admits 'self' and that API's origin only, so a page tricked into using
- * another endpoint (?ws=…) cannot send the stored token anywhere else.
+ * The CSP's connect-src admits 'self', that API's origin and that function URL's origin only, so
+ * a page tricked into using another endpoint (?ws=…) cannot send the stored token anywhere else.
  *
  * @example
- *   const page = new PageHosting(this, "Page", { webSocketUrl: stage.url, webSocketOrigin: api.apiEndpoint });
+ *   const page = new PageHosting(this, "Page", { webSocketUrl: stage.url, webSocketOrigin: api.apiEndpoint, hotPollUrl: url.url });
  *   new CfnOutput(this, "PageUrl", { value: page.pageUrl });
  */
 import { fileURLToPath } from "node:url";
-import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { type CfnElement, Duration, Fn, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import {
   CachePolicy,
   Distribution,
@@ -36,19 +38,26 @@ export interface PageHostingProps {
   readonly webSocketUrl: string;
   /** The API's origin (wss://host, no path), the one endpoint the CSP's connect-src admits. */
   readonly webSocketOrigin: string;
+  /** The hot-poll function URL (https://…/), written into /config.json; its origin joins connect-src. */
+  readonly hotPollUrl: string;
 }
 
 /** The page's key in the bucket and the path the page fetches beside itself. */
 export const CONFIG_FILE = "config.json";
 
-export function contentSecurityPolicy(webSocketOrigin: string): string {
+/** https://host/ → https://host: a function URL's origin, at deploy time (its attribute is a token). */
+export function urlOrigin(url: string): string {
+  return `https://${Fn.select(2, Fn.split("/", url))}`;
+}
+
+export function contentSecurityPolicy(webSocketOrigin: string, hotPollOrigin?: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     // The favicon is an inline data: SVG.
     "img-src 'self' data:",
-    `connect-src 'self' ${webSocketOrigin}`,
+    `connect-src 'self' ${webSocketOrigin}${hotPollOrigin ? ` ${hotPollOrigin}` : ""}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -82,9 +91,12 @@ export class PageHosting extends Construct {
     });
 
     this.headers = new ResponseHeadersPolicy(this, "Headers", {
-      comment: "live-likes page: CSP admits only this stack's WebSocket API, no framing, no referrer",
+      comment: "live-likes page: CSP admits only this stack's WebSocket API and hot-poll URL, no framing, no referrer",
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.webSocketOrigin), override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: contentSecurityPolicy(props.webSocketOrigin, urlOrigin(props.hotPollUrl)),
+          override: true,
+        },
         // The page URL never leaves the page, nor would a token if one were ever in it.
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
@@ -132,7 +144,7 @@ export class PageHosting extends Construct {
       sources: [
         // Type declarations are for the type-checker, not the browser.
         Source.asset(webDir, { exclude: ["*.d.ts", "*.test.*"] }),
-        Source.jsonData(CONFIG_FILE, { websocketUrl: props.webSocketUrl }),
+        Source.jsonData(CONFIG_FILE, { websocketUrl: props.webSocketUrl, hotPollUrl: props.hotPollUrl }),
       ],
       destinationBucket: this.bucket,
       // A redeploy shows the new page at once instead of after the 24 h cache.

@@ -1,15 +1,16 @@
 /**
- * Everything that can be replaced without losing data: the five functions, the WebSocket API,
+ * Everything that can be replaced without losing data: the six functions, the WebSocket API,
  * the stream's event source and its failure bucket, the collector's schedule, alarms, the page.
  * The tables arrive through typed props from the stateful stack; the secret settings are SSM
  * parameters the operator puts (infra/project-parameters.ts).
  *
  *   collect (Scheduler) ──▶ articles ──stream (filtered)──▶ stream ──▶ API Gateway @connections / LINE
  *   $connect / $disconnect / $default ──▶ connect / disconnect / default
- *   CloudFront ──▶ S3: web/ + config.json {"websocketUrl"}
+ *   open page ──hot ping every 15 s──▶ function URL ──▶ hot-poll ──▶ articles (first page)
+ *   CloudFront ──▶ S3: web/ + config.json {"websocketUrl", "hotPollUrl"}
  */
 import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
-import { FilterCriteria, FilterRule, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { FilterCriteria, FilterRule, FunctionUrlAuthType, HttpMethod, StartingPosition, type FunctionUrl } from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
@@ -59,7 +60,9 @@ export class StatelessStack extends Stack {
     readonly default: LiveLikesFunction;
     readonly stream: LiveLikesFunction;
     readonly collect: LiveLikesFunction;
+    readonly hotPoll: LiveLikesFunction;
   };
+  readonly hotPollUrl: FunctionUrl;
   readonly webSocket: LiveLikesWebSocketApi;
   readonly parameters: ProjectParameters;
   readonly failureBucket: Bucket;
@@ -210,12 +213,54 @@ export class StatelessStack extends Stack {
       target: new LambdaInvoke(collect, { retryAttempts: 0 }),
     });
 
-    this.functions = { connect, disconnect, default: defaultRoute, stream, collect };
+    // The deployed hot polls (docs/SCALE.md): an open page pings with its token every 15 s, and
+    // the pings are the rhythm; no tab, no ping, no poll.
+    const hotPoll = new LiveLikesFunction(this, "HotPoll", {
+      entry: "hot-poll",
+      description: "function URL: an open page's hot ping; takes the account's lease and reads the first page of its articles",
+      ...common,
+      // It waits on Qiita (one page) and two or three DynamoDB calls: 128 MB is plenty and halves the GB-seconds.
+      memorySize: 128,
+      ...(settings.hotPollConcurrency !== undefined ? { reservedConcurrency: settings.hotPollConcurrency } : {}),
+    })
+      // The lease (a conditional PutItem of #hot-lease), then the collector's Query and PutItems.
+      .bindTable(articles, ["Query", "PutItem"])
+      .bindTable(revocations, ["GetItem"])
+      .bindParameter(parameters.tokenSecret)
+      .bindParameter(parameters.qiitaAccounts);
+    hotPoll.addEnvironment("SWEEP_INTERVAL_SECONDS", String(settings.collectRateMinutes * 60));
+    this.hotPollUrl = hotPoll.addFunctionUrl({
+      // The subscription token in the body is the authentication: the handler verifies it before any read.
+      authType: FunctionUrlAuthType.NONE,
+      cors: {
+        // Any origin, because the exact one would be a cycle: the page's CSP (on the distribution)
+        // names this URL, so this URL cannot name the distribution. CORS only decides which pages may
+        // READ the answer (a 204, 401 or 429); any site can send a text POST regardless, and only a
+        // token holder's gets past 401. The CSP's connect-src is what keeps the token from leaving the page.
+        allowedOrigins: ["*"],
+        allowedMethods: [HttpMethod.POST],
+        // Not CORS-safelisted: the page waits this long after a 429.
+        exposedHeaders: ["retry-after"],
+      },
+    });
 
-    this.page = new PageHosting(this, "Page", { webSocketUrl: stage.url, webSocketOrigin: api.apiEndpoint });
+    this.functions = { connect, disconnect, default: defaultRoute, stream, collect, hotPoll };
+
+    this.page = new PageHosting(this, "Page", {
+      webSocketUrl: stage.url,
+      webSocketOrigin: api.apiEndpoint,
+      hotPollUrl: this.hotPollUrl.url,
+    });
 
     this.monitoring = new Monitoring(this, "Monitoring", {
-      functions: { Connect: connect, Disconnect: disconnect, DefaultRoute: defaultRoute, Stream: stream, Collect: collect },
+      functions: {
+        Connect: connect,
+        Disconnect: disconnect,
+        DefaultRoute: defaultRoute,
+        Stream: stream,
+        Collect: collect,
+        HotPoll: hotPoll,
+      },
       streamFunction: stream,
       failureBucket: this.failureBucket,
       api,
@@ -232,6 +277,10 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, "WebSocketUrl", {
       description: 'Connect with: wscat -c "<this URL>?token=<token>"',
       value: stage.url,
+    });
+    new CfnOutput(this, "HotPollUrl", {
+      description: "The function URL an open page pings with its token every 15 s (also in the page's config.json)",
+      value: this.hotPollUrl.url,
     });
     new CfnOutput(this, "ManagementApiEndpoint", {
       description: "API Gateway Management API (@connections) endpoint: delete-connection --endpoint-url",

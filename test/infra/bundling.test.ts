@@ -47,11 +47,11 @@ describe("cdk synth (the CLI, offline, bundling with the local esbuild)", () => 
 
     // Assess
     expect(files).toEqual(expect.arrayContaining(["LiveLikesStateful.template.json", "LiveLikesStateless.template.json"]));
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(6);
   });
 
   it("builds every function from its deployed entry file src/lambda/<name>.ts", () => {
-    for (const name of ["connect", "disconnect", "default", "stream", "collect"] as const) {
+    for (const name of ["connect", "disconnect", "default", "stream", "collect", "hot-poll"] as const) {
       expect(entryFile(name)).toBe(fileURLToPath(new URL(`src/lambda/${name}.ts`, repoRoot)));
       expect(existsSync(entryFile(name)), name).toBe(true);
     }

@@ -89,9 +89,10 @@ describe("PageHosting", () => {
     });
   });
 
-  it("sets the security headers at CloudFront: CSP with connect-src 'self' and the deployed API only, no framing, no referrer", () => {
+  it("sets the security headers at CloudFront: CSP with connect-src 'self', the deployed API and the hot-poll URL only, no framing, no referrer", () => {
     // Prepare
     const apiId = logicalId(stack.webSocket.api);
+    const urlId = logicalId(stack.hotPollUrl);
 
     // Act
     const policy = resources[logicalId(stack.page.headers)].Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
@@ -106,7 +107,10 @@ describe("PageHosting", () => {
         [
           expect.stringMatching(/^default-src 'self'; .*connect-src 'self' $/),
           { "Fn::GetAtt": [apiId, "ApiEndpoint"] },
-          expect.stringContaining("; frame-ancestors 'none'"),
+          " https://",
+          // The function URL's host: https://<host>/ split at "/" is ["https:", "", "<host>", ""].
+          { "Fn::Select": [2, { "Fn::Split": ["/", { "Fn::GetAtt": [urlId, "FunctionUrl"] }] }] },
+          expect.stringMatching(/^; frame-ancestors 'none'/),
         ],
       ],
     });
@@ -117,14 +121,14 @@ describe("PageHosting", () => {
 
   it("writes a CSP that names no other endpoint and allows no inline script", () => {
     // Act
-    const csp = contentSecurityPolicy("wss://abc.execute-api.us-east-1.amazonaws.com");
+    const csp = contentSecurityPolicy("wss://abc.execute-api.us-east-1.amazonaws.com", "https://xyz.lambda-url.us-east-1.on.aws");
 
     // Assess
     expect(csp.split("; ")).toEqual(
       expect.arrayContaining([
         "default-src 'self'",
         "script-src 'self'",
-        "connect-src 'self' wss://abc.execute-api.us-east-1.amazonaws.com",
+        "connect-src 'self' wss://abc.execute-api.us-east-1.amazonaws.com https://xyz.lambda-url.us-east-1.on.aws",
         "frame-ancestors 'none'",
         "object-src 'none'",
       ]),
@@ -132,7 +136,7 @@ describe("PageHosting", () => {
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*|ws:|wss: |https: /);
   });
 
-  it('deploys web/ and a generated config.json {"websocketUrl": the stage\'s wss:// URL}, invalidating the cache', () => {
+  it('deploys web/ and a generated config.json {"websocketUrl": the stage\'s wss:// URL, "hotPollUrl": the function URL}, invalidating the cache', () => {
     // Prepare
     const { app, stateless } = testApp();
     const assembly = app.synth();
@@ -148,11 +152,15 @@ describe("PageHosting", () => {
     expect(web).toEqual(expect.arrayContaining(["index.html", "app.js"]));
     expect(web.some((file) => file.endsWith(".d.ts"))).toBe(false);
     // Deploy-time values are markers that the deployment replaces with the resolved tokens.
-    expect(config).toEqual({ websocketUrl: "wss://<<marker:0xbaba:0>>.execute-api.<<marker:0xbaba:1>>.<<marker:0xbaba:2>>/prod" });
+    expect(config).toEqual({
+      websocketUrl: "wss://<<marker:0xbaba:0>>.execute-api.<<marker:0xbaba:1>>.<<marker:0xbaba:2>>/prod",
+      hotPollUrl: "<<marker:0xbaba:3>>",
+    });
     expect(deployment.SourceMarkers[1]).toEqual({
       "<<marker:0xbaba:0>>": { Ref: logicalId(stateless.webSocket.api) },
       "<<marker:0xbaba:1>>": { Ref: "AWS::Region" },
       "<<marker:0xbaba:2>>": { Ref: "AWS::URLSuffix" },
+      "<<marker:0xbaba:3>>": { "Fn::GetAtt": [logicalId(stateless.hotPollUrl), "FunctionUrl"] },
     });
     expect(deployment).toMatchObject({
       DestinationBucketName: { Ref: logicalId(stateless.page.bucket) },

@@ -6,7 +6,7 @@ import { actionsOf, logicalId, statementsOfFunction, testApp, type Statement } f
 
 type FunctionName = keyof StatelessStack["functions"];
 type TableName = "connections" | "articles" | "events" | "revocations" | "deliveries";
-const FUNCTIONS: readonly FunctionName[] = ["connect", "disconnect", "default", "stream", "collect"];
+const FUNCTIONS: readonly FunctionName[] = ["connect", "disconnect", "default", "stream", "collect", "hotPoll"];
 const STREAM_READ_ACTIONS = ["dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"];
 
 describe("StatelessStack", () => {
@@ -120,6 +120,7 @@ describe("StatelessStack", () => {
           "LINE_MODE",
         ],
         collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER"],
+        hotPoll: ["ARTICLES_TABLE", "REVOCATIONS_TABLE", "TOKEN_SECRET_PARAMETER", "QIITA_ACCOUNTS_PARAMETER", "SWEEP_INTERVAL_SECONDS"],
       };
       const common = [
         "POWERTOOLS_SERVICE_NAME",
@@ -139,6 +140,7 @@ describe("StatelessStack", () => {
       }
       expect(environmentOf("stream").LINE_MODE).toBe("fallback");
       expect(environmentOf("connect").MAX_CONNECTIONS_PER_USER).toBe("20");
+      expect(environmentOf("hotPoll").SWEEP_INTERVAL_SECONDS).toBe("300");
     });
 
     it("pass MAX_CONNECTIONS_PER_USER from the maxConnectionsPerUser deploy setting, and emit metrics with detailedMonitoring", () => {
@@ -194,6 +196,8 @@ describe("StatelessStack", () => {
         default: [],
         stream: ["line-channel-token", "line-recipients"],
         collect: ["qiita-accounts"],
+        // Verifies the page's token, then polls with the writer's Qiita token; never LINE's.
+        hotPoll: ["token-secret", "qiita-accounts"],
       };
 
       for (const name of FUNCTIONS) {
@@ -250,6 +254,12 @@ describe("StatelessStack", () => {
         collect: [
           { action: "dynamodb:PutItem", on: table("articles") },
           { action: "dynamodb:Query", on: table("articles") },
+        ],
+        hotPoll: [
+          // The #hot-lease conditional put and the collector's conditional puts.
+          { action: "dynamodb:PutItem", on: table("articles") },
+          { action: "dynamodb:Query", on: table("articles") },
+          { action: "dynamodb:GetItem", on: table("revocations") },
         ],
       };
 
@@ -334,6 +344,55 @@ describe("StatelessStack", () => {
       const timeout = resources[fnId("default")]!.Properties.Timeout;
       expect(timeout).toBeGreaterThanOrEqual(5);
       expect(timeout).toBeLessThan(29);
+    });
+  });
+
+  describe("hot-poll function URL", () => {
+    it("is public (the token in the body is the auth), answers CORS for POST only, and exposes Retry-After", () => {
+      // Act
+      const urls = Object.values(template.findResources("AWS::Lambda::Url"));
+
+      // Assess
+      expect(urls).toHaveLength(1);
+      expect(urls[0]!.Properties).toEqual({
+        TargetFunctionArn: { "Fn::GetAtt": [fnId("hotPoll"), "Arn"] },
+        AuthType: "NONE",
+        Cors: { AllowMethods: ["POST"], AllowOrigins: ["*"], ExposeHeaders: ["retry-after"] },
+      });
+    });
+
+    it("lets anyone invoke the function through its URL only, and outputs the URL", () => {
+      // Act
+      const permissions = Object.values(template.findResources("AWS::Lambda::Permission")).filter(
+        (permission) => JSON.stringify(permission.Properties.FunctionName) === JSON.stringify({ "Fn::GetAtt": [fnId("hotPoll"), "Arn"] }),
+      );
+
+      // Assess
+      expect(permissions.length).toBeGreaterThan(0);
+      for (const { Properties } of permissions) {
+        expect(Properties.Principal).toBe("*");
+        // lambda:InvokeFunction is admitted only when it comes through the function URL.
+        if (Properties.Action !== "lambda:InvokeFunctionUrl") expect(Properties.InvokedViaFunctionUrl).toBe(true);
+        else expect(Properties.FunctionUrlAuthType).toBe("NONE");
+      }
+      expect(template.findOutputs("HotPollUrl").HotPollUrl!.Value).toEqual({
+        "Fn::GetAtt": [logicalId(stack.hotPollUrl), "FunctionUrl"],
+      });
+    });
+
+    it("caps the function at 2 concurrent invocations by default, and at none with hotPollConcurrency=none", () => {
+      // Prepare
+      const unreserved = testApp({ hotPollConcurrency: "none" }).stateless;
+
+      // Act
+      const reserved = resources[fnId("hotPoll")]!.Properties.ReservedConcurrentExecutions;
+      const other = Template.fromStack(unreserved).toJSON().Resources[logicalId(unreserved.functions.hotPoll)].Properties;
+
+      // Assess
+      expect(reserved).toBe(2);
+      expect(other.ReservedConcurrentExecutions).toBeUndefined();
+      expect(resources[fnId("hotPoll")]!.Properties.MemorySize).toBe(128);
+      expect(() => testApp({ hotPollConcurrency: "0" })).toThrow(/hotPollConcurrency/);
     });
   });
 
