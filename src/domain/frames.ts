@@ -8,7 +8,7 @@ import type { Notification } from "./notification.ts";
 /** `since` of a client that has seen nothing yet (a first page load): it gets recent history. */
 export const FROM_THE_START = "0";
 
-/** Event ids are stream sequence numbers padded to 40 digits (see like-events.ts). */
+/** Event ids are 40 digits, sortable per user (see event-id.ts). */
 export const EVENT_ID = /^\d{40}$/;
 
 export type ClientRequest =
@@ -31,6 +31,18 @@ export function notificationFrame(notification: Notification): string {
         delta: notification.delta,
         likesCount: notification.likesCount,
         likers: notification.likers,
+        at: notification.at,
+      });
+    case "notification":
+      // Absent optional fields stay absent (JSON.stringify drops undefined); bodyUrl comes with S3 bodies.
+      return JSON.stringify({
+        type: "notification",
+        id: notification.id,
+        to: notification.to,
+        title: notification.title,
+        url: notification.url,
+        body: notification.body,
+        data: notification.data,
         at: notification.at,
       });
   }

@@ -9,7 +9,7 @@
  *   await sender.push(lineTo, texts, lineRetryKey("alice", likesOfAlice.map((n) => n.id)));
  */
 import { createHash } from "node:crypto";
-import type { Notification } from "./notification.ts";
+import type { LikeNotification, Notification, PublishedNotification } from "./notification.ts";
 
 /** LINE's cap on messages in one push. */
 export const LINE_MAX_MESSAGES = 5;
@@ -21,6 +21,9 @@ const MAX_LIKERS_SHOWN = 20;
 /** Cut long titles and liker lines so the article's url, the useful part, always survives. */
 const MAX_TITLE_UNITS = 300;
 const MAX_LIKERS_UNITS = 1000;
+/** A published body is read on the web; its first lines are a preview, cut so the url survives. */
+const MAX_BODY_LINES = 5;
+const MAX_BODY_UNITS = 1000;
 /** Room kept in every block so "…and N more" always fits after it. */
 const TAIL_RESERVE = 40;
 const SEPARATOR = "\n\n";
@@ -28,7 +31,7 @@ const SEPARATOR = "\n\n";
 /** The messages of one push listing every notification of `events` (one user's). */
 export function lineTexts(events: readonly Notification[]): string[] {
   if (events.length === 0) return [];
-  const blocks = events.map((event) => truncate(likeBlock(event), LINE_MAX_TEXT_UNITS - TAIL_RESERVE));
+  const blocks = events.map((event) => truncate(block(event), LINE_MAX_TEXT_UNITS - TAIL_RESERVE));
   const messages: string[][] = [[header(events)]];
   let shown = 0;
   for (const block of blocks) {
@@ -72,14 +75,44 @@ export function lineRetryKey(userId: string, eventIds: readonly string[]): strin
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** "👍 3 new likes on 2 articles", "🔔 2 notifications", or both joined. */
 function header(events: readonly Notification[]): string {
-  const likes = events.reduce((sum, event) => sum + Math.max(event.delta, 0), 0);
-  const articles = new Set(events.map((event) => event.itemId)).size;
-  const head = `👍 ${likes} new ${likes === 1 ? "like" : "likes"}`;
-  return articles > 1 ? `${head} on ${articles} articles` : head;
+  const likeEvents = events.filter((event): event is LikeNotification => event.kind === "like");
+  const published = events.length - likeEvents.length;
+  const parts: string[] = [];
+  if (likeEvents.length > 0) {
+    const likes = likeEvents.reduce((sum, event) => sum + Math.max(event.delta, 0), 0);
+    const articles = new Set(likeEvents.map((event) => event.itemId)).size;
+    const head = `👍 ${likes} new ${likes === 1 ? "like" : "likes"}`;
+    parts.push(articles > 1 ? `${head} on ${articles} articles` : head);
+  }
+  if (published > 0) parts.push(`🔔 ${published} ${published === 1 ? "notification" : "notifications"}`);
+  return parts.join(" · ");
 }
 
-function likeBlock(event: Notification): string {
+function block(event: Notification): string {
+  switch (event.kind) {
+    case "like":
+      return likeBlock(event);
+    case "notification":
+      return publishedBlock(event);
+  }
+}
+
+/** Title, the body's first lines, url: what fits a phone's preview. */
+function publishedBlock(event: PublishedNotification): string {
+  const lines = [truncate(event.title, MAX_TITLE_UNITS)];
+  if (event.body) {
+    const bodyLines = event.body.split(/\r?\n/);
+    const preview = bodyLines.slice(0, MAX_BODY_LINES).join("\n");
+    const cut = bodyLines.length > MAX_BODY_LINES ? `${preview}\n…` : preview;
+    lines.push(truncate(cut, MAX_BODY_UNITS));
+  }
+  if (event.url) lines.push(event.url);
+  return lines.join("\n");
+}
+
+function likeBlock(event: LikeNotification): string {
   const lines = [`${truncate(event.title, MAX_TITLE_UNITS)} (+${event.delta}, ${event.likesCount} total)`];
   if (event.likers.length > 0) {
     const shown = event.likers.slice(0, MAX_LIKERS_SHOWN).join(", ");

@@ -1,6 +1,6 @@
 /**
  * A notification: what live-likes tells a person, whatever produced it. A like on a Qiita
- * article is one kind; stars and published messages are kinds to come. Plain data shared by
+ * article is one kind, a message published through the HTTP API another; stars are to come. Plain data shared by
  * every layer; the wire frame of each kind is in frames.ts.
  */
 
@@ -15,7 +15,6 @@ interface NotificationBase {
   /** The user whose connections, feed and channels receive it. */
   readonly userId: string;
   readonly title: string;
-  readonly url: string;
   /** ISO 8601: when the signal happened. */
   readonly at: string;
 }
@@ -23,6 +22,7 @@ interface NotificationBase {
 /** New likes on one article of the writer `userId`. */
 export interface LikeNotification extends NotificationBase {
   readonly kind: "like";
+  readonly url: string;
   readonly itemId: string;
   readonly delta: number;
   readonly likesCount: number;
@@ -30,7 +30,19 @@ export interface LikeNotification extends NotificationBase {
   readonly likers: readonly string[];
 }
 
-export type Notification = LikeNotification;
+/**
+ * A message another system published to one user through the HTTP API (`POST /v1/notifications`,
+ * src/domain/publish/publish-notification.ts). Groups, scheduling and S3 bodies come later.
+ */
+export interface PublishedNotification extends NotificationBase {
+  readonly kind: "notification";
+  readonly url?: string;
+  readonly body?: string;
+  /** A JSON object of the publisher's own, passed through untouched. */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+export type Notification = LikeNotification | PublishedNotification;
 
 export type NotificationKind = Notification["kind"];
 

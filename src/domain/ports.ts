@@ -3,7 +3,7 @@
  * them; tests pass small in-memory fakes. Named for what the domain needs, not for a service.
  */
 import type { Article, Connection, StoredArticle } from "./model.ts";
-import type { Notification } from "./notification.ts";
+import type { Notification, PublishedNotification } from "./notification.ts";
 
 /** Where live connections are remembered (DynamoDB connections table). */
 export interface ConnectionStore {
@@ -146,4 +146,40 @@ export type CloseOutcome = "closed" | "gone";
 export interface ConnectionCloser {
   /** Resolves "gone" when the connection no longer exists (410). */
   close(connectionId: string): Promise<CloseOutcome>;
+}
+
+/** The idempotency claim of one publish request: the key, the request's hash, until when it holds. */
+export interface IdempotencyClaim {
+  readonly key: string;
+  readonly requestHash: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+/** A published notification as kept, with what its delivery recorded once the stream handler ran. */
+export interface StoredPublication {
+  readonly notification: PublishedNotification;
+  readonly delivery?: PublicationDelivery;
+}
+
+/** What the stream handler recorded of one published notification's delivery. */
+export interface PublicationDelivery {
+  /** ISO 8601. */
+  readonly sentAt: string;
+  readonly live: number;
+  readonly line: "sent" | "not-needed" | "not-configured" | "failed";
+}
+
+/** Where published notifications are kept (DynamoDB notifications table; its stream delivers them). */
+export interface PublicationStore {
+  /**
+   * Writes the notification, and with a claim the claim in the same transaction. When the claim's
+   * key is already held (within its time), writes nothing and resolves what holds it.
+   */
+  publish(
+    notification: PublishedNotification,
+    claim?: IdempotencyClaim,
+  ): Promise<{ readonly written: true } | { readonly written: false; readonly id: string; readonly requestHash: string }>;
+  get(id: string): Promise<StoredPublication | undefined>;
+  recordDelivery(id: string, delivery: PublicationDelivery): Promise<void>;
 }

@@ -30,7 +30,7 @@ export type TokenCheck =
     };
 
 /** Qiita user ids are short ASCII; anything else in a token is an attack or a typo. */
-const USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
+export const USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const EPOCH_SECONDS = /^[1-9]\d{0,15}$/;
 const MAX_TOKEN_LENGTH = 512;

@@ -92,3 +92,34 @@ describe("parseClientFrame", () => {
     );
   });
 });
+
+describe("notificationFrame of a published notification", () => {
+  it("has exactly the public fields, optional ones only when present", () => {
+    const base = {
+      kind: "notification",
+      id: "1".repeat(40),
+      to: "user:alice",
+      userId: "alice",
+      title: "Done",
+      at: "2026-11-30T12:00:00.000Z",
+    } as const;
+
+    expect(JSON.parse(notificationFrame(base))).toEqual({
+      type: "notification",
+      id: "1".repeat(40),
+      to: "user:alice",
+      title: "Done",
+      at: base.at,
+    });
+    expect(Object.keys(JSON.parse(notificationFrame({ ...base, url: "https://x.example", body: "b", data: { a: 1 } })))).toEqual([
+      "type",
+      "id",
+      "to",
+      "title",
+      "url",
+      "body",
+      "data",
+      "at",
+    ]);
+  });
+});

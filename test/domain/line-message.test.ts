@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import type { LikeNotification } from "#domain/notification.ts";
+import type { LikeNotification, PublishedNotification } from "#domain/notification.ts";
 import { LINE_MAX_MESSAGES, LINE_MAX_TEXT_UNITS, lineRetryKey, lineTexts } from "#domain/line-message.ts";
 
 function like(n: number, overrides: Partial<LikeNotification> = {}): LikeNotification {
@@ -212,5 +212,33 @@ describe("lineRetryKey", () => {
         expect(lineRetryKey(user, [...ids].reverse())).toBe(key);
       }),
     );
+  });
+});
+
+describe("lineTexts of published notifications", () => {
+  const published = (overrides: Partial<PublishedNotification> = {}): PublishedNotification => ({
+    kind: "notification",
+    id: "1".repeat(40),
+    to: "user:alice",
+    userId: "alice",
+    title: "Build 42 passed",
+    at: "2026-11-30T12:00:00.000Z",
+    ...overrides,
+  });
+
+  it("shows the title, the body's first lines and the url", () => {
+    const body = ["line 1", "line 2", "line 3", "line 4", "line 5", "line 6"].join("\n");
+
+    expect(lineTexts([published({ body, url: "https://ci.example/42" })])).toEqual([
+      "🔔 1 notification\n\nBuild 42 passed\nline 1\nline 2\nline 3\nline 4\nline 5\n…\nhttps://ci.example/42",
+    ]);
+  });
+
+  it("cuts a long body so the url survives, and counts likes and notifications apart", () => {
+    const texts = lineTexts([like(1), published({ body: "x".repeat(10_000), url: "https://ci.example/42" })]);
+
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(/^👍 1 new like · 🔔 1 notification\n\n/);
+    expect(texts[0]).toMatch(/…\nhttps:\/\/ci\.example\/42$/);
   });
 });
