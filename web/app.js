@@ -5,9 +5,13 @@ import {
   caughtUpNotice,
   chooseEndpoint,
   configuredEndpoint,
+  configuredHotPollUrl,
   groupLikes,
   handshakeProbeUrl,
+  HOT_PING_JITTER_MS,
+  HOT_PING_MS,
   ignoredEndpointNotice,
+  nextHotPing,
   parseFrame,
   reconnectingText,
   relativeTime,
@@ -42,6 +46,16 @@ const feed = new LikeFeed();
 const attention = createAttention({ notify: byId("notify", HTMLButtonElement), sound: byId("sound", HTMLButtonElement) });
 /** The endpoint chosen at start; the token is sent nowhere else. */
 let endpoint = "";
+/** Deployed only: where the open page pings with its token so its writer's likes are polled often. */
+let hotPollUrl = "";
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let hotTimer;
+/** Counts starts and stops: a ping's answer that arrives after a stop schedules nothing. */
+let hotLoop = 0;
+/** The hot-ping URL refused the token (401): silent until the next connection. */
+let hotRefused = false;
+/** When the last hot ping was sent, so a tab shown again does not ping sooner than one interval. */
+let lastHotPingAt = 0;
 /** @type {WebSocket | undefined} */
 let socket;
 let attempt = 0;
@@ -83,7 +97,14 @@ async function start() {
     renderSources();
   }, 30_000);
 
-  const choice = chooseEndpoint(location, await loadConfiguredEndpoint());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") startHotPings();
+    else stopHotPings();
+  });
+
+  const config = await loadConfig();
+  hotPollUrl = configuredHotPollUrl(config) ?? "";
+  const choice = chooseEndpoint(location, configuredEndpoint(config));
   endpoint = choice.endpoint;
   if (choice.ignored !== undefined) {
     ui.warning.textContent = ignoredEndpointNotice(choice.ignored, choice.allowed);
@@ -92,11 +113,15 @@ async function start() {
   connect();
 }
 
-/** config.json beside the page names the API's endpoint; without one the page's origin serves it. */
-async function loadConfiguredEndpoint() {
+/**
+ * config.json beside the page names the API's endpoint (and, deployed, the hot-ping URL); without
+ * one the page's origin serves it.
+ * @returns {Promise<unknown>}
+ */
+async function loadConfig() {
   try {
     const response = await fetch("config.json", { cache: "no-store" });
-    return response.ok ? configuredEndpoint(await response.json()) : undefined;
+    return response.ok ? await response.json() : undefined;
   } catch {
     return undefined;
   }
@@ -123,6 +148,8 @@ function connect() {
     catchUp = { since: feed.resuming(), count: 0 };
     send(ws, { action: "resume", since: catchUp.since });
     timers.push(setInterval(() => send(ws, { action: "ping" }), PING_EVERY_MS));
+    hotRefused = false;
+    startHotPings();
   });
   ws.addEventListener("message", (event) => onFrame(ws, event.data));
   ws.addEventListener("close", () => {
@@ -170,7 +197,63 @@ function scheduleReconnect(cause) {
   timers.push(setInterval(tick, 1_000), setTimeout(connect, due - Date.now()));
 }
 
+/**
+ * Deployed, while the socket is open and the tab visible: a hot ping now (or once an interval
+ * has passed since the last one), then as `nextHotPing` says. The pings are what polls the
+ * writer's newest articles every few seconds (docs/SCALE.md); no open socket, no ping.
+ */
+function startHotPings() {
+  if (!hotPollUrl || hotRefused || hotTimer !== undefined || document.visibilityState !== "visible") return;
+  if (socket?.readyState !== WebSocket.OPEN) return;
+  const loop = ++hotLoop;
+  scheduleHotPing(loop, Math.max(0, lastHotPingAt + HOT_PING_MS - HOT_PING_JITTER_MS - Date.now()));
+}
+
+/**
+ * @param {number} loop
+ * @param {number} delayMs
+ */
+function scheduleHotPing(loop, delayMs) {
+  hotTimer = setTimeout(() => void hotPing(loop), delayMs);
+}
+
+function stopHotPings() {
+  hotLoop++;
+  clearTimeout(hotTimer);
+  hotTimer = undefined;
+}
+
+/**
+ * Best effort: a failed ping logs nothing and the next one comes at the usual interval.
+ * @param {number} loop the pings it belongs to; stopped meanwhile, it schedules nothing
+ */
+async function hotPing(loop) {
+  if (socket?.readyState !== WebSocket.OPEN || document.visibilityState !== "visible") return stopHotPings();
+  lastHotPingAt = Date.now();
+  /** @type {Response | undefined} */
+  let response;
+  try {
+    // A text body: a CORS "simple request", so no preflight; the token is the only credential.
+    response = await fetch(hotPollUrl, {
+      method: "POST",
+      body: localStorage.getItem(TOKEN_KEY) ?? "",
+      cache: "no-store",
+      credentials: "omit",
+      keepalive: true,
+    });
+  } catch {
+    response = undefined;
+  }
+  if (loop !== hotLoop) return;
+  const delay = nextHotPing(response?.status, response?.headers.get("retry-after"));
+  if (delay !== undefined) return scheduleHotPing(loop, delay);
+  // Refused: no more pings on this connection; the next connect finds out about the token.
+  hotRefused = true;
+  stopHotPings();
+}
+
 function stop() {
+  stopHotPings();
   for (const timer of timers) clearTimeout(timer);
   timers = [];
   if (socket) {

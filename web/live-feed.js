@@ -423,17 +423,76 @@ function socketEndpoint(text) {
   return url.href.replace(/\/$/, "");
 }
 
+/** The keys config.json may have: the socket's endpoint, and deployed, the hot-ping URL. */
+const CONFIG_KEYS = ["websocketUrl", "hotPollUrl"];
+
 /**
- * The endpoint of the page's config.json, which the deployment writes beside the page: exactly
- * `{"websocketUrl":"wss://…"}`. Undefined for anything else, so a malformed file adds nothing.
+ * config.json as an object with only the keys it may have and a `websocketUrl`; else undefined.
+ * @param {unknown} json
+ * @returns {{ websocketUrl: unknown, hotPollUrl?: unknown } | undefined}
+ */
+function configObject(json) {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return undefined;
+  const keys = Object.keys(json);
+  if (!keys.includes("websocketUrl") || !keys.every((key) => CONFIG_KEYS.includes(key))) return undefined;
+  return /** @type {{ websocketUrl: unknown, hotPollUrl?: unknown }} */ (json);
+}
+
+/**
+ * The endpoint of the page's config.json, which the deployment writes beside the page:
+ * `{"websocketUrl":"wss://…"}`, deployed with a `"hotPollUrl"` too. Undefined for anything else,
+ * so a malformed file adds nothing.
  * @param {unknown} json
  * @returns {string | undefined}
  */
 export function configuredEndpoint(json) {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) return undefined;
-  const keys = Object.keys(json);
-  if (keys.length !== 1 || keys[0] !== "websocketUrl") return undefined;
-  return socketEndpoint(/** @type {{ websocketUrl: unknown }} */ (json).websocketUrl);
+  const config = configObject(json);
+  return config === undefined ? undefined : socketEndpoint(config.websocketUrl);
+}
+
+/**
+ * Where the deployed page sends its hot pings (docs/SCALE.md): config.json's `hotPollUrl`, an
+ * http(s) URL without query, fragment or credentials, only in a config.json the page can use at
+ * all. Undefined otherwise, and locally, where `npm start` hot-polls by presence.
+ * @param {unknown} json
+ * @returns {string | undefined}
+ */
+export function configuredHotPollUrl(json) {
+  const config = configObject(json);
+  if (config === undefined || socketEndpoint(config.websocketUrl) === undefined || typeof config.hotPollUrl !== "string") return undefined;
+  let url;
+  try {
+    url = new URL(config.hotPollUrl);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+  if (url.search || url.hash || url.username || url.password) return undefined;
+  return url.href;
+}
+
+/** A hot ping every 15 s while the socket is open (src/lambda/hot-poll.ts leases for 13 s). */
+export const HOT_PING_MS = 15_000;
+/** ±1 s, so tabs opened together drift apart instead of pinging in step. */
+export const HOT_PING_JITTER_MS = 1_000;
+/** The longest a 429's Retry-After holds pings back: the budget's hour. */
+const HOT_PING_MAX_WAIT_MS = 3_600_000;
+
+/**
+ * What to do after a hot ping's answer: `undefined` to stop (401, the token was refused: the
+ * socket's next connect finds out why), else the milliseconds until the next ping. A 429 waits
+ * its Retry-After (seconds), never less than the usual interval; anything else (204, a failure,
+ * no answer at all) pings again at the usual interval, with jitter.
+ * @param {number | undefined} status undefined when the request failed
+ * @param {string | null | undefined} retryAfter the Retry-After header
+ * @param {() => number} [random]
+ * @returns {number | undefined}
+ */
+export function nextHotPing(status, retryAfter, random = Math.random) {
+  if (status === 401) return undefined;
+  const usual = Math.round(HOT_PING_MS + (random() * 2 - 1) * HOT_PING_JITTER_MS);
+  if (status !== 429 || !retryAfter || !/^\d+$/.test(retryAfter.trim())) return usual;
+  return Math.max(usual, Math.min(HOT_PING_MAX_WAIT_MS, Number(retryAfter.trim()) * 1000));
 }
 
 /**

@@ -7,11 +7,15 @@ import {
   caughtUpNotice,
   chooseEndpoint,
   configuredEndpoint,
+  configuredHotPollUrl,
   GROUP_GAP_MS,
   GROUP_SPAN_MS,
   groupLikes,
   handshakeProbeUrl,
+  HOT_PING_JITTER_MS,
+  HOT_PING_MS,
   ignoredEndpointNotice,
+  nextHotPing,
   parseFrame,
   reconnectingText,
   relativeTime,
@@ -585,6 +589,69 @@ describe("configuredEndpoint", () => {
   ])("adds nothing for %s", (_case, json) => {
     // Act / Assess
     expect(configuredEndpoint(json)).toBeUndefined();
+  });
+
+  it("reads the deployed config.json, which names the hot-ping URL too", () => {
+    // Act / Assess
+    expect(
+      configuredEndpoint({
+        websocketUrl: "wss://abc.execute-api.us-east-1.amazonaws.com/prod",
+        hotPollUrl: "https://xyz.lambda-url.us-east-1.on.aws/",
+      }),
+    ).toBe("wss://abc.execute-api.us-east-1.amazonaws.com/prod");
+  });
+});
+
+describe("configuredHotPollUrl", () => {
+  const websocketUrl = "wss://abc.execute-api.us-east-1.amazonaws.com/prod";
+
+  it("reads the function URL of a deployed config.json", () => {
+    // Act / Assess
+    expect(configuredHotPollUrl({ websocketUrl, hotPollUrl: "https://xyz.lambda-url.us-east-1.on.aws/" })).toBe(
+      "https://xyz.lambda-url.us-east-1.on.aws/",
+    );
+  });
+
+  it.each([
+    ["the laptop's config.json (no hotPollUrl)", { websocketUrl: "ws://localhost:3001/" }],
+    ["a config.json whose socket endpoint is unusable", { websocketUrl: "https://x.example", hotPollUrl: "https://y.example/" }],
+    ["an extra key", { websocketUrl, hotPollUrl: "https://y.example/", also: 1 }],
+    ["not a string", { websocketUrl, hotPollUrl: 42 }],
+    ["not a URL", { websocketUrl, hotPollUrl: "y.example" }],
+    ["a ws URL", { websocketUrl, hotPollUrl: "wss://y.example/" }],
+    ["a javascript: URL", { websocketUrl, hotPollUrl: "javascript:alert(1)" }],
+    ["a URL with a query", { websocketUrl, hotPollUrl: "https://y.example/?token=leak" }],
+    ["a URL with credentials", { websocketUrl, hotPollUrl: "https://user:pass@y.example/" }],
+  ])("is undefined for %s, so the page sends no hot ping", (_case, json) => {
+    // Act / Assess
+    expect(configuredHotPollUrl(json)).toBeUndefined();
+  });
+});
+
+describe("nextHotPing", () => {
+  const middle = () => 0.5;
+
+  it("pings every 15 s after a 204, a failure or no answer, jittered by at most 1 s", () => {
+    // Act / Assess
+    expect(nextHotPing(204, null, middle)).toBe(HOT_PING_MS);
+    expect(nextHotPing(502, null, middle)).toBe(HOT_PING_MS);
+    expect(nextHotPing(undefined, undefined, middle)).toBe(HOT_PING_MS);
+    expect(nextHotPing(204, null, () => 0)).toBe(HOT_PING_MS - HOT_PING_JITTER_MS);
+    expect(nextHotPing(204, null, () => 0.999_999)).toBe(HOT_PING_MS + HOT_PING_JITTER_MS);
+  });
+
+  it("waits a 429's Retry-After, never less than the interval nor more than an hour", () => {
+    // Act / Assess
+    expect(nextHotPing(429, "600", middle)).toBe(600_000);
+    expect(nextHotPing(429, " 2 ", middle)).toBe(HOT_PING_MS);
+    expect(nextHotPing(429, "86400", middle)).toBe(3_600_000);
+    expect(nextHotPing(429, "soon", middle)).toBe(HOT_PING_MS);
+    expect(nextHotPing(429, null, middle)).toBe(HOT_PING_MS);
+  });
+
+  it("stops after a 401: the token was refused", () => {
+    // Act / Assess
+    expect(nextHotPing(401, null, middle)).toBeUndefined();
   });
 });
 
