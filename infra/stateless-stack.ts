@@ -234,7 +234,8 @@ export class StatelessStack extends Stack {
       authType: FunctionUrlAuthType.NONE,
       cors: {
         // Any origin, because the exact one would be a cycle: the page's CSP (on the distribution)
-        // names this URL, so this URL cannot name the distribution. CORS only decides which pages may
+        // names this URL, so this URL cannot name the distribution (URL → distribution → headers
+        // policy → URL; Template.fromStack in the tests refuses such a template). CORS only decides which pages may
         // READ the answer (a 204, 401 or 429); any site can send a text POST regardless, and only a
         // token holder's gets past 401. The CSP's connect-src is what keeps the token from leaving the page.
         allowedOrigins: ["*"],
