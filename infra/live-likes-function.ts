@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type { WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
@@ -57,6 +57,13 @@ export interface LiveLikesFunctionProps {
   readonly memorySize?: number;
   /** @default none: the account's shared pool. A number caps the function's concurrent invocations (and what a flood can cost). */
   readonly reservedConcurrency?: number;
+  /**
+   * Leave out Lambda's own START/END/REPORT lines (JSON log format, system log level WARN), for a
+   * function invoked so often that they would be most of its log bill. The handler's own lines
+   * keep `logLevel`.
+   * @default false
+   */
+  readonly quietPlatformLog?: boolean;
 }
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -91,6 +98,14 @@ export class LiveLikesFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      ...(props.quietPlatformLog
+        ? {
+            loggingFormat: LoggingFormat.JSON,
+            systemLogLevelV2: SystemLogLevel.WARN,
+            // Lambda filters JSON application logs at this level (Powertools reads it too): the same as LOG_LEVEL.
+            applicationLogLevelV2: ApplicationLogLevel[props.logLevel],
+          }
+        : {}),
       role,
       logGroup,
       projectRoot,

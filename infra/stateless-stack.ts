@@ -221,6 +221,8 @@ export class StatelessStack extends Stack {
       ...common,
       // It waits on Qiita (one page) and two or three DynamoDB calls: 128 MB is plenty and halves the GB-seconds.
       memorySize: 128,
+      // A ping every 15 s per open tab: Lambda's three lines per invocation would be most of its log bill.
+      quietPlatformLog: true,
       ...(settings.hotPollConcurrency !== undefined ? { reservedConcurrency: settings.hotPollConcurrency } : {}),
     })
       // The lease (a conditional PutItem of #hot-lease), then the collector's Query and PutItems.
@@ -235,9 +237,10 @@ export class StatelessStack extends Stack {
       cors: {
         // Any origin, because the exact one would be a cycle: the page's CSP (on the distribution)
         // names this URL, so this URL cannot name the distribution (URL → distribution → headers
-        // policy → URL; Template.fromStack in the tests refuses such a template). CORS only decides which pages may
-        // READ the answer (a 204, 401 or 429); any site can send a text POST regardless, and only a
-        // token holder's gets past 401. The CSP's connect-src is what keeps the token from leaving the page.
+        // policy → URL; Template.fromStack in the tests refuses such a template). CORS only
+        // decides which pages may READ the answer (a 204, 401 or 429); any site can send a text
+        // POST regardless, and only a token holder's gets past 401. The CSP's connect-src is what
+        // keeps the token from leaving the page.
         allowedOrigins: ["*"],
         allowedMethods: [HttpMethod.POST],
         // Not CORS-safelisted: the page waits this long after a 429.

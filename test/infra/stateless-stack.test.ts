@@ -380,7 +380,7 @@ describe("StatelessStack", () => {
       });
     });
 
-    it("caps the function at 2 concurrent invocations by default, and at none with hotPollConcurrency=none", () => {
+    it("caps the function at 2 concurrent invocations by default (none with hotPollConcurrency=none), at 128 MB, without Lambda's own log lines", () => {
       // Prepare
       const unreserved = testApp({ hotPollConcurrency: "none" }).stateless;
 
@@ -392,6 +392,13 @@ describe("StatelessStack", () => {
       expect(reserved).toBe(2);
       expect(other.ReservedConcurrentExecutions).toBeUndefined();
       expect(resources[fnId("hotPoll")]!.Properties.MemorySize).toBe(128);
+      // Lambda's START/END/REPORT lines left out; the handler's own at the stack's logLevel.
+      expect(resources[fnId("hotPoll")]!.Properties.LoggingConfig).toMatchObject({
+        LogFormat: "JSON",
+        SystemLogLevel: "WARN",
+        ApplicationLogLevel: "INFO",
+      });
+      expect(resources[fnId("collect")]!.Properties.LoggingConfig.SystemLogLevel).toBeUndefined();
       expect(() => testApp({ hotPollConcurrency: "0" })).toThrow(/hotPollConcurrency/);
     });
   });
