@@ -219,6 +219,8 @@ export class StatelessStack extends Stack {
       entry: "hot-poll",
       description: "function URL: an open page's hot ping; takes the account's lease and reads the first page of its articles",
       ...common,
+      // Its INFO line on every ping would be ~$0.01 of a $0.10 month: only warnings and errors.
+      logLevel: "WARN",
       // It waits on Qiita (one page) and two or three DynamoDB calls: 128 MB is plenty and halves the GB-seconds.
       memorySize: 128,
       // A ping every 15 s per open tab: Lambda's three lines per invocation would be most of its log bill.

@@ -392,11 +392,11 @@ describe("StatelessStack", () => {
       expect(reserved).toBe(2);
       expect(other.ReservedConcurrentExecutions).toBeUndefined();
       expect(resources[fnId("hotPoll")]!.Properties.MemorySize).toBe(128);
-      // Lambda's START/END/REPORT lines left out; the handler's own at the stack's logLevel.
+      // Lambda's START/END/REPORT lines left out, and the handler's own below WARN (docs/SCALE.md's arithmetic).
       expect(resources[fnId("hotPoll")]!.Properties.LoggingConfig).toMatchObject({
         LogFormat: "JSON",
         SystemLogLevel: "WARN",
-        ApplicationLogLevel: "INFO",
+        ApplicationLogLevel: "WARN",
       });
       expect(resources[fnId("collect")]!.Properties.LoggingConfig.SystemLogLevel).toBeUndefined();
       expect(() => testApp({ hotPollConcurrency: "0" })).toThrow(/hotPollConcurrency/);
