@@ -3,6 +3,7 @@
  * A like is: an INSERT after the account's baseline with likes, or a MODIFY whose count rose.
  * Decreases, title-only edits, baseline writes, removals and the account marker announce nothing.
  */
+import { eventId } from "./event-id.ts";
 import { audienceOf, type LikeNotification } from "./notification.ts";
 
 export interface ArticleChange {
@@ -22,7 +23,10 @@ export class MalformedChangeError extends Error {
   }
 }
 
-/** Sequence numbers are decimal strings of varying length; padding makes ids sort as numbers. */
+/**
+ * Sequence numbers are decimal strings of varying length; padding makes them sort as numbers.
+ * The ids of likes before time-ordered ids (event-id.ts) were this; they sort before every newer id.
+ */
 export function eventIdFromSequence(sequenceNumber: string): string {
   if (!/^\d{1,40}$/.test(sequenceNumber)) {
     throw new MalformedChangeError(`sequence number "${sequenceNumber}" is not 1-40 digits`);
@@ -51,9 +55,11 @@ export function likeEventFromChange(change: ArticleChange): LikeNotification | n
   if (delta <= 0) return null;
 
   const changedAt = typeof next.changedAt === "number" ? next.changedAt : change.approximateCreationMs;
+  // Validates the sequence number; the id itself is time-ordered so likes and published notifications interleave.
+  eventIdFromSequence(change.sequenceNumber);
   return {
     kind: "like",
-    id: eventIdFromSequence(change.sequenceNumber),
+    id: eventId(changedAt, "articles", change.sequenceNumber),
     to: audienceOf(userId),
     userId,
     itemId,

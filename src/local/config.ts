@@ -9,6 +9,8 @@ import {
   connectionsTable,
   deliveriesTable,
   eventsTable,
+  notificationsTable,
+  publishKeysTable,
   revocationsTable,
   tableName,
 } from "#adapters/dynamodb/table-definitions.ts";
@@ -58,6 +60,8 @@ export interface LocalConfig {
     readonly events: string;
     readonly deliveries: string;
     readonly revocations: string;
+    readonly notifications: string;
+    readonly publishKeys: string;
   };
 }
 
@@ -244,6 +248,8 @@ export function loadConfig(env: Env): LocalConfig {
       events: tableName(eventsTable, env),
       deliveries: tableName(deliveriesTable, env),
       revocations: tableName(revocationsTable, env),
+      notifications: tableName(notificationsTable, env),
+      publishKeys: tableName(publishKeysTable, env),
     },
   };
 }

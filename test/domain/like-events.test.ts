@@ -31,7 +31,8 @@ describe("likeEventFromChange", () => {
     expect(event).toEqual({
       kind: "like",
       to: "user:alice",
-      id: "0000000000004421584500000000017450439091",
+      // The collector's time, the articles stream's digit, the sequence number's last 24 digits.
+      id: `00${changedAt}0584500000000017450439091`,
       userId: "alice",
       itemId: article.itemId,
       title: article.title,
@@ -83,6 +84,18 @@ describe("likeEventFromChange", () => {
     ["a sequence number that is not digits", change({ sequenceNumber: "abc" })],
   ])("throws MalformedChangeError for %s", (_name, record) => {
     expect(() => likeEventFromChange(record)).toThrow(MalformedChangeError);
+  });
+});
+
+describe("like ids", () => {
+  it("stay the same for a redelivered record and sort by the collector's time before the sequence number", () => {
+    const early = likeEventFromChange(change({ sequenceNumber: "900" }));
+    const later = likeEventFromChange(
+      change({ sequenceNumber: "100", newImage: { ...article, likesCount: 5, lastLikers: [], changedAt: changedAt + 1 } }),
+    );
+
+    expect(likeEventFromChange(change({ sequenceNumber: "900" }))?.id).toBe(early?.id);
+    expect([later?.id, early?.id].sort()).toEqual([early?.id, later?.id]);
   });
 });
 

@@ -5,11 +5,10 @@ import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
 import { createStreamHandler, type StreamDeps } from "#handlers/stream.handler.ts";
-import { eventIdFromSequence } from "#domain/like-events.ts";
 import type { LineMode } from "#domain/line-mode.ts";
 import type { ConnectionStore, LineSender, PushOutcome } from "#domain/ports.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
-import { likeRecord } from "#test/support/article-records.ts";
+import { likeIdOf, likeRecord, sequenceOf } from "#test/support/article-records.ts";
 import { RecordingPoster } from "#test/support/recording-poster.ts";
 
 const logger = new Logger({ logLevel: "SILENT" });
@@ -76,7 +75,8 @@ describe("stream handler", () => {
 
   it("posts a like frame to every connection of the writer and no one else", async () => {
     // Act
-    const result = await handler(batch(likeRecord(101, "alice", "item-a", 3, 5, ["dave", "carol"])));
+    const record = likeRecord(101, "alice", "item-a", 3, 5, ["dave", "carol"]);
+    const result = await handler(batch(record));
 
     // Assess
     expect(result.batchItemFailures).toEqual([]);
@@ -84,7 +84,7 @@ describe("stream handler", () => {
       expect(poster.framesOf(tab)).toEqual([
         expect.objectContaining({
           type: "like",
-          id: eventIdFromSequence("101"),
+          id: likeIdOf(record),
           userId: "alice",
           itemId: "item-a",
           delta: 2,
@@ -98,11 +98,12 @@ describe("stream handler", () => {
   });
 
   it("looks up a writer's connections once per batch and keeps the likes for resume", async () => {
-    await handler(batch(likeRecord(1, "alice", "a", 0, 1), likeRecord(2, "alice", "b", 0, 1), likeRecord(3, "alice", "a", 1, 2)));
+    const records = [likeRecord(1, "alice", "a", 0, 1), likeRecord(2, "alice", "b", 0, 1), likeRecord(3, "alice", "a", 1, 2)];
+    await handler(batch(...records));
 
     expect(store.lookups).toBe(1);
-    expect(poster.framesOf("alice-tab-1").map((f) => f.id)).toEqual(["1", "2", "3"].map(eventIdFromSequence));
-    expect((await events.after("alice", "0", 100)).map((e) => e.id)).toEqual(["1", "2", "3"].map(eventIdFromSequence));
+    expect(poster.framesOf("alice-tab-1").map((f) => f.id)).toEqual(records.map(likeIdOf));
+    expect((await events.after("alice", "0", 100)).map((e) => e.id)).toEqual(records.map(likeIdOf));
   });
 
   it("deletes the row of a connection that is gone and still reaches the others", async () => {
@@ -126,7 +127,7 @@ describe("stream handler", () => {
 
     // Assess
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: "10" }, { itemIdentifier: "12" }]);
-    expect(poster.framesOf("alice-tab-2").map((f) => f.id)).toEqual([eventIdFromSequence("10")]);
+    expect(poster.framesOf("alice-tab-2").map((f) => sequenceOf(f.id as string))).toEqual([10]);
     expect(poster.framesOf("bob-phone")).toHaveLength(1);
   });
 
@@ -138,9 +139,9 @@ describe("stream handler", () => {
     const slowPoster: RecordingPoster = Object.assign(new RecordingPoster(), {
       async post(this: RecordingPoster, connectionId: string, frame: string) {
         const { id } = JSON.parse(frame) as { id: string };
-        if (connectionId === "alice-tab-1" && id === eventIdFromSequence("1")) await held;
+        if (connectionId === "alice-tab-1" && sequenceOf(id) === 1) await held;
         if (connectionId === "bob-phone") release();
-        order.push(`${connectionId}:${Number(id)}`);
+        order.push(`${connectionId}:${sequenceOf(id)}`);
         return RecordingPoster.prototype.post.call(this, connectionId, frame);
       },
     });
@@ -164,7 +165,7 @@ describe("stream handler", () => {
     const result = await handler(batch(broken, likeRecord(21, "alice", "b", 0, 1)));
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(poster.framesOf("alice-tab-1").map((f) => f.id)).toEqual([eventIdFromSequence("21")]);
+    expect(poster.framesOf("alice-tab-1").map((f) => sequenceOf(f.id as string))).toEqual([21]);
   });
 
   it("still posts frames and reports nothing failed when the resume log cannot be written", async () => {
@@ -180,7 +181,7 @@ describe("stream handler", () => {
 
     // Assess: delivered at once rather than held back for a minute of retries
     expect(result.batchItemFailures).toEqual([]);
-    expect(poster.framesOf("alice-tab-1").map((f) => f.id)).toEqual([eventIdFromSequence("25")]);
+    expect(poster.framesOf("alice-tab-1").map((f) => sequenceOf(f.id as string))).toEqual([25]);
   });
 
   it("ignores decreases and title-only edits", async () => {

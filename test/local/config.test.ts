@@ -21,6 +21,8 @@ describe("loadConfig", () => {
         events: "live-likes-events",
         deliveries: "live-likes-deliveries",
         revocations: "live-likes-revocations",
+        notifications: "live-likes-notifications",
+        publishKeys: "live-likes-publish-keys",
       },
     });
     expect(config.dynamodbEndpoint).toBeUndefined();

@@ -11,7 +11,15 @@ import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
-import { articlesTable, connectionsTable, deliveriesTable, eventsTable, revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
+import {
+  articlesTable,
+  connectionsTable,
+  deliveriesTable,
+  eventsTable,
+  notificationsTable,
+  publishKeysTable,
+  revocationsTable,
+} from "#adapters/dynamodb/table-definitions.ts";
 import { ensureTable } from "#local/tables.ts";
 
 export interface LocalCredentials {
@@ -37,6 +45,8 @@ export interface Tables {
   readonly events: string;
   readonly deliveries: string;
   readonly revocations: string;
+  readonly notifications: string;
+  readonly publishKeys: string;
   /** The same names as environment variables, as handlers and `loadConfig` read them. */
   readonly env: Record<string, string>;
 }
@@ -47,6 +57,8 @@ const definitions = {
   events: eventsTable,
   deliveries: deliveriesTable,
   revocations: revocationsTable,
+  notifications: notificationsTable,
+  publishKeys: publishKeysTable,
 };
 
 export type TableNames = Pick<Tables, keyof typeof definitions | "env">;
@@ -64,6 +76,8 @@ export function freshTableNames(prefix?: string): TableNames {
     events: name("events"),
     deliveries: name("deliveries"),
     revocations: name("revocations"),
+    notifications: name("notifications"),
+    publishKeys: name("publish-keys"),
   };
   const env = Object.fromEntries(Object.entries(definitions).map(([role, table]) => [table.envVar, names[role as keyof typeof names]]));
   return { ...names, env };

@@ -18,7 +18,7 @@ export interface TableDefinition {
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly timeToLiveAttribute?: string;
-  readonly stream?: "NEW_AND_OLD_IMAGES";
+  readonly stream?: "NEW_AND_OLD_IMAGES" | "NEW_IMAGE";
   readonly globalSecondaryIndexes?: readonly {
     readonly indexName: string;
     readonly partitionKey: KeyAttribute;
@@ -84,6 +84,31 @@ export const deliveriesTable = {
   envVar: "DELIVERIES_TABLE",
   partitionKey: { name: "key", type: "S" },
   timeToLiveAttribute: "expiresAt",
+} as const satisfies TableDefinition;
+
+/**
+ * Notifications published through the HTTP API (`POST /v1/notifications`): one item per
+ * notification (`id`: its 40-digit event id), whose INSERT the stream handler delivers, and one
+ * `idem#<Idempotency-Key>` item per key (24 h) written in the same transaction. Items expire
+ * (TTL) once their receipt is no longer worth asking for. NEW_IMAGE: an insert is all it delivers.
+ */
+export const notificationsTable = {
+  defaultName: "live-likes-notifications",
+  envVar: "NOTIFICATIONS_TABLE",
+  partitionKey: { name: "id", type: "S" },
+  timeToLiveAttribute: "expiresAt",
+  stream: "NEW_IMAGE",
+} as const satisfies TableDefinition;
+
+/**
+ * Publish keys (`npm run key`): `name#<NAME>` {`hash`, `createdAt`, `revokedAt`?} and
+ * `hash#<SHA-256 of the key>` {`name`}, written together, so a request's key is found by one
+ * strongly consistent read and `list` reads only names. The key itself is never stored.
+ */
+export const publishKeysTable = {
+  defaultName: "live-likes-publish-keys",
+  envVar: "PUBLISH_KEYS_TABLE",
+  partitionKey: { name: "id", type: "S" },
 } as const satisfies TableDefinition;
 
 /** The physical table name: the role's environment variable, else its default. */

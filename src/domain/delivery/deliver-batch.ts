@@ -9,14 +9,15 @@
  * 3. Fan out: users side by side under one bound on open posts; one user's notifications one
  *    after another in batch order. Once one fails, that user's later ones wait for the retry too.
  * 4. LINE, exactly once per notification (push-once.ts), for those whose live part finished and
- *    that LINE_MODE says need it: one push per user for what this batch owes them.
+ *    that LINE_MODE says need it: one push per user for what this batch owes them. Say per
+ *    notification what LINE did (a published notification's receipt shows it).
  * 5. Return the keys of what failed, in batch order; the caller retries from the first.
  */
 import { createLimiter } from "../concurrency.ts";
 import { lineRetryKey, lineTexts } from "../line-message.ts";
 import { type LineMode, needsLine } from "../line-mode.ts";
 import type { Notification } from "../notification.ts";
-import type { ConnectionStore, DeliveryLedger, EventLog, FramePoster, LineSender } from "../ports.ts";
+import type { ConnectionStore, DeliveryLedger, EventLog, FramePoster, LineSender, PublicationDelivery } from "../ports.ts";
 import { fanOut } from "./fan-out.ts";
 import { pushOnce } from "./push-once.ts";
 
@@ -53,6 +54,9 @@ export interface Problem {
   readonly error: unknown;
 }
 
+/** What LINE did with one notification: pushed, not needed (a tab got it, or LINE_MODE=off), not set up, failed. */
+export type LineOutcome = PublicationDelivery["line"];
+
 export interface BatchDelivery {
   /** Keys of the items to retry, in batch order. */
   readonly failed: readonly string[];
@@ -60,6 +64,8 @@ export interface BatchDelivery {
   readonly delivered: ReadonlyMap<string, number>;
   readonly gone: number;
   readonly linePushes: number;
+  /** Per notification id whose delivery finished or whose push failed. */
+  readonly line: ReadonlyMap<string, LineOutcome>;
   readonly problems: readonly Problem[];
 }
 
@@ -68,9 +74,10 @@ export async function deliverBatch(items: readonly BatchItem[], ports: DeliverBa
   const problems: Problem[] = [];
   const failed = new Set<string>();
   const delivered = new Map<string, number>();
+  const line = new Map<string, LineOutcome>();
   let gone = 0;
   let linePushes = 0;
-  if (items.length === 0) return { failed: [], delivered, gone, linePushes, problems };
+  if (items.length === 0) return { failed: [], delivered, gone, linePushes, line, problems };
 
   // 1. The resume log first, so a client resuming right now finds what it is about to miss.
   try {
@@ -117,13 +124,17 @@ export async function deliverBatch(items: readonly BatchItem[], ports: DeliverBa
   );
 
   // 4. LINE for what the live part finished and the mode asks for.
+  for (const item of items) if (!failed.has(item.key)) line.set(item.notification.id, "not-needed");
   if (ports.lineMode !== "off") {
     for (const [userId, mine] of byUser) {
       const owed = mine.filter((item) => !failed.has(item.key) && needsLine(ports.lineMode, delivered.get(item.notification.id) ?? 0));
       if (owed.length === 0) continue;
       try {
         const target = await ports.lineFor(userId);
-        if (!target) continue;
+        if (!target) {
+          for (const item of owed) line.set(item.notification.id, "not-configured");
+          continue;
+        }
         linePushes += await pushOnce(
           {
             channel: "line",
@@ -135,15 +146,19 @@ export async function deliverBatch(items: readonly BatchItem[], ports: DeliverBa
           },
           { ledger: ports.ledger, send: (push) => target.sender.push(push.to, push.texts, push.key) },
         );
+        for (const item of owed) line.set(item.notification.id, "sent");
       } catch (error) {
-        for (const item of owed) failed.add(item.key);
+        for (const item of owed) {
+          failed.add(item.key);
+          line.set(item.notification.id, "failed");
+        }
         problems.push({ message: "LINE push failed; the batch retries it", userId, error });
       }
     }
   }
 
   // 5. In batch order, so the caller can retry from the first.
-  return { failed: items.filter((item) => failed.has(item.key)).map((item) => item.key), delivered, gone, linePushes, problems };
+  return { failed: items.filter((item) => failed.has(item.key)).map((item) => item.key), delivered, gone, linePushes, line, problems };
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
