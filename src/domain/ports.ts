@@ -183,3 +183,21 @@ export interface PublicationStore {
   get(id: string): Promise<StoredPublication | undefined>;
   recordDelivery(id: string, delivery: PublicationDelivery): Promise<void>;
 }
+
+/** One publish key as listed: never the key, only its name and times (epoch ms). */
+export interface PublishKeyInfo {
+  readonly name: string;
+  readonly createdAt: number;
+  readonly revokedAt?: number;
+}
+
+/** Where publish keys are kept, by the SHA-256 hash of the key (DynamoDB publish-keys table). */
+export interface PublishKeyStore {
+  /** Resolves false when a key of that name exists and is not revoked. */
+  create(name: string, hash: string, createdAt: number): Promise<boolean>;
+  /** Resolves false when there is no live key of that name. */
+  revoke(name: string, revokedAt: number): Promise<boolean>;
+  list(): Promise<PublishKeyInfo[]>;
+  /** The live key with this hash; undefined for an unknown or revoked key. */
+  findByHash(hash: string): Promise<{ readonly name: string } | undefined>;
+}

@@ -1,9 +1,11 @@
 /**
  * Everything of live-likes on one machine, wired from the same handlers Lambda runs:
  * DynamoDB Local ─▶ tables ─▶ WebSocket emulator (connect/disconnect/default) ─▶ stream poller
- * (stream handler) ─▶ collector on a timer (Qiita or the demo account) ─▶ hot polls while a tab is open.
+ * (stream handler) ─▶ collector on a timer (Qiita or the demo account) ─▶ hot polls while a tab is open;
+ * the publish API (`/v1`) on the emulator's port ─▶ notifications table ─▶ a second stream poller (same handler).
  */
 import { appendFile, mkdir } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Logger } from "@aws-lambda-powertools/logger";
@@ -18,8 +20,18 @@ import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
 import { DynamoDbHotPollLease } from "#adapters/dynamodb/dynamodb-hot-poll-lease.ts";
+import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
+import { DynamoDbPublishKeyStore } from "#adapters/dynamodb/dynamodb-publish-key-store.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
-import { articlesTable, connectionsTable, deliveriesTable, eventsTable, revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
+import {
+  articlesTable,
+  connectionsTable,
+  deliveriesTable,
+  eventsTable,
+  notificationsTable,
+  publishKeysTable,
+  revocationsTable,
+} from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import type { SourceStatus } from "#domain/frames.ts";
@@ -31,6 +43,7 @@ import type { CollectResult } from "#handlers/collect.handler.ts";
 import { createConnectHandler } from "#handlers/connect.handler.ts";
 import { createDefaultHandler } from "#handlers/default.handler.ts";
 import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
+import { createPublishHandler } from "#handlers/publish.handler.ts";
 import { createStreamHandler } from "#handlers/stream.handler.ts";
 import type { LineTarget } from "#domain/delivery/deliver-batch.ts";
 import { type CollectorLoop, createCollectorLoop } from "./collector-loop.ts";
@@ -44,6 +57,7 @@ import { startStreamPoller, type StreamPoller } from "./aws/stream-poller/stream
 import { ensureTable, latestStreamArn } from "./tables.ts";
 import { resolveTokenSecret } from "./token-secret.ts";
 import { startWebSocketEmulator, type WebSocketEmulator } from "./aws/websocket-api/start-websocket-emulator.ts";
+import { createHttpApiAdapter } from "./aws/http-api/http-api-adapter.ts";
 import { createPageServer } from "./web/page-server.ts";
 
 export interface LocalRuntime {
@@ -59,6 +73,8 @@ export interface LocalRuntime {
   readonly dynamodbAccess: { readonly region: string; readonly accessKeyId: string; readonly listensOn?: string };
   readonly tokenSecret: string;
   readonly poller: StreamPoller;
+  /** The notifications table's stream poller (published notifications). */
+  readonly notificationsPoller: StreamPoller;
   readonly emulator: WebSocketEmulator;
   /** Runs one collector poll now (the timer then plans the next from the source's health). */
   collectNow(): Promise<CollectResult[]>;
@@ -126,11 +142,15 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     await ensureTable(dynamodb, eventsTable, config.tables.events);
     await ensureTable(dynamodb, deliveriesTable, config.tables.deliveries);
     await ensureTable(dynamodb, revocationsTable, config.tables.revocations);
+    await ensureTable(dynamodb, notificationsTable, config.tables.notifications);
+    await ensureTable(dynamodb, publishKeysTable, config.tables.publishKeys);
     const connections = new DynamoDbConnectionStore({ tableName: config.tables.connections, client: doc });
     const events = new DynamoDbEventLog({ tableName: config.tables.events, client: doc });
     const articles = new DynamoDBArticleStore(config.tables.articles, doc);
     const revocations = new DynamoDbRevocationStore({ tableName: config.tables.revocations, client: doc });
     const ledger = new DynamoDbDeliveryLedger({ tableName: config.tables.deliveries, client: doc });
+    const publications = new DynamoDbPublicationStore({ tableName: config.tables.notifications, client: doc });
+    const publishKeys = new DynamoDbPublishKeyStore({ tableName: config.tables.publishKeys, client: doc });
 
     // 3. The WebSocket side. The Management API lives on the emulator's own port, known once it listens.
     const tokenSecret = resolveTokenSecret({ tokenSecret: config.tokenSecret, dataDir: config.dataDir });
@@ -143,7 +163,10 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     const emulator = await startWebSocketEmulator({
       port: config.port,
       maxConnections: config.maxSockets,
-      httpFallback: createPageServer({ root: webRoot }),
+      httpFallback: withPublishApi(
+        createHttpApiAdapter(createPublishHandler({ publications, keys: publishKeys, logger })),
+        createPageServer({ root: webRoot }),
+      ),
       routes: {
         $connect: {
           handler: createConnectHandler({
@@ -196,23 +219,29 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       lineFor: async () => lineTarget,
       logger,
       metrics,
+      publications,
     });
     const failedRecordsFile = config.dataDir ? join(config.dataDir, "failed-records.jsonl") : undefined;
-    const poller = await startStreamPoller({
-      client: new DynamoDBStreamsClient(awsConfig),
-      streamArn: await latestStreamArn(dynamodb, config.tables.articles),
-      handler: streamHandler,
-      batchSize: STREAM_BATCH_SIZE,
-      ...(options.streamPollMs !== undefined ? { pollIntervalMs: options.streamPollMs } : {}),
-      ...(config.dataDir ? { checkpointFile: join(config.dataDir, "stream-checkpoint.json") } : {}),
-      onFailure: async (failure) => {
-        if (!failedRecordsFile) return;
-        await mkdir(config.dataDir as string, { recursive: true });
-        await appendFile(failedRecordsFile, `${JSON.stringify(failure)}\n`);
-      },
-      logger,
-    });
+    // One poller per table's stream, as Lambda has one event source mapping per stream, both into the same handler.
+    const pollStream = async (table: string, checkpointFile: string) =>
+      startStreamPoller({
+        client: new DynamoDBStreamsClient(awsConfig),
+        streamArn: await latestStreamArn(dynamodb, table),
+        handler: streamHandler,
+        batchSize: STREAM_BATCH_SIZE,
+        ...(options.streamPollMs !== undefined ? { pollIntervalMs: options.streamPollMs } : {}),
+        ...(config.dataDir ? { checkpointFile: join(config.dataDir, checkpointFile) } : {}),
+        onFailure: async (failure) => {
+          if (!failedRecordsFile) return;
+          await mkdir(config.dataDir as string, { recursive: true });
+          await appendFile(failedRecordsFile, `${JSON.stringify(failure)}\n`);
+        },
+        logger,
+      });
+    const poller = await pollStream(config.tables.articles, "stream-checkpoint.json");
     stops.push(() => poller.stop());
+    const notificationsPoller = await pollStream(config.tables.notifications, "notifications-stream-checkpoint.json");
+    stops.push(() => notificationsPoller.stop());
 
     // 5. The collector: the configured Qiita account, or the demo's simulated one.
     const demo = !config.qiita && !options.source;
@@ -267,6 +296,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       dynamodbAccess: { region: signing.region, accessKeyId: signing.credentials.accessKeyId, ...(listensOn ? { listensOn } : {}) },
       tokenSecret,
       poller,
+      notificationsPoller,
       emulator,
       collectNow: () => loop.collectNow(),
       sourceStatus: () => sourceStatus(loop.health()),
@@ -276,6 +306,17 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     await stopAll();
     throw error;
   }
+}
+
+/** `/v1` goes to the publish API (as API Gateway's HTTP API would serve it); every other path to the page. */
+function withPublishApi(
+  api: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+  page: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+) {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    const { pathname } = new URL(request.url ?? "/", "http://localhost");
+    return pathname === "/v1" || pathname.startsWith("/v1/") ? api(request, response) : page(request, response);
+  };
 }
 
 /** A token for the runtime's writer, for the URL `npm start` prints; undefined while the writer is not known. */

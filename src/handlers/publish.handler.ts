@@ -1,0 +1,86 @@
+/**
+ * HTTP API (`/v1`, API Gateway HTTP API payload 2.0) ─▶ [publish handler] ─▶ publish-notification
+ * (POST /v1/notifications) or the receipt (GET /v1/notifications/ID).
+ * 1. Every request needs `Authorization: Bearer KEY` of a live publish key: else 401.
+ * 2. Route by method and path; anything else 404 (405 for a known path with another method).
+ * 3. Answer JSON; errors are `{"error":{"field"?,"message"}}`.
+ */
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { EVENT_ID } from "#domain/frames.ts";
+import type { PublicationStore, PublishKeyStore } from "#domain/ports.ts";
+import { bearerKey, hashPublishKey } from "#domain/publish/publish-keys.ts";
+import { publishNotification, type PublishOutcome } from "#domain/publish/publish-notification.ts";
+
+export interface PublishDeps {
+  readonly publications: PublicationStore;
+  readonly keys: Pick<PublishKeyStore, "findByHash">;
+  readonly logger: Logger;
+  readonly nowMs?: () => number;
+}
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+const REFUSAL_STATUS = { invalid: 400, "too-large": 413, conflict: 409 } as const;
+const RECEIPT_PATH = /^\/v1\/notifications\/([^/]+)$/;
+
+export function createPublishHandler(deps: PublishDeps) {
+  return async (event: APIGatewayProxyEventV2): Promise<Result> => {
+    // 1. The publish key.
+    const headers = lowerCaseKeys(event.headers ?? {});
+    const key = bearerKey(headers.authorization);
+    if (!key) return error(401, undefined, "send Authorization: Bearer KEY with a key from npm run key -- create NAME");
+    const holder = await deps.keys.findByHash(hashPublishKey(key));
+    if (!holder) return error(401, undefined, "this publish key is unknown or revoked: create one with npm run key -- create NAME");
+
+    // 2. Route.
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath.replace(/\/+$/, "");
+    if (path === "/v1/notifications") {
+      if (method !== "POST") return error(405, undefined, "use POST /v1/notifications to publish", { Allow: "POST" });
+      const body = event.body !== undefined && event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+      const idempotencyKey = headers["idempotency-key"];
+      const outcome = await publishNotification(
+        { body, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) },
+        { store: deps.publications, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) },
+      );
+      if (outcome.ok) deps.logger.info("notification published", { id: outcome.id, key: holder.name, repeated: outcome.repeated });
+      return published(outcome);
+    }
+    const receipt = RECEIPT_PATH.exec(path);
+    if (receipt) {
+      if (method !== "GET") return error(405, undefined, "GET /v1/notifications/ID answers the receipt", { Allow: "GET" });
+      const id = decodeURIComponent(receipt[1] as string);
+      const found = EVENT_ID.test(id) ? await deps.publications.get(id) : undefined;
+      if (!found) return error(404, undefined, `no notification ${id.slice(0, 64)}: use the id POST /v1/notifications answered`);
+      const { notification, delivery } = found;
+      return json(200, {
+        id: notification.id,
+        to: notification.to,
+        title: notification.title,
+        // Accepted: written, its delivery not finished yet.
+        status: delivery ? "sent" : "accepted",
+        ...(delivery ? { sentAt: delivery.sentAt, deliveries: { live: delivery.live, line: delivery.line } } : {}),
+      });
+    }
+    return error(404, undefined, "unknown path: use POST /v1/notifications or GET /v1/notifications/ID");
+  };
+}
+
+function published(outcome: PublishOutcome): Result {
+  if (outcome.ok) return json(202, { id: outcome.id, status: "accepted" });
+  return error(REFUSAL_STATUS[outcome.refusal], outcome.field, outcome.message);
+}
+
+function error(statusCode: number, field: string | undefined, message: string, headers: Record<string, string> = {}): Result {
+  return json(statusCode, { error: field ? { field, message } : { message } }, headers);
+}
+
+function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Result {
+  return { statusCode, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
+}
+
+/** API Gateway HTTP API lowercases header names already; an emulator or test may not. */
+function lowerCaseKeys(headers: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
