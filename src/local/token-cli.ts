@@ -91,7 +91,7 @@ export async function revokeUser(
   }
 }
 
-interface Database {
+export interface Database {
   readonly client: DynamoDBClient;
   readonly region: string;
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
@@ -99,22 +99,23 @@ interface Database {
 }
 
 /**
- * npm start's database. When npm start is stopped, its DynamoDB Local is started here on the same
- * DATA_DIR for as long as the revoke takes: a leaked token is then refused from npm start's
- * first connect on, instead of after a revoke run once it is up.
+ * npm start's database, for a CLI command (`command` names it in errors: "revoke", "npm run key").
+ * When npm start is stopped, its DynamoDB Local is started here on the same DATA_DIR for as long
+ * as the command takes: a leaked token is then refused from npm start's first connect on, instead
+ * of after a revoke run once it is up; a publish key created then works from its first request.
  */
-async function openDatabase(config: LocalConfig): Promise<Database> {
-  const access = dynamoDbAccess(config);
+export async function openDatabase(config: LocalConfig, command = "revoke"): Promise<Database> {
+  const access = dynamoDbAccess(config, command);
   const client = new DynamoDBClient({ ...access, maxAttempts: 2 });
   try {
-    await assertRuntimeTables(client, config);
+    await assertRuntimeTables(client, config, command);
     return { client, region: access.region, credentials: access.credentials, close: async () => client.destroy() };
   } catch (error) {
     client.destroy();
     if (!isConnectionRefused(error)) throw error;
     if (config.dynamodbEndpoint || !config.dataDir) {
       throw new TokenInputError(
-        `cannot reach DynamoDB at ${access.endpoint} (DYNAMODB_ENDPOINT): start that DynamoDB and run revoke again, with the settings npm start uses`,
+        `cannot reach DynamoDB at ${access.endpoint} (DYNAMODB_ENDPOINT): start that DynamoDB and run ${command} again, with the settings npm start uses`,
       );
     }
   }
@@ -125,7 +126,7 @@ async function openDatabase(config: LocalConfig): Promise<Database> {
     await local.stop();
   };
   try {
-    await assertRuntimeTables(own, config);
+    await assertRuntimeTables(own, config, command);
   } catch (error) {
     await close();
     throw error;
@@ -139,7 +140,10 @@ async function openDatabase(config: LocalConfig): Promise<Database> {
  * `npm start` never looks. DYNAMODB_ENDPOINT: the AWS_* settings; else the key of the DynamoDB
  * Local it starts, kept in DATA_DIR/dynamodb.
  */
-export function dynamoDbAccess(config: LocalConfig): DynamoDBClientConfig & {
+export function dynamoDbAccess(
+  config: LocalConfig,
+  command = "revoke",
+): DynamoDBClientConfig & {
   endpoint: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
@@ -153,7 +157,9 @@ export function dynamoDbAccess(config: LocalConfig): DynamoDBClientConfig & {
   }
   if (!config.dataDir) {
     throw new TokenInputError(
-      "DATA_DIR=memory: npm start's DynamoDB Local has a new key every start, so revoke cannot reach it; stop npm start instead (in memory every token dies with it)",
+      command === "revoke"
+        ? "DATA_DIR=memory: npm start's DynamoDB Local has a new key every start, so revoke cannot reach it; stop npm start instead (in memory every token dies with it)"
+        : `DATA_DIR=memory: npm start's DynamoDB Local has a new key every start, so ${command} cannot reach it; run npm start with a DATA_DIR (or DYNAMODB_ENDPOINT) to keep publish keys`,
     );
   }
   return {
@@ -164,13 +170,13 @@ export function dynamoDbAccess(config: LocalConfig): DynamoDBClientConfig & {
 }
 
 /** The connections table proves this is npm start's database, not an empty one of another key. */
-async function assertRuntimeTables(dynamodb: DynamoDBClient, config: LocalConfig): Promise<void> {
+async function assertRuntimeTables(dynamodb: DynamoDBClient, config: LocalConfig, command: string): Promise<void> {
   try {
     await dynamodb.send(new DescribeTableCommand({ TableName: config.tables.connections }));
   } catch (error) {
     if ((error as Error).name !== "ResourceNotFoundException") throw error;
     throw new TokenInputError(
-      `no table ${config.tables.connections} in that DynamoDB: run revoke with the DATA_DIR, DYNAMODB_ENDPOINT and CONNECTIONS_TABLE npm start uses, after it has started once`,
+      `no table ${config.tables.connections} in that DynamoDB: run ${command} with the DATA_DIR, DYNAMODB_ENDPOINT and CONNECTIONS_TABLE npm start uses, after it has started once`,
     );
   }
 }
