@@ -5,7 +5,6 @@
  * the publish API (`/v1`) on the emulator's port ─▶ notifications table ─▶ a second stream poller (same handler).
  */
 import { appendFile, mkdir } from "node:fs/promises";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Logger } from "@aws-lambda-powertools/logger";
@@ -58,6 +57,7 @@ import { ensureTable, latestStreamArn } from "./tables.ts";
 import { resolveTokenSecret } from "./token-secret.ts";
 import { startWebSocketEmulator, type WebSocketEmulator } from "./aws/websocket-api/start-websocket-emulator.ts";
 import { createHttpApiAdapter } from "./aws/http-api/http-api-adapter.ts";
+import { withPublishApi } from "./publish-api-route.ts";
 import { createPageServer } from "./web/page-server.ts";
 
 export interface LocalRuntime {
@@ -155,6 +155,8 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     // 3. The WebSocket side. The Management API lives on the emulator's own port, known once it listens.
     const tokenSecret = resolveTokenSecret({ tokenSecret: config.tokenSecret, dataDir: config.dataDir });
     let management: FramePoster | undefined;
+    // A first start reads the notifications stream from LATEST: what is published before its poller runs would never be delivered.
+    let publishing = false;
     // Built at step 5; $default reads the source's health from it.
     let collector: CollectorLoop | undefined;
     const poster: FramePoster = {
@@ -166,6 +168,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       httpFallback: withPublishApi(
         createHttpApiAdapter(createPublishHandler({ publications, keys: publishKeys, logger })),
         createPageServer({ root: webRoot }),
+        () => publishing,
       ),
       routes: {
         $connect: {
@@ -242,6 +245,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     stops.push(() => poller.stop());
     const notificationsPoller = await pollStream(config.tables.notifications, "notifications-stream-checkpoint.json");
     stops.push(() => notificationsPoller.stop());
+    publishing = true;
 
     // 5. The collector: the configured Qiita account, or the demo's simulated one.
     const demo = !config.qiita && !options.source;
@@ -306,17 +310,6 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     await stopAll();
     throw error;
   }
-}
-
-/** `/v1` goes to the publish API (as API Gateway's HTTP API would serve it); every other path to the page. */
-function withPublishApi(
-  api: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
-  page: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
-) {
-  return (request: IncomingMessage, response: ServerResponse) => {
-    const { pathname } = new URL(request.url ?? "/", "http://localhost");
-    return pathname === "/v1" || pathname.startsWith("/v1/") ? api(request, response) : page(request, response);
-  };
 }
 
 /** A token for the runtime's writer, for the URL `npm start` prints; undefined while the writer is not known. */
