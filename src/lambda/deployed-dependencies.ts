@@ -13,8 +13,10 @@ import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
 import { DynamoDbHotPollLease } from "#adapters/dynamodb/dynamodb-hot-poll-lease.ts";
+import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
+import { DynamoDbPublishKeyStore } from "#adapters/dynamodb/dynamodb-publish-key-store.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
-import { articlesTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
+import { articlesTable, notificationsTable, publishKeysTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import { type Account, readLineChannelToken, readLineRecipients } from "#adapters/secrets/deployed-settings.ts";
@@ -60,6 +62,24 @@ export function hotPollSettings(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
+/**
+ * The publish function's settings: its two tables' names, which the stack sets (bindTable). They
+ * are required here, unlike elsewhere, because the fallback default names would point a deployed
+ * API at tables that do not exist: every request would fail instead of the first one saying why.
+ */
+const publishEnvironment = z.object({
+  [notificationsTable.envVar]: z.string({ required_error: "is not set" }).min(1, "is empty"),
+  [publishKeysTable.envVar]: z.string({ required_error: "is not set" }).min(1, "is empty"),
+});
+
+export function publishSettings(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = parseEnvironment(publishEnvironment, env);
+  return {
+    notificationsTable: parsed[notificationsTable.envVar] as string,
+    publishKeysTable: parsed[publishKeysTable.envVar] as string,
+  };
+}
+
 function parseEnvironment<T extends z.ZodTypeAny>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -79,6 +99,9 @@ export const revocations = /* @__PURE__ */ new DynamoDbRevocationStore();
 export const articles = /* @__PURE__ */ new DynamoDBArticleStore(tableName(articlesTable));
 export const poster = /* @__PURE__ */ new ManagementApiPoster({ endpoint: process.env.MANAGEMENT_API_ENDPOINT });
 export const hotPollLease = /* @__PURE__ */ new DynamoDbHotPollLease({ tableName: tableName(articlesTable) });
+/** Published notifications and their receipts: the publish function writes them, the stream function records deliveries. */
+export const publications = /* @__PURE__ */ new DynamoDbPublicationStore();
+export const publishKeys = /* @__PURE__ */ new DynamoDbPublishKeyStore();
 
 const qiitaClients = /* @__PURE__ */ new Map<string, QiitaClient>();
 

@@ -1,6 +1,16 @@
-/** Lambda entry of the articles stream: see src/handlers/stream.handler.ts. */
+/** Lambda entry of the articles and notifications streams: see src/handlers/stream.handler.ts. */
 import { createStreamHandler } from "#handlers/stream.handler.ts";
-import { connections, deployedLineFor, deployedSettings, events, ledger, logger, metrics, poster } from "./deployed-dependencies.ts";
+import {
+  connections,
+  deployedLineFor,
+  deployedSettings,
+  events,
+  ledger,
+  logger,
+  metrics,
+  poster,
+  publications,
+} from "./deployed-dependencies.ts";
 
 export const handler = createStreamHandler({
   connections,
@@ -11,4 +21,6 @@ export const handler = createStreamHandler({
   lineFor: deployedLineFor,
   logger,
   metrics,
+  // Receipts of published notifications (the notifications stream's records).
+  publications,
 });
