@@ -201,3 +201,15 @@ export interface PublishKeyStore {
   /** The live key with this hash; undefined for an unknown or revoked key. */
   findByHash(hash: string): Promise<{ readonly name: string } | undefined>;
 }
+
+/**
+ * Who belongs to which group (DynamoDB groups table). Membership is decided by publish-key
+ * holders through `/v1/groups`, never by a client.
+ */
+export interface GroupDirectory {
+  /** Resolves true when the user was not a member before. */
+  add(group: string, userId: string): Promise<boolean>;
+  remove(group: string, userId: string): Promise<void>;
+  /** Every member, in user-id order; none for a group nobody joined. */
+  members(group: string): Promise<string[]>;
+}

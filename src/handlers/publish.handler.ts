@@ -1,6 +1,7 @@
 /**
  * HTTP API (`/v1`, API Gateway HTTP API payload 2.0) ─▶ [publish handler] ─▶ publish-notification
- * (POST /v1/notifications) or the receipt (GET /v1/notifications/ID).
+ * (POST /v1/notifications), the receipt (GET /v1/notifications/ID) or group-membership
+ * (PUT, DELETE /v1/groups/NAME/members/USER_ID, GET /v1/groups/NAME/members).
  * 1. Every request needs `Authorization: Bearer KEY` of a live publish key: else 401.
  * 2. Route by method and path; anything else 404 (405 for a known path with another method).
  * 3. Answer JSON; errors are `{"error":{"field"?,"message"}}`.
@@ -8,13 +9,16 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { EVENT_ID } from "#domain/frames.ts";
-import type { PublicationStore, PublishKeyStore } from "#domain/ports.ts";
+import type { GroupDirectory, PublicationStore, PublishKeyStore } from "#domain/ports.ts";
+import { addMember, listMembers, type MembershipOutcome, removeMember } from "#domain/publish/group-membership.ts";
 import { bearerKey, hashPublishKey } from "#domain/publish/publish-keys.ts";
 import { publishNotification, type PublishOutcome } from "#domain/publish/publish-notification.ts";
 
 export interface PublishDeps {
   readonly publications: PublicationStore;
   readonly keys: Pick<PublishKeyStore, "findByHash">;
+  /** Group membership; without it (not deployed yet) the group routes answer 501. */
+  readonly groups?: GroupDirectory;
   readonly logger: Logger;
   readonly nowMs?: () => number;
 }
@@ -23,6 +27,8 @@ type Result = APIGatewayProxyStructuredResultV2;
 
 const REFUSAL_STATUS = { invalid: 400, "too-large": 413, conflict: 409 } as const;
 const RECEIPT_PATH = /^\/v1\/notifications\/([^/]+)$/;
+const MEMBERS_PATH = /^\/v1\/groups\/([^/]+)\/members$/;
+const MEMBER_PATH = /^\/v1\/groups\/([^/]+)\/members\/([^/]+)$/;
 
 export function createPublishHandler(deps: PublishDeps) {
   return async (event: APIGatewayProxyEventV2): Promise<Result> => {
@@ -63,8 +69,46 @@ export function createPublishHandler(deps: PublishDeps) {
         ...(delivery ? { sentAt: delivery.sentAt, deliveries: { live: delivery.live, line: delivery.line } } : {}),
       });
     }
-    return error(404, undefined, "unknown path: use POST /v1/notifications or GET /v1/notifications/ID");
+    const members = MEMBERS_PATH.exec(path);
+    const member = MEMBER_PATH.exec(path);
+    const groups = deps.groups;
+    if ((members || member) && !groups) return error(501, undefined, "groups are not available here yet: use npm start");
+    if (!groups) return error(404, undefined, "unknown path: use /v1/notifications or /v1/notifications/ID");
+    if (members) {
+      if (method !== "GET") return error(405, undefined, "GET /v1/groups/NAME/members lists the members", { Allow: "GET" });
+      return membership(await listMembers(groups, segment(members[1])), 200);
+    }
+    if (member) {
+      const [group, userId] = [segment(member[1]), segment(member[2])];
+      if (method === "PUT") {
+        const outcome = await addMember(groups, group, userId);
+        if (outcome.ok) deps.logger.info("group member put", { group, userId, key: holder.name, added: outcome.added });
+        return membership(outcome, outcome.ok && outcome.added ? 201 : 200, { group, userId });
+      }
+      if (method === "DELETE") {
+        const outcome = await removeMember(groups, group, userId);
+        if (outcome.ok) deps.logger.info("group member deleted", { group, userId, key: holder.name });
+        return membership(outcome, 204);
+      }
+      return error(405, undefined, "PUT adds a member, DELETE removes one", { Allow: "PUT, DELETE" });
+    }
+    return error(404, undefined, "unknown path: use /v1/notifications, /v1/notifications/ID or /v1/groups/NAME/members[/USER_ID]");
   };
+}
+
+function membership(outcome: MembershipOutcome, status: number, body?: unknown): Result {
+  if (!outcome.ok) return error(400, outcome.field, outcome.message);
+  if (outcome.members) return json(status, { members: outcome.members });
+  return body === undefined ? { statusCode: status } : json(status, body);
+}
+
+/** A path segment as sent; one that does not decode is kept raw (and then refused by validation). */
+function segment(raw: string | undefined): string {
+  try {
+    return decodeURIComponent(raw as string);
+  } catch {
+    return raw as string;
+  }
 }
 
 function published(outcome: PublishOutcome): Result {

@@ -11,6 +11,7 @@ import {
   eventsTable,
   notificationsTable,
   publishKeysTable,
+  groupsTable,
   revocationsTable,
   tableName,
 } from "#adapters/dynamodb/table-definitions.ts";
@@ -62,6 +63,7 @@ export interface LocalConfig {
     readonly revocations: string;
     readonly notifications: string;
     readonly publishKeys: string;
+    readonly groups: string;
   };
 }
 
@@ -250,6 +252,7 @@ export function loadConfig(env: Env): LocalConfig {
       revocations: tableName(revocationsTable, env),
       notifications: tableName(notificationsTable, env),
       publishKeys: tableName(publishKeysTable, env),
+      groups: tableName(groupsTable, env),
     },
   };
 }

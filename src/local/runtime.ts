@@ -19,6 +19,7 @@ import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
 import { DynamoDbHotPollLease } from "#adapters/dynamodb/dynamodb-hot-poll-lease.ts";
+import { DynamoDbGroupDirectory } from "#adapters/dynamodb/dynamodb-group-directory.ts";
 import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
 import { DynamoDbPublishKeyStore } from "#adapters/dynamodb/dynamodb-publish-key-store.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
@@ -29,6 +30,7 @@ import {
   eventsTable,
   notificationsTable,
   publishKeysTable,
+  groupsTable,
   revocationsTable,
 } from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
@@ -144,6 +146,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     await ensureTable(dynamodb, revocationsTable, config.tables.revocations);
     await ensureTable(dynamodb, notificationsTable, config.tables.notifications);
     await ensureTable(dynamodb, publishKeysTable, config.tables.publishKeys);
+    await ensureTable(dynamodb, groupsTable, config.tables.groups);
     const connections = new DynamoDbConnectionStore({ tableName: config.tables.connections, client: doc });
     const events = new DynamoDbEventLog({ tableName: config.tables.events, client: doc });
     const articles = new DynamoDBArticleStore(config.tables.articles, doc);
@@ -151,6 +154,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     const ledger = new DynamoDbDeliveryLedger({ tableName: config.tables.deliveries, client: doc });
     const publications = new DynamoDbPublicationStore({ tableName: config.tables.notifications, client: doc });
     const publishKeys = new DynamoDbPublishKeyStore({ tableName: config.tables.publishKeys, client: doc });
+    const groups = new DynamoDbGroupDirectory({ tableName: config.tables.groups, client: doc });
 
     // 3. The WebSocket side. The Management API lives on the emulator's own port, known once it listens.
     const tokenSecret = resolveTokenSecret({ tokenSecret: config.tokenSecret, dataDir: config.dataDir });
@@ -166,7 +170,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       port: config.port,
       maxConnections: config.maxSockets,
       httpFallback: withPublishApi(
-        createHttpApiAdapter(createPublishHandler({ publications, keys: publishKeys, logger })),
+        createHttpApiAdapter(createPublishHandler({ publications, keys: publishKeys, groups, logger })),
         createPageServer({ root: webRoot }),
         () => publishing,
       ),

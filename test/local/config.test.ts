@@ -23,6 +23,7 @@ describe("loadConfig", () => {
         revocations: "live-likes-revocations",
         notifications: "live-likes-notifications",
         publishKeys: "live-likes-publish-keys",
+        groups: "live-likes-groups",
       },
     });
     expect(config.dynamodbEndpoint).toBeUndefined();

@@ -18,6 +18,7 @@ import {
   eventsTable,
   notificationsTable,
   publishKeysTable,
+  groupsTable,
   revocationsTable,
 } from "#adapters/dynamodb/table-definitions.ts";
 import { ensureTable } from "#local/tables.ts";
@@ -47,6 +48,7 @@ export interface Tables {
   readonly revocations: string;
   readonly notifications: string;
   readonly publishKeys: string;
+  readonly groups: string;
   /** The same names as environment variables, as handlers and `loadConfig` read them. */
   readonly env: Record<string, string>;
 }
@@ -59,6 +61,7 @@ const definitions = {
   revocations: revocationsTable,
   notifications: notificationsTable,
   publishKeys: publishKeysTable,
+  groups: groupsTable,
 };
 
 export type TableNames = Pick<Tables, keyof typeof definitions | "env">;
@@ -78,6 +81,7 @@ export function freshTableNames(prefix?: string): TableNames {
     revocations: name("revocations"),
     notifications: name("notifications"),
     publishKeys: name("publish-keys"),
+    groups: name("groups"),
   };
   const env = Object.fromEntries(Object.entries(definitions).map(([role, table]) => [table.envVar, names[role as keyof typeof names]]));
   return { ...names, env };

@@ -111,6 +111,18 @@ export const publishKeysTable = {
   partitionKey: { name: "id", type: "S" },
 } as const satisfies TableDefinition;
 
+/**
+ * Group membership (`PUT /v1/groups/NAME/members/USER_ID`): one item per member, so a group's
+ * members are one Query and adding or removing one touches one item. Decided by publish-key
+ * holders only; a group exists while it has members.
+ */
+export const groupsTable = {
+  defaultName: "live-likes-groups",
+  envVar: "GROUPS_TABLE",
+  partitionKey: { name: "group", type: "S" },
+  sortKey: { name: "userId", type: "S" },
+} as const satisfies TableDefinition;
+
 /** The physical table name: the role's environment variable, else its default. */
 export function tableName(definition: TableDefinition, env: Readonly<Record<string, string | undefined>> = process.env): string {
   return env[definition.envVar] || definition.defaultName;
