@@ -10,6 +10,7 @@
  * collector's `changedAt`, the publish API's clock), kept on the item, so a redelivered record
  * gets the same id again.
  */
+import { createHash } from "node:crypto";
 
 /** Which stream a notification came from; the digit after the time. */
 export const EVENT_SOURCE = { articles: "0", published: "1" } as const;
@@ -32,6 +33,17 @@ export function randomTail(randomBytes: (size: number) => Uint8Array): string {
   // 10 bytes = 80 bits; as a decimal number at most 25 digits, cut to 24 (still > 79 bits).
   const value = [...randomBytes(10)].reduce((n, byte) => (n << 8n) | BigInt(byte), 0n);
   return String(value).padStart(TAIL_DIGITS, "0").slice(-TAIL_DIGITS);
+}
+
+/**
+ * The id of one member's copy of a notification published to a group: the published id's time
+ * and source, and 24 digits of SHA-256(published id, member). The same member always gets the
+ * same id, so a retried record is recognised by the ledger and the events log; each member gets
+ * their own, so the ledger, the events log and LINE's retry keys stay per user.
+ */
+export function memberEventId(publishedId: string, userId: string): string {
+  const digest = BigInt(`0x${createHash("sha256").update(`${publishedId}\n${userId}`).digest("hex")}`);
+  return `${publishedId.slice(0, TIME_DIGITS + 1)}${String(digest % 10n ** BigInt(TAIL_DIGITS)).padStart(TAIL_DIGITS, "0")}`;
 }
 
 /** When the event of `id` happened (epoch ms). */

@@ -4,8 +4,8 @@
  * every layer; the wire frame of each kind is in frames.ts.
  */
 
-/** Who a notification is addressed to: one user (every tab and device), later a group. */
-export type Audience = `user:${string}`;
+/** Who a notification is addressed to: one user (every tab and device), or a group's members. */
+export type Audience = `user:${string}` | `group:${string}`;
 
 /** Fields every kind has. */
 interface NotificationBase {
@@ -31,8 +31,10 @@ export interface LikeNotification extends NotificationBase {
 }
 
 /**
- * A message another system published to one user through the HTTP API (`POST /v1/notifications`,
- * src/domain/publish/publish-notification.ts). Groups, scheduling and S3 bodies come later.
+ * A message another system published through the HTTP API (`POST /v1/notifications`,
+ * src/domain/publish/publish-notification.ts), as one user receives it: to `user:ID`, or one
+ * member's copy of a message to `group:NAME` (`to` stays the group, `userId` is the member, `id`
+ * the member's own: event-id.ts memberEventId). Scheduling and S3 bodies come later.
  */
 export interface PublishedNotification extends NotificationBase {
   readonly kind: "notification";
@@ -41,6 +43,19 @@ export interface PublishedNotification extends NotificationBase {
   /** A JSON object of the publisher's own, passed through untouched. */
   readonly data?: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * A message published to a group, as kept: the members it goes to, resolved at publish time
+ * (someone who joins later does not get it; someone who leaves in between still does). The stream
+ * handler delivers one copy per member.
+ */
+export interface GroupPublication extends Omit<PublishedNotification, "userId" | "to"> {
+  readonly to: `group:${string}`;
+  readonly members: readonly string[];
+}
+
+/** What `POST /v1/notifications` keeps: a notification to one user, or to a group. */
+export type Publication = PublishedNotification | GroupPublication;
 
 export type Notification = LikeNotification | PublishedNotification;
 

@@ -3,7 +3,7 @@
  * them; tests pass small in-memory fakes. Named for what the domain needs, not for a service.
  */
 import type { Article, Connection, StoredArticle } from "./model.ts";
-import type { Notification, PublishedNotification } from "./notification.ts";
+import type { Notification, Publication } from "./notification.ts";
 
 /** Where live connections are remembered (DynamoDB connections table). */
 export interface ConnectionStore {
@@ -158,7 +158,8 @@ export interface IdempotencyClaim {
 
 /** A published notification as kept, with what its delivery recorded once the stream handler ran. */
 export interface StoredPublication {
-  readonly notification: PublishedNotification;
+  readonly notification: Publication;
+  /** For a group, added up over its members (docs/ARCHITECTURE.md "Publish API"). */
   readonly delivery?: PublicationDelivery;
 }
 
@@ -177,7 +178,7 @@ export interface PublicationStore {
    * key is already held (within its time), writes nothing and resolves what holds it.
    */
   publish(
-    notification: PublishedNotification,
+    notification: Publication,
     claim?: IdempotencyClaim,
   ): Promise<{ readonly written: true } | { readonly written: false; readonly id: string; readonly requestHash: string }>;
   get(id: string): Promise<StoredPublication | undefined>;

@@ -1,36 +1,46 @@
 /**
- * Turns a change of the notifications table (a stream record's new image) into the published
- * notification it delivers: only the INSERT of a notification item does. The idempotency claims
- * beside them, the stream handler's own receipt updates (MODIFY) and TTL removals deliver nothing.
+ * Turns a change of the notifications table (a stream record's new image) into what it delivers:
+ * only the INSERT of a notification item does. One to `user:ID` is that user's notification; one
+ * to `group:NAME` is one copy per member kept on it (resolved at publish), each with the member's
+ * own id (event-id.ts memberEventId), so the ledger, the events log and LINE stay per user and a
+ * retried record brings the same copies again. The idempotency claims beside them, the stream
+ * handler's own receipt updates (MODIFY) and TTL removals deliver nothing.
  * The id was chosen at publish (event-id.ts), so a redelivered record carries it again.
  */
+import { memberEventId } from "./event-id.ts";
 import { EVENT_ID } from "./frames.ts";
 import { type ArticleChange, MalformedChangeError } from "./like-events.ts";
 import type { PublishedNotification } from "./notification.ts";
 
-export function publishedNotificationFromChange(change: ArticleChange): PublishedNotification | null {
-  if (change.eventName !== "INSERT") return null;
+export function publishedNotificationsFromChange(change: ArticleChange): PublishedNotification[] {
+  if (change.eventName !== "INSERT") return [];
   const next = change.newImage;
   if (!next) throw new MalformedChangeError("INSERT record has no NewImage");
-  if (next.kind !== "notification") return null;
+  if (next.kind !== "notification") return [];
   const id = text(next, "id");
   if (!EVENT_ID.test(id)) throw new MalformedChangeError(`notification id "${id}" is not 40 digits`);
-  const userId = text(next, "userId");
   const data = next.data;
   if (data !== undefined && (typeof data !== "object" || data === null || Array.isArray(data))) {
     throw new MalformedChangeError('"data" is not an object');
   }
-  return {
-    kind: "notification",
-    id,
-    to: `user:${userId}`,
-    userId,
+  const content = {
+    kind: "notification" as const,
     title: text(next, "title"),
     ...(next.url !== undefined ? { url: text(next, "url") } : {}),
     ...(next.body !== undefined ? { body: optionalText(next, "body") } : {}),
     ...(data !== undefined ? { data: data as Record<string, unknown> } : {}),
     at: text(next, "at"),
   };
+  const to = next.to;
+  if (typeof to === "string" && to.startsWith("group:")) {
+    const members = next.members;
+    if (!Array.isArray(members) || members.some((member) => typeof member !== "string" || member.length === 0)) {
+      throw new MalformedChangeError('a group notification has no "members" list of user ids');
+    }
+    return (members as string[]).map((userId) => ({ ...content, id: memberEventId(id, userId), to: to as `group:${string}`, userId }));
+  }
+  const userId = text(next, "userId");
+  return [{ ...content, id, to: `user:${userId}`, userId }];
 }
 
 function text(image: Readonly<Record<string, unknown>>, name: string): string {

@@ -48,7 +48,7 @@ export function createPublishHandler(deps: PublishDeps) {
       const idempotencyKey = headers["idempotency-key"];
       const outcome = await publishNotification(
         { body, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) },
-        { store: deps.publications, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) },
+        { store: deps.publications, ...(deps.groups ? { groups: deps.groups } : {}), ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) },
       );
       if (outcome.ok) deps.logger.info("notification published", { id: outcome.id, key: holder.name, repeated: outcome.repeated });
       return published(outcome);

@@ -1,23 +1,25 @@
 /**
  * articles stream, notifications stream ─▶ [stream handler] ─▶ deliver-batch
  * (src/domain/delivery/deliver-batch.ts). One handler for both tables' streams.
- * 1. Read each record as a notification, by its table's reader; a malformed record is logged and
- *    skipped, never retried.
+ * 1. Read each record as notifications, by its table's reader: a like, a published notification,
+ *    or one copy per member of a group's; a malformed record is logged and skipped, never retried.
  * 2. Deliver the batch; log what went wrong and count what went out.
- * 3. Record on each published notification what its delivery did (its receipt); a failure to
- *    record is logged, not retried: the frames went out.
- * 4. Report the records that failed; Lambda retries from the lowest one.
+ * 3. Record on each published notification what its delivery did (its receipt; a group's added up
+ *    over its members), once every copy of its record went; a failure to record is logged, not
+ *    retried: the frames went out.
+ * 4. Report the records that failed (a group's when any member's copy did); Lambda retries from
+ *    the lowest one, and the ledger keeps the members done from being sent to again.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { articleChangeFromRecord } from "#adapters/dynamodb/stream-record.ts";
 import { LinePermanentError } from "#adapters/line/line-errors.ts";
-import { type BatchItem, type DeliverBatchPorts, deliverBatch } from "#domain/delivery/deliver-batch.ts";
+import { type BatchItem, type DeliverBatchPorts, deliverBatch, type LineOutcome } from "#domain/delivery/deliver-batch.ts";
 import { likeEventFromChange, MalformedChangeError } from "#domain/like-events.ts";
 import type { Notification } from "#domain/notification.ts";
-import type { PublicationStore } from "#domain/ports.ts";
-import { publishedNotificationFromChange } from "#domain/published-events.ts";
+import type { PublicationDelivery, PublicationStore } from "#domain/ports.ts";
+import { publishedNotificationsFromChange } from "#domain/published-events.ts";
 
 export interface StreamDeps extends DeliverBatchPorts {
   readonly logger: Logger;
@@ -30,21 +32,41 @@ export interface StreamDeps extends DeliverBatchPorts {
  * The record's table, told by its key schema (the same in every environment, unlike the stream
  * ARN): the notifications table's key is `id` alone, the articles table's `userId` + `itemId`.
  */
-function notificationFromRecord(record: DynamoDBRecord): Notification | null {
+function notificationsFromRecord(record: DynamoDBRecord): { readonly published?: string; readonly notifications: Notification[] } {
   const change = articleChangeFromRecord(record);
   const keys = record.dynamodb?.Keys ?? {};
-  return "id" in keys && !("itemId" in keys) ? publishedNotificationFromChange(change) : likeEventFromChange(change);
+  if ("id" in keys && !("itemId" in keys)) {
+    const notifications = publishedNotificationsFromChange(change);
+    // A group with no members delivers nothing, and its receipt still says so.
+    const published = change.eventName === "INSERT" && change.newImage?.kind === "notification" ? String(change.newImage.id) : undefined;
+    return { ...(published ? { published } : {}), notifications };
+  }
+  const like = likeEventFromChange(change);
+  return { notifications: like ? [like] : [] };
+}
+
+/** One stream record: its published notification's id (for the receipt) and the batch items it became. */
+interface ReadRecord {
+  readonly sequenceNumber: string;
+  readonly published?: string;
+  readonly items: readonly BatchItem[];
 }
 
 export function createStreamHandler(deps: StreamDeps) {
   const now = deps.nowMs ?? Date.now;
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    // 1. Records → notifications.
-    const items: BatchItem[] = [];
+    // 1. Records → notifications; a group's copies get keys of their own (the record's, then the member).
+    const records: ReadRecord[] = [];
     for (const record of event.Records) {
+      const sequenceNumber = record.dynamodb?.SequenceNumber as string;
       try {
-        const notification = notificationFromRecord(record);
-        if (notification) items.push({ key: record.dynamodb?.SequenceNumber as string, notification });
+        const { published, notifications } = notificationsFromRecord(record);
+        const items = notifications.map((notification) => ({
+          key:
+            notifications.length === 1 && notification.to.startsWith("user:") ? sequenceNumber : `${sequenceNumber} ${notification.userId}`,
+          notification,
+        }));
+        records.push({ sequenceNumber, ...(published ? { published } : {}), items });
       } catch (error) {
         if (!(error instanceof MalformedChangeError)) throw error;
         // Retrying cannot fix a malformed record; skipping it keeps its batch moving.
@@ -56,6 +78,7 @@ export function createStreamHandler(deps: StreamDeps) {
     }
 
     // 2. Deliver.
+    const items = records.flatMap((record) => record.items);
     const result = await deliverBatch(items, deps);
     for (const problem of result.problems) {
       // A refused push (400/401/403) will be refused again: say so, so the operator fixes the
@@ -79,19 +102,36 @@ export function createStreamHandler(deps: StreamDeps) {
 
     // 3. Receipts of published notifications.
     const failed = new Set(result.failed);
+    const failedRecords = records.filter((record) => record.items.some((item) => failed.has(item.key)));
     const sentAt = new Date(now()).toISOString();
-    for (const { key, notification } of items) {
-      if (notification.kind !== "notification" || failed.has(key) || !deps.publications) continue;
-      const delivery = { sentAt, live: result.delivered.get(notification.id) ?? 0, line: result.line.get(notification.id) ?? "not-needed" };
-      await deps.publications.recordDelivery(notification.id, delivery).catch((error: unknown) => {
+    for (const record of records) {
+      if (!record.published || failedRecords.includes(record) || !deps.publications) continue;
+      const delivery = receipt(record.items, result, sentAt);
+      await deps.publications.recordDelivery(record.published, delivery).catch((error: unknown) => {
         deps.logger.error("could not record a published notification's receipt; it was delivered", {
-          id: notification.id,
+          id: record.published,
           error: error as Error,
         });
       });
     }
 
     // 4. Lambda retries from the lowest reported sequence number.
-    return { batchItemFailures: result.failed.map((itemIdentifier) => ({ itemIdentifier })) };
+    return { batchItemFailures: failedRecords.map((record) => ({ itemIdentifier: record.sequenceNumber })) };
   };
+}
+
+/**
+ * What a published notification's delivery did, over its copies (one, or a group's members):
+ * connections reached add up; LINE is "sent" when any member's push went, else "not-configured"
+ * when a member needed LINE and has none, else "not-needed" (also for a group with no members).
+ */
+function receipt(
+  items: readonly BatchItem[],
+  result: { readonly delivered: ReadonlyMap<string, number>; readonly line: ReadonlyMap<string, LineOutcome> },
+  sentAt: string,
+): PublicationDelivery {
+  const live = items.reduce((sum, item) => sum + (result.delivered.get(item.notification.id) ?? 0), 0);
+  const outcomes = new Set(items.map((item) => result.line.get(item.notification.id) ?? "not-needed"));
+  const line = (["sent", "failed", "not-configured"] as const).find((outcome) => outcomes.has(outcome)) ?? "not-needed";
+  return { sentAt, live, line };
 }

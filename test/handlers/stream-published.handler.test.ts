@@ -10,7 +10,9 @@ import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
 import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
+import { memberEventId } from "#domain/event-id.ts";
 import type { LineMode } from "#domain/line-mode.ts";
+import type { GroupPublication, Publication } from "#domain/notification.ts";
 import type { LineSender, PushOutcome } from "#domain/ports.ts";
 import { createStreamHandler } from "#handlers/stream.handler.ts";
 import { likeRecord } from "#test/support/article-records.ts";
@@ -49,7 +51,7 @@ describe("stream handler, notifications stream", () => {
     })({ Records: records });
 
   /** Publishes through the store, as the API does, and returns the INSERT record its stream would carry. */
-  const insertOf = async (sequence: number, notification = published("alice", Date.now(), String(sequence))) => {
+  const insertOf = async (sequence: number, notification: Publication = published("alice", Date.now(), String(sequence))) => {
     await publications.publish(notification);
     const { Item } = await tables.doc.send(new GetCommand({ TableName: tables.notifications, Key: { id: notification.id } }));
     return { notification, record: notificationsInsertRecord(sequence, Item as Record<string, unknown>) };
@@ -140,5 +142,70 @@ describe("stream handler, notifications stream", () => {
 
     expect(result.batchItemFailures).toEqual([]);
     expect(poster.frames.size).toBe(0);
+  });
+
+  describe("a group's notification", () => {
+    const group = (sequence: number, members: string[]): GroupPublication => {
+      const { userId: _userId, to: _to, ...content } = published("x", Date.now(), String(sequence));
+      return { ...content, to: "group:team", members };
+    };
+
+    it("reaches every tab of every member with the member's own id and the group as to, and no one else", async () => {
+      // Prepare: alice has two tabs, carol none, bob is not a member
+      const { notification, record } = await insertOf(1, group(1, ["alice", "carol"]));
+
+      // Act
+      const result = await handle([record]);
+
+      // Assess
+      expect(result.batchItemFailures).toEqual([]);
+      for (const tab of ["alice-tab-1", "alice-tab-2"]) {
+        expect(poster.framesOf(tab)).toEqual([
+          {
+            type: "notification",
+            id: memberEventId(notification.id, "alice"),
+            to: "group:team",
+            title: "Published 1",
+            at: notification.at,
+          },
+        ]);
+      }
+      expect(poster.framesOf("bob-phone")).toEqual([]);
+      expect(line.pushes).toEqual([{ to: "line-of-carol", texts: ["🔔 1 notification\n\nPublished 1"] }]);
+      expect((await events.after("alice", "0", 10)).map((event) => event.id)).toEqual([memberEventId(notification.id, "alice")]);
+      expect((await events.after("carol", "0", 10)).map((event) => event.to)).toEqual(["group:team"]);
+      // The receipt adds up: two connections, and LINE went (to carol).
+      expect((await publications.get(notification.id))?.delivery).toEqual({ sentAt: expect.any(String), live: 2, line: "sent" });
+    });
+
+    it("retries the record when one member's fan-out fails, without sending again to the members done", async () => {
+      // Prepare: bob's phone fails once
+      const { notification, record } = await insertOf(2, group(2, ["alice", "bob", "carol"]));
+      poster.failing.set("bob-phone", new Error("throttled"));
+
+      // Act
+      const first = await handle([record]);
+      poster.failing.clear();
+      const second = await handle([record]);
+      await handle([record]);
+
+      // Assess: once everywhere, LINE once for carol, and the receipt only once all went
+      expect(first.batchItemFailures).toEqual([{ itemIdentifier: "2" }]);
+      expect(second.batchItemFailures).toEqual([]);
+      for (const tab of ["alice-tab-1", "alice-tab-2", "bob-phone"]) expect(poster.framesOf(tab)).toHaveLength(1);
+      expect(poster.framesOf("bob-phone")[0]?.id).toBe(memberEventId(notification.id, "bob"));
+      expect(line.pushes.map((push) => push.to)).toEqual(["line-of-carol"]);
+      expect((await publications.get(notification.id))?.delivery).toMatchObject({ live: 3, line: "sent" });
+    });
+
+    it("records a receipt of nothing delivered for a group with no members", async () => {
+      const { notification, record } = await insertOf(3, group(3, []));
+
+      const result = await handle([record]);
+
+      expect(result.batchItemFailures).toEqual([]);
+      expect(poster.frames.size).toBe(0);
+      expect((await publications.get(notification.id))?.delivery).toEqual({ sentAt: expect.any(String), live: 0, line: "not-needed" });
+    });
   });
 });

@@ -121,7 +121,7 @@ describe("publish API on the local runtime", () => {
     [{ title: "no audience" }, "to"],
     [{ to: "user:alice", title: "" }, "title"],
     [{ to: "user:alice", title: "t", url: "javascript:alert(1)" }, "url"],
-    [{ to: "group:team", title: "t" }, "to"],
+    [{ to: "group:Team_1", title: "t" }, "to"],
     [{ to: "user:alice", title: "t", sendAt: "2030-01-01T00:00:00Z" }, "sendAt"],
   ])("answers 400 naming the field for %j", async (body, field) => {
     const answer = await publish(body);

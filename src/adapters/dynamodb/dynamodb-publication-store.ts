@@ -10,7 +10,7 @@
  */
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { PublishedNotification } from "#domain/notification.ts";
+import type { Publication } from "#domain/notification.ts";
 import type { IdempotencyClaim, PublicationDelivery, PublicationStore, StoredPublication } from "#domain/ports.ts";
 import { createDocumentClient } from "./document-client.ts";
 import { notificationsTable, tableName } from "./table-definitions.ts";
@@ -30,7 +30,7 @@ export class DynamoDbPublicationStore implements PublicationStore {
     this.now = options.now ?? Date.now;
   }
 
-  async publish(notification: PublishedNotification, claim?: IdempotencyClaim) {
+  async publish(notification: Publication, claim?: IdempotencyClaim) {
     const nowSeconds = Math.floor(this.now() / 1000);
     const item = { TableName: this.tableName, Item: { ...notification, expiresAt: nowSeconds + RECEIPT_TTL_SECONDS } };
     if (!claim) {
@@ -77,7 +77,7 @@ export class DynamoDbPublicationStore implements PublicationStore {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
     if (!Item || Item.kind !== "notification") return undefined;
     const { expiresAt: _expiresAt, delivery, ...notification } = Item;
-    return { notification: notification as PublishedNotification, ...(delivery ? { delivery: delivery as PublicationDelivery } : {}) };
+    return { notification: notification as Publication, ...(delivery ? { delivery: delivery as PublicationDelivery } : {}) };
   }
 
   async recordDelivery(id: string, delivery: PublicationDelivery): Promise<void> {

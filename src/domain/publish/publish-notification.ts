@@ -1,12 +1,14 @@
 /**
  * POST /v1/notifications ─▶ [publish-notification] ─▶ notifications table ─▶ its stream ─▶
- * deliver-batch. Another system tells one user something; delivery is asynchronous.
+ * deliver-batch. Another system tells one user, or a group's members, something; delivery is
+ * asynchronous.
  * 1. Refuse a request too large to read (413) before parsing it.
- * 2. Validate the JSON body (zod): `to` one user (groups later), title, body, url, data; no
+ * 2. Validate the JSON body (zod): `to` one user or one group, title, body, url, data; no
  *    `sendAt` yet. Each refusal names its field and what to fix (400; a body over 256 KB: 413).
  * 3. Validate the Idempotency-Key header when present.
- * 4. Build the notification with a time-ordered event id (event-id.ts); refuse it when its frame
- *    would not fit API Gateway's 32 KB (413: S3 bodies are a later slice).
+ * 4. Build the notification with a time-ordered event id (event-id.ts); for a group, with its
+ *    members as they are now. Refuse it when its frame would not fit API Gateway's 32 KB (413:
+ *    S3 bodies are a later slice).
  * 5. Write it, and with a key the key's claim, in one transaction. A key already claimed within
  *    24 h by the same request answers its id again, writing nothing; by another request, 409.
  * Nothing is written for a refused request.
@@ -15,9 +17,10 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { eventId, randomTail } from "../event-id.ts";
 import { notificationFrame } from "../frames.ts";
-import type { PublishedNotification } from "../notification.ts";
-import type { PublicationStore } from "../ports.ts";
+import type { Publication } from "../notification.ts";
+import type { GroupDirectory, PublicationStore } from "../ports.ts";
 import { USER_ID } from "../token.ts";
+import { GROUP_NAME } from "./group-membership.ts";
 
 /** The largest `body`, in UTF-8 bytes. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -27,6 +30,11 @@ export const MAX_DATA_BYTES = 4 * 1024;
 export const MAX_FRAME_BYTES = 32 * 1024;
 /** A request larger than this cannot be valid (a full body plus the other fields): not even parsed. */
 export const MAX_REQUEST_BYTES = MAX_BODY_BYTES + 16 * 1024;
+/**
+ * The most members one group message goes to: their ids are kept on its item (a DynamoDB item
+ * holds 400 KB) and one stream invocation delivers them all.
+ */
+export const MAX_GROUP_MEMBERS = 2_000;
 /** How long an Idempotency-Key holds. */
 export const IDEMPOTENCY_SECONDS = 24 * 3_600;
 
@@ -43,21 +51,25 @@ export type PublishOutcome =
 
 export interface PublishPorts {
   readonly store: PublicationStore;
+  /** Where `group:NAME` finds its members; without it, groups are refused. */
+  readonly groups?: Pick<GroupDirectory, "members">;
   readonly nowMs?: () => number;
   readonly randomBytes?: (size: number) => Uint8Array;
 }
 
 const utf8Bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
-const GROUPS_LATER = "groups are not supported yet: send to one user as user:ID";
-const TO_HELP = 'to must be "user:ID", ID 1-64 characters of A-Z a-z 0-9 _ . @ -';
+const GROUPS_LATER = "groups are not supported here yet: send to one user as user:ID";
+const TO_HELP = 'to must be "user:ID", ID 1-64 characters of A-Z a-z 0-9 _ . @ -, or "group:NAME", NAME 1-64 characters of a-z 0-9 -';
 
 const requestSchema = z
   .object({
     to: z
       .string({ required_error: TO_HELP, invalid_type_error: TO_HELP })
-      .refine((to) => !to.startsWith("group:"), GROUPS_LATER)
-      .refine((to) => to.startsWith("group:") || (to.startsWith("user:") && USER_ID.test(to.slice(5))), TO_HELP),
+      .refine(
+        (to) => (to.startsWith("user:") && USER_ID.test(to.slice(5))) || (to.startsWith("group:") && GROUP_NAME.test(to.slice(6))),
+        TO_HELP,
+      ),
     title: z
       .string({ required_error: "title is required: a string of 1-200 characters" })
       .min(1, "title must not be empty")
@@ -113,20 +125,32 @@ export async function publishNotification(request: PublishRequest, ports: Publis
     return refuse("invalid", "Idempotency-Key", "Idempotency-Key must be 1-128 printable ASCII characters");
   }
 
-  // 4. The notification, and whether its frame fits.
-  const userId = input.to.slice("user:".length);
-  const notification: PublishedNotification = {
+  // 4. The notification (a group's with its members now), and whether its frame fits.
+  let audience: { to: `user:${string}`; userId: string } | { to: `group:${string}`; members: readonly string[] };
+  if (input.to.startsWith("group:")) {
+    if (!ports.groups) return refuse("invalid", "to", GROUPS_LATER);
+    const group = input.to.slice("group:".length);
+    const members = await ports.groups.members(group);
+    if (members.length > MAX_GROUP_MEMBERS) {
+      return refuse("invalid", "to", `group ${group} has ${members.length} members; at most ${MAX_GROUP_MEMBERS} can be sent to at once`);
+    }
+    audience = { to: `group:${group}`, members };
+  } else {
+    const userId = input.to.slice("user:".length);
+    audience = { to: `user:${userId}`, userId };
+  }
+  const notification: Publication = {
     kind: "notification",
     id: eventId(now, "published", randomTail(ports.randomBytes ?? defaultRandomBytes)),
-    to: `user:${userId}`,
-    userId,
+    ...audience,
     title: input.title,
     ...(input.url !== undefined ? { url: input.url } : {}),
     ...(input.body !== undefined ? { body: input.body } : {}),
     ...(input.data !== undefined ? { data: input.data } : {}),
     at: new Date(now).toISOString(),
   };
-  if (utf8Bytes(notificationFrame(notification)) > MAX_FRAME_BYTES) {
+  // A member's frame is the group's with the member's own id, the same length.
+  if (utf8Bytes(notificationFrame({ ...notification, to: notification.to, userId: "" })) > MAX_FRAME_BYTES) {
     return refuse("too-large", "body", "bodies over ~30 KB need S3, not supported yet: send a shorter body and a url to the rest");
   }
 

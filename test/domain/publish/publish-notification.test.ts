@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_ID } from "#domain/frames.ts";
-import type { PublishedNotification } from "#domain/notification.ts";
+import type { Publication } from "#domain/notification.ts";
 import type { IdempotencyClaim, PublicationStore, StoredPublication } from "#domain/ports.ts";
-import { MAX_BODY_BYTES, publishNotification } from "#domain/publish/publish-notification.ts";
+import { MAX_BODY_BYTES, MAX_GROUP_MEMBERS, publishNotification } from "#domain/publish/publish-notification.ts";
 
 /** The store's contract in memory: one claim per key, nothing written when a claim is held. */
 class MemoryPublicationStore implements PublicationStore {
-  readonly written: PublishedNotification[] = [];
+  readonly written: Publication[] = [];
   readonly claims = new Map<string, IdempotencyClaim & { id: string }>();
 
-  async publish(notification: PublishedNotification, claim?: IdempotencyClaim) {
+  async publish(notification: Publication, claim?: IdempotencyClaim) {
     const held = claim && this.claims.get(claim.key);
     if (held) return { written: false as const, id: held.id, requestHash: held.requestHash };
     if (claim) this.claims.set(claim.key, { ...claim, id: notification.id });
@@ -26,10 +26,16 @@ class MemoryPublicationStore implements PublicationStore {
 }
 
 const NOW = Date.parse("2026-11-30T12:00:00.000Z");
-const publish = (body: unknown, idempotencyKey?: string, store = new MemoryPublicationStore()) =>
+const GROUPS: Record<string, string[]> = { team: ["alice", "bob"], empty: [] };
+const publish = (
+  body: unknown,
+  idempotencyKey?: string,
+  store = new MemoryPublicationStore(),
+  groups: Record<string, string[]> | null = GROUPS,
+) =>
   publishNotification(
     { body: typeof body === "string" ? body : JSON.stringify(body), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) },
-    { store, nowMs: () => NOW },
+    { store, nowMs: () => NOW, ...(groups ? { groups: { members: async (group: string) => groups[group] ?? [] } } : {}) },
   ).then((outcome) => ({ outcome, store }));
 
 describe("publishNotification", () => {
@@ -79,11 +85,48 @@ describe("publishNotification", () => {
     expect(store.written).toEqual([]);
   });
 
-  it("says groups and scheduling are not supported yet", async () => {
-    expect((await publish({ to: "group:team", title: "t" })).outcome).toMatchObject({
+  it("writes a group's notification once, with its members as they are at publish time", async () => {
+    const { outcome, store } = await publish({ to: "group:team", title: "Deploy done", data: { env: "prod" } });
+
+    expect(outcome).toEqual({ ok: true, id: expect.stringMatching(EVENT_ID), repeated: false });
+    expect(store.written).toEqual([
+      {
+        kind: "notification",
+        id: outcome.ok ? outcome.id : "",
+        to: "group:team",
+        members: ["alice", "bob"],
+        title: "Deploy done",
+        data: { env: "prod" },
+        at: "2026-11-30T12:00:00.000Z",
+      },
+    ]);
+  });
+
+  it("accepts a group with no members: nothing to deliver, as for a user with no tab", async () => {
+    const { outcome, store } = await publish({ to: "group:empty", title: "t" });
+
+    expect(outcome).toMatchObject({ ok: true });
+    expect(store.written).toEqual([expect.objectContaining({ to: "group:empty", members: [] })]);
+  });
+
+  it("refuses a bad group name, a group too large, and groups where there is no group directory", async () => {
+    const huge = { big: Array.from({ length: MAX_GROUP_MEMBERS + 1 }, (_, i) => `u${i}`) };
+
+    expect((await publish({ to: "group:Team", title: "t" })).outcome).toMatchObject({ ok: false, field: "to" });
+    expect((await publish({ to: "group:", title: "t" })).outcome).toMatchObject({ ok: false, field: "to" });
+    expect((await publish({ to: "group:big", title: "t" }, undefined, undefined, huge)).outcome).toMatchObject({
+      ok: false,
       field: "to",
-      message: /groups are not supported yet/,
+      message: expect.stringContaining(`at most ${MAX_GROUP_MEMBERS}`),
     });
+    expect((await publish({ to: "group:team", title: "t" }, undefined, undefined, null)).outcome).toMatchObject({
+      ok: false,
+      field: "to",
+      message: expect.stringContaining("groups are not supported here yet"),
+    });
+  });
+
+  it("says scheduling is not supported yet", async () => {
     expect((await publish({ to: "user:alice", title: "t", sendAt: "2026-12-01T00:00:00Z" })).outcome).toMatchObject({
       field: "sendAt",
       message: /scheduling is not supported yet/,
