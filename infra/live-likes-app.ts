@@ -19,12 +19,14 @@ export function buildLiveLikesApp(app: App): { stateful: StatefulStack; stateles
     description: "live-likes: tables (kept across redeploys)",
   });
   const stateless = new StatelessStack(app, "LiveLikesStateless", {
-    description: "live-likes: WebSocket API, functions, schedule, alarms, the page",
+    description: "live-likes: WebSocket API, publish HTTP API, functions, schedule, alarms, the page",
     connections: stateful.connections,
     articles: stateful.articles,
     events: stateful.events,
     revocations: stateful.revocations,
     deliveries: stateful.deliveries,
+    notifications: stateful.notifications,
+    publishKeys: stateful.publishKeys,
     settings,
   });
   Tags.of(app).add("project", "live-likes");

@@ -36,7 +36,7 @@ export type TableAction =
   | "BatchWriteItem";
 
 /** The deployed entry files, src/lambda/<name>.ts, each exporting `handler`. */
-export type EntryName = "connect" | "disconnect" | "default" | "stream" | "collect" | "hot-poll";
+export type EntryName = "connect" | "disconnect" | "default" | "stream" | "collect" | "hot-poll" | "publish";
 
 /** How long every function's logs are kept: two weeks to look into an alarm, then gone. */
 export const LOG_RETENTION = RetentionDays.TWO_WEEKS;

@@ -23,6 +23,11 @@ export interface ProjectTableOptions {
   readonly deletionProtection?: boolean;
 }
 
+const STREAM_VIEW = {
+  NEW_AND_OLD_IMAGES: StreamViewType.NEW_AND_OLD_IMAGES,
+  NEW_IMAGE: StreamViewType.NEW_IMAGE,
+} as const satisfies Record<NonNullable<TableDefinition["stream"]>, StreamViewType>;
+
 function attribute(key: KeyAttribute): Attribute {
   return { name: key.name, type: key.type === "S" ? AttributeType.STRING : AttributeType.NUMBER };
 }
@@ -34,7 +39,7 @@ export function projectTable(scope: Construct, id: string, definition: TableDefi
     // On demand: a few hundred writes a day cost cents, and nothing to size or autoscale.
     billingMode: BillingMode.PAY_PER_REQUEST,
     ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
-    ...(definition.stream === "NEW_AND_OLD_IMAGES" ? { stream: StreamViewType.NEW_AND_OLD_IMAGES } : {}),
+    ...(definition.stream ? { stream: STREAM_VIEW[definition.stream] } : {}),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: options.pointInTimeRecovery ?? false },
     deletionProtection: options.deletionProtection ?? false,
     removalPolicy: options.removalPolicy,

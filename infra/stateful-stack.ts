@@ -5,7 +5,15 @@
  */
 import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
-import { articlesTable, connectionsTable, deliveriesTable, eventsTable, revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
+import {
+  articlesTable,
+  connectionsTable,
+  deliveriesTable,
+  eventsTable,
+  notificationsTable,
+  publishKeysTable,
+  revocationsTable,
+} from "#adapters/dynamodb/table-definitions.ts";
 import { projectTable, type ProjectTable } from "./project-table.ts";
 
 export class StatefulStack extends Stack {
@@ -14,6 +22,8 @@ export class StatefulStack extends Stack {
   readonly events: ProjectTable;
   readonly revocations: ProjectTable;
   readonly deliveries: ProjectTable;
+  readonly notifications: ProjectTable;
+  readonly publishKeys: ProjectTable;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -45,7 +55,18 @@ export class StatefulStack extends Stack {
     this.deliveries = projectTable(this, "Deliveries", deliveriesTable, {
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    for (const shortLived of [this.connections, this.events, this.deliveries]) {
+    // Published notifications (receipts kept 7 days) and idempotency claims (24 h), both by TTL;
+    // its NEW_IMAGE stream is what delivers them.
+    this.notifications = projectTable(this, "Notifications", notificationsTable, {
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Only hashes of publish keys: losing them closes the API (every request 401) until keys are
+    // created again, it re-admits nothing, so nothing to back up; kept apart so key lookups and
+    // `key list` never read notifications.
+    this.publishKeys = projectTable(this, "PublishKeys", publishKeysTable, {
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    for (const shortLived of [this.connections, this.events, this.deliveries, this.notifications]) {
       Validations.of(shortLived.table).acknowledge({
         id: "AwsSolutions-DDB3",
         reason:
@@ -53,6 +74,16 @@ export class StatefulStack extends Stack {
       });
     }
 
+    Validations.of(this.publishKeys.table).acknowledge({
+      id: "AwsSolutions-DDB3",
+      reason:
+        "No point-in-time recovery: it holds only hashes of publish keys; a lost table closes the API (401) until keys are created again, and a restore could bring back keys revoked since.",
+    });
+
+    new CfnOutput(this, "PublishKeysTableName", {
+      description: "Put a publish key's hash here (docs/DEPLOY.md, Publish keys)",
+      value: this.publishKeys.table.tableName,
+    });
     new CfnOutput(this, "ArticlesTableName", { value: this.articles.table.tableName });
     new CfnOutput(this, "ConnectionsTableName", {
       description: "Query its byUser index for a user's connection ids (revocation, see DEPLOY.md)",

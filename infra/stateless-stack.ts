@@ -1,10 +1,11 @@
 /**
- * Everything that can be replaced without losing data: the six functions, the WebSocket API,
- * the stream's event source and its failure bucket, the collector's schedule, alarms, the page.
+ * Everything that can be replaced without losing data: the seven functions, the WebSocket API,
+ * the publish HTTP API, the streams' event sources and their failure bucket, the collector's schedule, alarms, the page.
  * The tables arrive through typed props from the stateful stack; the secret settings are SSM
  * parameters the operator puts (infra/project-parameters.ts).
  *
  *   collect (Scheduler) ──▶ articles ──stream (filtered)──▶ stream ──▶ API Gateway @connections / LINE
+ *   HTTP API /v1 ──▶ publish ──▶ notifications ──stream (filtered)──▶ stream (the same function)
  *   $connect / $disconnect / $default ──▶ connect / disconnect / default
  *   open page ──hot ping every 15 s──▶ function URL ──▶ hot-poll ──▶ articles (first page)
  *   CloudFront ──▶ S3: web/ + config.json {"websocketUrl", "hotPollUrl"}
@@ -20,6 +21,7 @@ import type { DeploySettings } from "./deploy-settings.ts";
 import { LiveLikesFunction } from "./live-likes-function.ts";
 import { Monitoring } from "./monitoring.ts";
 import { PageHosting } from "./page-hosting.ts";
+import { PublishHttpApi } from "./publish-http-api.ts";
 import { ProjectParameters } from "./project-parameters.ts";
 import type { ProjectTable } from "./project-table.ts";
 import { S3FailureDestination } from "./s3-failure-destination.ts";
@@ -31,6 +33,8 @@ export interface StatelessStackProps extends StackProps {
   readonly events: ProjectTable;
   readonly revocations: ProjectTable;
   readonly deliveries: ProjectTable;
+  readonly notifications: ProjectTable;
+  readonly publishKeys: ProjectTable;
   readonly settings: DeploySettings;
 }
 
@@ -50,6 +54,17 @@ export const NOTIFYING_RECORDS = FilterCriteria.filter({
   },
 });
 
+/**
+ * Only records the stream handler turns into a published notification
+ * (src/domain/published-events.ts): the INSERT of an item with `kind` "notification". The
+ * `idem#<key>` claims written beside them (no kind), the handler's own receipt writes (MODIFY)
+ * and TTL deletions (REMOVE) never invoke the function.
+ */
+export const PUBLISHED_RECORDS = FilterCriteria.filter({
+  eventName: FilterRule.isEqual("INSERT"),
+  dynamodb: { NewImage: { kind: { S: FilterRule.isEqual("notification") } } },
+});
+
 /** How long a failed batch is kept in the failure bucket to be replayed. */
 export const FAILURE_RETENTION = Duration.days(30);
 
@@ -61,7 +76,9 @@ export class StatelessStack extends Stack {
     readonly stream: LiveLikesFunction;
     readonly collect: LiveLikesFunction;
     readonly hotPoll: LiveLikesFunction;
+    readonly publish: LiveLikesFunction;
   };
+  readonly publishApi: PublishHttpApi;
   readonly hotPollUrl: FunctionUrl;
   readonly webSocket: LiveLikesWebSocketApi;
   readonly parameters: ProjectParameters;
@@ -72,7 +89,7 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { connections, articles, events, revocations, deliveries, settings } = props;
+    const { connections, articles, events, revocations, deliveries, notifications, publishKeys, settings } = props;
     const common = { logLevel: settings.logLevel, customMetrics: settings.detailedMonitoring };
     this.parameters = new ProjectParameters(this, "Parameters", { prefix: settings.parameterPrefix });
     const parameters = this.parameters;
@@ -119,7 +136,7 @@ export class StatelessStack extends Stack {
 
     const stream = new LiveLikesFunction(this, "Stream", {
       entry: "stream",
-      description: "articles stream: posts like frames to live connections, then LINE (once per like)",
+      description: "articles and notifications streams: posts frames to live connections, then LINE (once per notification)",
       ...common,
       // A batch posts to every connection with retries on throttling; a minute covers a slow
       // Management API without holding up the shard for long when something hangs.
@@ -133,6 +150,8 @@ export class StatelessStack extends Stack {
       // (BatchGetItem), a push and its claims written together (TransactWriteItems of Puts, with
       // ConditionCheckItem for a claim that must already exist), the push marked sent (UpdateItem).
       .bindTable(deliveries, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
+      // The receipt of a published notification: what its delivery did, set once on its item.
+      .bindTable(notifications, ["UpdateItem"])
       .bindManagementApi(stage)
       // LINE only: the stream function never holds a Qiita token.
       .bindParameter(parameters.lineChannelToken)
@@ -154,6 +173,7 @@ export class StatelessStack extends Stack {
       reason:
         "Only Lambda's event source mapping writes here and the operator reads; every new object is mailed through the alarm topic, so server access logs (a second bucket) would add nothing.",
     });
+    const streamFailures = new S3FailureDestination(this.failureBucket);
     stream.addEventSource(
       new DynamoEventSource(articles.table, {
         // LATEST: a new or recreated mapping must not replay up to 24 h of old likes to clients.
@@ -175,8 +195,28 @@ export class StatelessStack extends Stack {
         // A like announced an hour late is no longer "live": give up and record it instead.
         maxRecordAge: Duration.hours(1),
         // The whole batch (images included), so it can be replayed after the stream forgot it.
-        onFailure: new S3FailureDestination(this.failureBucket),
+        onFailure: streamFailures,
         filters: [NOTIFYING_RECORDS],
+      }),
+    );
+    // Published notifications: the articles mapping's failure handling, for the same handler.
+    stream.addEventSource(
+      new DynamoEventSource(notifications.table, {
+        // TRIM_HORIZON, unlike the articles: the API answered 202 for every record, so a mapping
+        // that starts after the first publish (it is enabled a while after the deploy) must not
+        // skip it. A recreated mapping's replay is harmless: the ledger posts an id once, and
+        // records over maxRecordAge go to the failure bucket instead of to clients.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        // No batching window: each publish is one request that wants its frame now; nothing
+        // arrives in bursts to gather, as a collector run does.
+        batchSize: 100,
+        parallelizationFactor: 1,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(1),
+        onFailure: streamFailures,
+        filters: [PUBLISHED_RECORDS],
       }),
     );
     Validations.of(stream.role!).acknowledge({
@@ -250,7 +290,20 @@ export class StatelessStack extends Stack {
       },
     });
 
-    this.functions = { connect, disconnect, default: defaultRoute, stream, collect, hotPoll };
+    // The publish API: the function checks the key and routes /v1 itself (src/handlers/publish.handler.ts).
+    const publish = new LiveLikesFunction(this, "Publish", {
+      entry: "publish",
+      description: "HTTP API /v1: publish keys, POST /v1/notifications (validate, idempotency, one transaction), receipts",
+      ...common,
+    })
+      // A notification and its idempotency claim are Puts (conditional) in one TransactWriteItems;
+      // a repeated key and a receipt are read back with GetItem. Nothing else on this table.
+      .bindTable(notifications, ["PutItem", "GetItem"])
+      // The Bearer key's hash item: one consistent GetItem per request.
+      .bindTable(publishKeys, ["GetItem"]);
+    this.publishApi = new PublishHttpApi(this, "PublishApi", { handler: publish });
+
+    this.functions = { connect, disconnect, default: defaultRoute, stream, collect, hotPoll, publish };
 
     this.page = new PageHosting(this, "Page", {
       webSocketUrl: stage.url,
@@ -266,6 +319,7 @@ export class StatelessStack extends Stack {
         Stream: stream,
         Collect: collect,
         HotPoll: hotPoll,
+        Publish: publish,
       },
       streamFunction: stream,
       failureBucket: this.failureBucket,
@@ -287,6 +341,10 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, "HotPollUrl", {
       description: "The function URL an open page pings with its token every 15 s (also in the page's config.json)",
       value: this.hotPollUrl.url,
+    });
+    new CfnOutput(this, "PublishApiUrl", {
+      description: "The publish API: POST <this URL>v1/notifications with Authorization: Bearer KEY (docs/DEPLOY.md)",
+      value: this.publishApi.url,
     });
     new CfnOutput(this, "ManagementApiEndpoint", {
       description: "API Gateway Management API (@connections) endpoint: delete-connection --endpoint-url",

@@ -47,11 +47,11 @@ describe("cdk synth (the CLI, offline, bundling with the local esbuild)", () => 
 
     // Assess
     expect(files).toEqual(expect.arrayContaining(["LiveLikesStateful.template.json", "LiveLikesStateless.template.json"]));
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(7);
   });
 
   it("builds every function from its deployed entry file src/lambda/<name>.ts", () => {
-    for (const name of ["connect", "disconnect", "default", "stream", "collect", "hot-poll"] as const) {
+    for (const name of ["connect", "disconnect", "default", "stream", "collect", "hot-poll", "publish"] as const) {
       expect(entryFile(name)).toBe(fileURLToPath(new URL(`src/lambda/${name}.ts`, repoRoot)));
       expect(existsSync(entryFile(name)), name).toBe(true);
     }
@@ -89,6 +89,8 @@ describe("cdk synth (the CLI, offline, bundling with the local esbuild)", () => 
         EVENTS_TABLE: "events",
         REVOCATIONS_TABLE: "revocations",
         DELIVERIES_TABLE: "deliveries",
+        NOTIFICATIONS_TABLE: "notifications",
+        PUBLISH_KEYS_TABLE: "publish-keys",
         MANAGEMENT_API_ENDPOINT: "https://example.execute-api.us-east-1.amazonaws.com/prod",
         TOKEN_SECRET_PARAMETER: "/live-likes/token-secret",
         LINE_CHANNEL_TOKEN_PARAMETER: "/live-likes/line-channel-token",

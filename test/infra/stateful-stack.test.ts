@@ -1,11 +1,27 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Match, Template } from "aws-cdk-lib/assertions";
-import { articlesTable, connectionsTable, deliveriesTable, eventsTable, revocationsTable } from "#adapters/dynamodb/table-definitions.ts";
+import {
+  articlesTable,
+  connectionsTable,
+  deliveriesTable,
+  eventsTable,
+  notificationsTable,
+  publishKeysTable,
+  revocationsTable,
+} from "#adapters/dynamodb/table-definitions.ts";
 import { logicalId, testApp } from "./test-app.ts";
 
 describe("StatefulStack", () => {
   let template: Template;
-  let ids: { connections: string; articles: string; events: string; revocations: string; deliveries: string };
+  let ids: {
+    connections: string;
+    articles: string;
+    events: string;
+    revocations: string;
+    deliveries: string;
+    notifications: string;
+    publishKeys: string;
+  };
 
   beforeAll(() => {
     const { stateful } = testApp();
@@ -16,6 +32,8 @@ describe("StatefulStack", () => {
       events: logicalId(stateful.events.table),
       revocations: logicalId(stateful.revocations.table),
       deliveries: logicalId(stateful.deliveries.table),
+      notifications: logicalId(stateful.notifications.table),
+      publishKeys: logicalId(stateful.publishKeys.table),
     };
   });
 
@@ -94,16 +112,40 @@ describe("StatefulStack", () => {
     expect(Properties.BillingMode).toBe("PAY_PER_REQUEST");
   });
 
+  it("streams the notifications table's new images (all its stream handler reads), with TTL on expiresAt", () => {
+    // Act
+    const resource = table(ids.notifications);
+
+    // Assess
+    expect(resource.Properties.KeySchema).toEqual([{ AttributeName: notificationsTable.partitionKey.name, KeyType: "HASH" }]);
+    expect(resource.Properties.StreamSpecification).toEqual({ StreamViewType: "NEW_IMAGE" });
+    expect(resource.Properties.TimeToLiveSpecification).toEqual({ AttributeName: "expiresAt", Enabled: true });
+    expect(resource.Properties.BillingMode).toBe("PAY_PER_REQUEST");
+  });
+
+  it("keeps publish keys (hashes only) in their own table, keyed by id, with no stream or TTL", () => {
+    // Act
+    const { Properties } = table(ids.publishKeys);
+
+    // Assess
+    expect(Properties.KeySchema).toEqual([{ AttributeName: publishKeysTable.partitionKey.name, KeyType: "HASH" }]);
+    expect(Properties.StreamSpecification).toBeUndefined();
+    expect(Properties.TimeToLiveSpecification).toBeUndefined();
+    expect(Properties.BillingMode).toBe("PAY_PER_REQUEST");
+  });
+
   it("holds no Secrets Manager secret: settings are SSM SecureStrings the operator puts ($0.40 a month each saved)", () => {
     template.resourceCountIs("AWS::SecretsManager::Secret", 0);
     template.resourceCountIs("AWS::SSM::Parameter", 0);
   });
 
-  it("outputs the table names the operator's revocation commands need", () => {
+  it("outputs the table names the operator's revocation and publish-key commands need", () => {
     // Act
     const outputs = Object.keys(template.findOutputs("*"));
 
     // Assess
-    expect(outputs).toEqual(expect.arrayContaining(["ArticlesTableName", "ConnectionsTableName", "RevocationsTableName"]));
+    expect(outputs).toEqual(
+      expect.arrayContaining(["ArticlesTableName", "ConnectionsTableName", "RevocationsTableName", "PublishKeysTableName"]),
+    );
   });
 });

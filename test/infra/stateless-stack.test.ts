@@ -5,8 +5,8 @@ import type { StatelessStack } from "../../infra/stateless-stack.ts";
 import { actionsOf, logicalId, statementsOfFunction, testApp, type Statement } from "./test-app.ts";
 
 type FunctionName = keyof StatelessStack["functions"];
-type TableName = "connections" | "articles" | "events" | "revocations" | "deliveries";
-const FUNCTIONS: readonly FunctionName[] = ["connect", "disconnect", "default", "stream", "collect", "hotPoll"];
+type TableName = "connections" | "articles" | "events" | "revocations" | "deliveries" | "notifications" | "publishKeys";
+const FUNCTIONS: readonly FunctionName[] = ["connect", "disconnect", "default", "stream", "collect", "hotPoll", "publish"];
 const STREAM_READ_ACTIONS = ["dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"];
 
 describe("StatelessStack", () => {
@@ -36,7 +36,9 @@ describe("StatelessStack", () => {
   describe("WebSocket API", () => {
     it("selects routes by $request.body.action and has exactly $connect, $disconnect and $default", () => {
       // Act
-      const routes = Object.values(template.findResources("AWS::ApiGatewayV2::Route"));
+      const routes = Object.values(template.findResources("AWS::ApiGatewayV2::Route")).filter(
+        (route) => route.Properties.ApiId.Ref === logicalId(stack.webSocket.api),
+      );
 
       // Assess
       template.hasResourceProperties("AWS::ApiGatewayV2::Api", {
@@ -57,7 +59,7 @@ describe("StatelessStack", () => {
 
     it("deploys stage prod automatically, throttled, with access logs to a log group with retention", () => {
       // Act
-      const stage = Object.values(template.findResources("AWS::ApiGatewayV2::Stage"))[0]!;
+      const stage = template.toJSON().Resources[logicalId(stack.webSocket.stage)];
       const destination = stage.Properties.AccessLogSettings.DestinationArn["Fn::GetAtt"][0];
 
       // Assess
@@ -118,9 +120,11 @@ describe("StatelessStack", () => {
           "LINE_CHANNEL_TOKEN_PARAMETER",
           "LINE_RECIPIENTS_PARAMETER",
           "LINE_MODE",
+          "NOTIFICATIONS_TABLE",
         ],
         collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER"],
         hotPoll: ["ARTICLES_TABLE", "REVOCATIONS_TABLE", "TOKEN_SECRET_PARAMETER", "QIITA_ACCOUNTS_PARAMETER", "SWEEP_INTERVAL_SECONDS"],
+        publish: ["NOTIFICATIONS_TABLE", "PUBLISH_KEYS_TABLE"],
       };
       const common = [
         "POWERTOOLS_SERVICE_NAME",
@@ -165,7 +169,8 @@ describe("StatelessStack", () => {
         // Assess
         expect(JSON.stringify(environment), name).not.toMatch(/resolve:(secretsmanager|ssm-secure|ssm)/);
         for (const [key, value] of Object.entries(environment)) {
-          if (/SECRET|TOKEN|PASSWORD|KEY|ACCOUNTS|RECIPIENTS/.test(key)) {
+          // A table's name is no secret (PUBLISH_KEYS_TABLE holds only hashes).
+          if (/SECRET|TOKEN|PASSWORD|KEY|ACCOUNTS|RECIPIENTS/.test(key) && !key.endsWith("_TABLE")) {
             expect(key, name).toMatch(/_PARAMETER$/);
             expect(value, `${name} ${key}`).toMatch(/^\/live-likes\/[a-z-]+$/);
           }
@@ -198,6 +203,8 @@ describe("StatelessStack", () => {
         collect: ["qiita-accounts"],
         // Verifies the page's token, then polls with the writer's Qiita token; never LINE's.
         hotPoll: ["token-secret", "qiita-accounts"],
+        // A publish key is checked against its hash in DynamoDB: no parameter.
+        publish: [],
       };
 
       for (const name of FUNCTIONS) {
@@ -250,6 +257,8 @@ describe("StatelessStack", () => {
           { action: "dynamodb:UpdateItem", on: table("deliveries") },
           // TransactWriteItems is authorized per item: the condition check needs its own action.
           { action: "dynamodb:ConditionCheckItem", on: table("deliveries") },
+          // The receipt of a published notification, set once on its item.
+          { action: "dynamodb:UpdateItem", on: table("notifications") },
         ],
         collect: [
           { action: "dynamodb:PutItem", on: table("articles") },
@@ -260,6 +269,14 @@ describe("StatelessStack", () => {
           { action: "dynamodb:PutItem", on: table("articles") },
           { action: "dynamodb:Query", on: table("articles") },
           { action: "dynamodb:GetItem", on: table("revocations") },
+        ],
+        publish: [
+          // The notification and its idempotency claim: conditional Puts in one TransactWriteItems.
+          { action: "dynamodb:PutItem", on: table("notifications") },
+          // A repeated Idempotency-Key's claim, and the receipt.
+          { action: "dynamodb:GetItem", on: table("notifications") },
+          // The Bearer key's hash item.
+          { action: "dynamodb:GetItem", on: table("publishKeys") },
         ],
       };
 
@@ -403,15 +420,19 @@ describe("StatelessStack", () => {
     });
   });
 
-  describe("stream event source", () => {
+  describe("stream event sources", () => {
+    const mappings = () => Object.values(template.findResources("AWS::Lambda::EventSourceMapping"));
+    const mappingOf = (table: "Articles" | "Notifications") =>
+      mappings().find((mapping) => JSON.stringify(mapping.Properties.EventSourceArn).includes(table))!;
+
     it("reports partial failures, bisects, retries a bounded number of times, then keeps whole failed batches in S3", () => {
       // Act
-      const mapping = Object.values(template.findResources("AWS::Lambda::EventSourceMapping"));
+      const mapping = mappingOf("Articles");
       const bucketId = logicalId(stack.failureBucket);
 
       // Assess
-      expect(mapping).toHaveLength(1);
-      expect(mapping[0]!.Properties).toMatchObject({
+      expect(mappings()).toHaveLength(2);
+      expect(mapping.Properties).toMatchObject({
         FunctionName: { Ref: fnId("stream") },
         EventSourceArn: { "Fn::ImportValue": expect.stringMatching(/Articles.*StreamArn/) },
         FunctionResponseTypes: ["ReportBatchItemFailures"],
@@ -466,7 +487,7 @@ describe("StatelessStack", () => {
 
     it("invokes the function only for records that can notify: INSERT/MODIFY with lastDelta > 0 and no baseline", () => {
       // Act
-      const { FilterCriteria } = Object.values(template.findResources("AWS::Lambda::EventSourceMapping"))[0]!.Properties;
+      const { FilterCriteria } = mappingOf("Articles").Properties;
 
       // Assess
       expect(FilterCriteria.Filters).toHaveLength(1);
@@ -479,6 +500,112 @@ describe("StatelessStack", () => {
           },
         },
       });
+    });
+
+    it("delivers published notifications from the notifications stream with the articles mapping's failure handling, from the stream's start", () => {
+      // Act
+      const mapping = mappingOf("Notifications");
+
+      // Assess
+      expect(mapping.Properties).toMatchObject({
+        FunctionName: { Ref: fnId("stream") },
+        EventSourceArn: { "Fn::ImportValue": expect.stringMatching(/Notifications.*StreamArn/) },
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 5,
+        MaximumRecordAgeInSeconds: 3600,
+        BatchSize: 100,
+        ParallelizationFactor: 1,
+        // Every record was answered 202: a mapping enabled after the first publish must not skip it.
+        StartingPosition: "TRIM_HORIZON",
+        DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [logicalId(stack.failureBucket), "Arn"] } } },
+      });
+      // A publish wants its frame now: no batching window.
+      expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
+    });
+
+    it("invokes the function for the notifications table only on the INSERT of a notification item", () => {
+      // Act
+      const { FilterCriteria } = mappingOf("Notifications").Properties;
+
+      // Assess
+      expect(FilterCriteria.Filters).toHaveLength(1);
+      expect(JSON.parse(FilterCriteria.Filters[0].Pattern)).toEqual({
+        eventName: ["INSERT"],
+        dynamodb: { NewImage: { kind: { S: ["notification"] } } },
+      });
+    });
+
+    it("lets the stream function read both tables' streams, and nothing else's", () => {
+      // Act
+      const reads = grantsOf("stream", "dynamodb:").length;
+      const streamArns = statementsOfFunction(template, fnId("stream"))
+        .filter((statement) => actionsOf(statement).includes("dynamodb:GetRecords"))
+        .flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]))
+        .map((resource) => JSON.stringify(resource));
+
+      // Assess
+      expect(reads).toBeGreaterThan(0);
+      expect(streamArns).toHaveLength(2);
+      expect(streamArns.some((arn) => /Articles.*StreamArn/.test(arn))).toBe(true);
+      expect(streamArns.some((arn) => /Notifications.*StreamArn/.test(arn))).toBe(true);
+    });
+  });
+
+  describe("publish HTTP API", () => {
+    const publishApiId = () => logicalId(stack.publishApi.api);
+
+    it("is an HTTP API whose one route, ANY /v1/{proxy+}, invokes the publish function with payload 2.0", () => {
+      // Act
+      const routes = Object.values(template.findResources("AWS::ApiGatewayV2::Route")).filter(
+        (route) => route.Properties.ApiId.Ref === publishApiId(),
+      );
+      const integrationId = routes[0]!.Properties.Target["Fn::Join"][1][1].Ref;
+      const integration = resources[integrationId]!;
+
+      // Assess
+      template.hasResourceProperties("AWS::ApiGatewayV2::Api", { ProtocolType: "HTTP" });
+      expect(routes.map((route) => route.Properties.RouteKey)).toEqual(["ANY /v1/{proxy+}"]);
+      expect(integration.Properties).toMatchObject({
+        ApiId: { Ref: publishApiId() },
+        IntegrationType: "AWS_PROXY",
+        PayloadFormatVersion: "2.0",
+        IntegrationUri: { "Fn::GetAtt": [fnId("publish"), "Arn"] },
+      });
+      // API Gateway may invoke the function, from this API only.
+      template.hasResourceProperties("AWS::Lambda::Permission", {
+        Action: "lambda:InvokeFunction",
+        FunctionName: { "Fn::GetAtt": [fnId("publish"), "Arn"] },
+        Principal: "apigateway.amazonaws.com",
+        SourceArn: { "Fn::Join": ["", Match.arrayWith([{ Ref: publishApiId() }, "/*/*/v1/{proxy+}"])] },
+      });
+    });
+
+    it("serves the $default stage, throttled to 20 requests/s (burst 40), access logs without headers kept two weeks", () => {
+      // Act
+      const stage = resources[logicalId(stack.publishApi.stage)]!;
+      const destination = stage.Properties.AccessLogSettings.DestinationArn["Fn::GetAtt"][0];
+
+      // Assess
+      expect(stage.Properties).toMatchObject({
+        ApiId: { Ref: publishApiId() },
+        StageName: "$default",
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      });
+      expect(resources[destination]!.Properties.RetentionInDays).toBe(14);
+      // The Authorization header carries the publish key: no header or body in the log line.
+      expect(stage.Properties.AccessLogSettings.Format).not.toMatch(/authorization|header|requestBody|\$input/i);
+      expect(JSON.parse(stage.Properties.AccessLogSettings.Format)).toHaveProperty("status", "$context.status");
+    });
+
+    it("prints its URL as the PublishApiUrl output", () => {
+      // Act
+      const output = template.toJSON().Outputs.PublishApiUrl;
+
+      // Assess
+      expect(JSON.stringify(output.Value)).toContain(publishApiId());
+      expect(output.Value["Fn::Join"][1][0]).toBe("https://");
     });
   });
 

@@ -13,30 +13,7 @@ import { planPoll, toStoredArticle } from "#domain/collector/plan-poll.ts";
 import { likeEventFromChange } from "#domain/like-events.ts";
 import type { Article, StoredArticle } from "#domain/model.ts";
 import { NOTIFYING_RECORDS } from "../../infra/stateless-stack.ts";
-
-type Pattern = { [key: string]: Pattern | unknown[] };
-
-/** Lambda's pattern semantics for the subset used: a list matches any of its values or matchers. */
-function matches(pattern: Pattern, event: unknown): boolean {
-  return Object.entries(pattern).every(([key, rule]) => {
-    const value = event !== null && typeof event === "object" ? (event as Record<string, unknown>)[key] : undefined;
-    if (!Array.isArray(rule)) return matches(rule as Pattern, value ?? {});
-    return rule.some((option) => {
-      if (option !== null && typeof option === "object") {
-        const matcher = option as { exists?: boolean; numeric?: [string, number] };
-        if (matcher.exists !== undefined) return matcher.exists === (value !== undefined);
-        if (matcher.numeric) {
-          if (value === undefined) return false;
-          const [op, bound] = matcher.numeric;
-          const number = Number(value);
-          return op === ">" ? number > bound : op === ">=" ? number >= bound : op === "=" ? number === bound : number < bound;
-        }
-        throw new Error(`matcher not supported by this evaluator: ${JSON.stringify(option)}`);
-      }
-      return value === option;
-    });
-  });
-}
+import { matches, type Pattern } from "./event-filter.ts";
 
 const pattern = JSON.parse(NOTIFYING_RECORDS.pattern as string) as Pattern;
 let sequence = 100;
