@@ -1,6 +1,6 @@
 #!/bin/sh
 # Publish a notification to one user through npm start's /v1 API, then read its receipt.
-# README.md "Publish from another system" shows this file from "# 1." on; test/local/publish-example.test.ts runs it.
+# README.md "Publish from another system" shows this file from its step 1 on; test/local/publish-example.test.ts runs it.
 # Usage: KEY=$(npm run --silent key -- create my-ci | tail -n 1) sh docs/examples/publish-notification.sh
 set -eu
 BASE="${BASE:-http://localhost:3001}"

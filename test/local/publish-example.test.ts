@@ -1,6 +1,7 @@
 /**
- * README's "Publish from another system" example is docs/examples/publish-notification.sh, run
- * here with real curl against the local runtime, with a key from the real `npm run key`.
+ * README's "Publish from another system" examples are docs/examples/publish-notification.sh and
+ * publish-to-group.sh, run here with real curl against the local runtime, with a key from the
+ * real `npm run key`.
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -14,13 +15,14 @@ import { waitFor } from "#test/support/wait-for.ts";
 
 const run = promisify(execFile);
 const script = new URL("../../docs/examples/publish-notification.sh", import.meta.url);
+const groupScript = new URL("../../docs/examples/publish-to-group.sh", import.meta.url);
 
 describe("README publish example", () => {
-  it("shows the script verbatim from its first step on", () => {
-    const text = readFileSync(script, "utf8");
+  it.each([script, groupScript])("shows %s verbatim from its first step on", (file) => {
+    const text = readFileSync(file, "utf8");
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 
-    expect(readme).toContain(text.slice(text.indexOf("# 1.")).trimEnd());
+    expect(readme).toContain(`\`\`\`sh\n${text.slice(text.indexOf("\n# 1.") + 1)}\`\`\``);
   });
 
   it("publishes to alice's open tab and prints the id, then the receipt", async ({ local }) => {
@@ -53,5 +55,43 @@ describe("README publish example", () => {
       data: { build: 1234 },
       at: expect.any(String),
     });
+  });
+
+  it("puts alice and bob in a group, publishes to it, and reaches their tabs and no one else's", async ({ local }) => {
+    // Prepare
+    const env = localRuntimeEnv({ QIITA_TOKEN, QIITA_BASE_URL: local.qiita.baseUrl });
+    const runtime = await local.start(loadConfig(env));
+    const key = (await runKeyCli(["create", "readme"], env)).at(-1) as string;
+    const [alice, bob, carol] = [await local.open("alice"), await local.open("bob"), await local.open("carol")];
+
+    // Act
+    const { stdout } = await run("sh", [groupScript.pathname], {
+      env: { ...process.env, BASE: runtime.httpUrl, KEY: key },
+      encoding: "utf8",
+    });
+
+    // Assess
+    const [putAlice, putBob, members, answer, receipt] = stdout.trim().split("\n");
+    expect([putAlice, putBob]).toEqual(["201", "201"]);
+    expect(JSON.parse(members as string)).toEqual({ members: ["alice", "bob"] });
+    const published = JSON.parse(answer as string) as Record<string, unknown>;
+    expect(published).toEqual({ id: expect.stringMatching(/^\d{40}$/), status: "accepted" });
+    expect(JSON.parse(receipt as string)).toMatchObject({ id: published.id, to: "group:release-team", title: "Release 2.4 is out" });
+    for (const tab of [alice!, bob!]) {
+      const frame = await waitFor(() =>
+        tab.frames.map((f) => JSON.parse(f) as Record<string, unknown>).find((f) => f.type === "notification"),
+      );
+      expect(frame).toEqual({
+        type: "notification",
+        id: expect.stringMatching(/^\d{40}$/),
+        to: "group:release-team",
+        title: "Release 2.4 is out",
+        url: "https://example.com/releases/2.4",
+        at: expect.any(String),
+      });
+    }
+    carol!.socket.send('{"action":"ping"}');
+    await waitFor(() => (carol!.frames.some((f) => JSON.parse(f).type === "pong") ? true : undefined), { what: "pong" });
+    expect(carol!.frames.map((f) => JSON.parse(f).type)).not.toContain("notification");
   });
 });
