@@ -27,6 +27,7 @@ export function buildLiveLikesApp(app: App): { stateful: StatefulStack; stateles
     deliveries: stateful.deliveries,
     notifications: stateful.notifications,
     publishKeys: stateful.publishKeys,
+    groups: stateful.groups,
     settings,
   });
   Tags.of(app).add("project", "live-likes");

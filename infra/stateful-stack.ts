@@ -10,6 +10,7 @@ import {
   connectionsTable,
   deliveriesTable,
   eventsTable,
+  groupsTable,
   notificationsTable,
   publishKeysTable,
   revocationsTable,
@@ -24,6 +25,7 @@ export class StatefulStack extends Stack {
   readonly deliveries: ProjectTable;
   readonly notifications: ProjectTable;
   readonly publishKeys: ProjectTable;
+  readonly groups: ProjectTable;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -65,6 +67,13 @@ export class StatefulStack extends Stack {
     // `key list` never read notifications.
     this.publishKeys = projectTable(this, "PublishKeys", publishKeysTable, {
       removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Group membership is put by the publishing systems and nowhere else: lost, every group
+    // message would be accepted and reach nobody. Kept and backed up like the revocations.
+    this.groups = projectTable(this, "Groups", groupsTable, {
+      removalPolicy: RemovalPolicy.RETAIN,
+      pointInTimeRecovery: true,
+      deletionProtection: true,
     });
     for (const shortLived of [this.connections, this.events, this.deliveries, this.notifications]) {
       Validations.of(shortLived.table).acknowledge({

@@ -35,6 +35,7 @@ export interface StatelessStackProps extends StackProps {
   readonly deliveries: ProjectTable;
   readonly notifications: ProjectTable;
   readonly publishKeys: ProjectTable;
+  readonly groups: ProjectTable;
   readonly settings: DeploySettings;
 }
 
@@ -89,7 +90,7 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { connections, articles, events, revocations, deliveries, notifications, publishKeys, settings } = props;
+    const { connections, articles, events, revocations, deliveries, notifications, publishKeys, groups, settings } = props;
     const common = { logLevel: settings.logLevel, customMetrics: settings.detailedMonitoring };
     this.parameters = new ProjectParameters(this, "Parameters", { prefix: settings.parameterPrefix });
     const parameters = this.parameters;
@@ -300,7 +301,10 @@ export class StatelessStack extends Stack {
       // a repeated key and a receipt are read back with GetItem. Nothing else on this table.
       .bindTable(notifications, ["PutItem", "GetItem"])
       // The Bearer key's hash item: one consistent GetItem per request.
-      .bindTable(publishKeys, ["GetItem"]);
+      .bindTable(publishKeys, ["GetItem"])
+      // Membership: PUT is one PutItem (its old item says whether the member is new), DELETE one
+      // DeleteItem, a group's members (listed, or resolved for a group message) one Query.
+      .bindTable(groups, ["PutItem", "DeleteItem", "Query"]);
     this.publishApi = new PublishHttpApi(this, "PublishApi", { handler: publish });
 
     this.functions = { connect, disconnect, default: defaultRoute, stream, collect, hotPoll, publish };

@@ -12,11 +12,12 @@ import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
+import { DynamoDbGroupDirectory } from "#adapters/dynamodb/dynamodb-group-directory.ts";
 import { DynamoDbHotPollLease } from "#adapters/dynamodb/dynamodb-hot-poll-lease.ts";
 import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
 import { DynamoDbPublishKeyStore } from "#adapters/dynamodb/dynamodb-publish-key-store.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
-import { articlesTable, notificationsTable, publishKeysTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
+import { articlesTable, groupsTable, notificationsTable, publishKeysTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import { type Account, readLineChannelToken, readLineRecipients } from "#adapters/secrets/deployed-settings.ts";
@@ -63,13 +64,14 @@ export function hotPollSettings(env: NodeJS.ProcessEnv = process.env) {
 }
 
 /**
- * The publish function's settings: its two tables' names, which the stack sets (bindTable). They
+ * The publish function's settings: its three tables' names, which the stack sets (bindTable). They
  * are required here, unlike elsewhere, because the fallback default names would point a deployed
  * API at tables that do not exist: every request would fail instead of the first one saying why.
  */
 const publishEnvironment = z.object({
   [notificationsTable.envVar]: z.string({ required_error: "is not set" }).min(1, "is empty"),
   [publishKeysTable.envVar]: z.string({ required_error: "is not set" }).min(1, "is empty"),
+  [groupsTable.envVar]: z.string({ required_error: "is not set" }).min(1, "is empty"),
 });
 
 export function publishSettings(env: NodeJS.ProcessEnv = process.env) {
@@ -77,6 +79,7 @@ export function publishSettings(env: NodeJS.ProcessEnv = process.env) {
   return {
     notificationsTable: parsed[notificationsTable.envVar] as string,
     publishKeysTable: parsed[publishKeysTable.envVar] as string,
+    groupsTable: parsed[groupsTable.envVar] as string,
   };
 }
 
@@ -102,6 +105,7 @@ export const hotPollLease = /* @__PURE__ */ new DynamoDbHotPollLease({ tableName
 /** Published notifications and their receipts: the publish function writes them, the stream function records deliveries. */
 export const publications = /* @__PURE__ */ new DynamoDbPublicationStore();
 export const publishKeys = /* @__PURE__ */ new DynamoDbPublishKeyStore();
+export const groups = /* @__PURE__ */ new DynamoDbGroupDirectory();
 
 const qiitaClients = /* @__PURE__ */ new Map<string, QiitaClient>();
 

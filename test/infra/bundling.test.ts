@@ -91,6 +91,7 @@ describe("cdk synth (the CLI, offline, bundling with the local esbuild)", () => 
         DELIVERIES_TABLE: "deliveries",
         NOTIFICATIONS_TABLE: "notifications",
         PUBLISH_KEYS_TABLE: "publish-keys",
+        GROUPS_TABLE: "groups",
         MANAGEMENT_API_ENDPOINT: "https://example.execute-api.us-east-1.amazonaws.com/prod",
         TOKEN_SECRET_PARAMETER: "/live-likes/token-secret",
         LINE_CHANNEL_TOKEN_PARAMETER: "/live-likes/line-channel-token",

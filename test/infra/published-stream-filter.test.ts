@@ -88,6 +88,25 @@ describe("the notifications stream's FilterCriteria", () => {
     expect(through).toEqual(["the notification's INSERT"]);
   });
 
+  it("passes a message to a group (one item carrying its members), which the stream handler expands", async () => {
+    // Prepare
+    const { client, items } = recordingClient();
+    const published = await publishNotification(
+      { body: JSON.stringify({ to: "group:on-call", title: "disk full" }) },
+      {
+        store: new DynamoDbPublicationStore({ tableName: "notifications", client }),
+        groups: { members: async () => ["alice", "bob"] },
+      },
+    );
+    if (!published.ok) throw new Error(published.message);
+    const item = items.get(published.id)!;
+
+    // Act / Assess
+    expect(item).toMatchObject({ to: "group:on-call", members: ["alice", "bob"] });
+    expect(matches(pattern, record("INSERT", item, 1))).toBe(true);
+    expect(matches(pattern, record("MODIFY", { ...item, delivery: { live: 2 } }, 2))).toBe(false);
+  });
+
   it("passes a notification published without an Idempotency-Key too", async () => {
     // Prepare
     const { client, items } = recordingClient();

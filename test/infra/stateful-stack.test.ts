@@ -5,6 +5,7 @@ import {
   connectionsTable,
   deliveriesTable,
   eventsTable,
+  groupsTable,
   notificationsTable,
   publishKeysTable,
   revocationsTable,
@@ -21,6 +22,7 @@ describe("StatefulStack", () => {
     deliveries: string;
     notifications: string;
     publishKeys: string;
+    groups: string;
   };
 
   beforeAll(() => {
@@ -34,6 +36,7 @@ describe("StatefulStack", () => {
       deliveries: logicalId(stateful.deliveries.table),
       notifications: logicalId(stateful.notifications.table),
       publishKeys: logicalId(stateful.publishKeys.table),
+      groups: logicalId(stateful.groups.table),
     };
   });
 
@@ -132,6 +135,21 @@ describe("StatefulStack", () => {
     expect(Properties.StreamSpecification).toBeUndefined();
     expect(Properties.TimeToLiveSpecification).toBeUndefined();
     expect(Properties.BillingMode).toBe("PAY_PER_REQUEST");
+  });
+
+  it("keeps group membership (group, userId) across deletion, with backups: only the publishing systems can put it back", () => {
+    // Act
+    const resource = table(ids.groups);
+
+    // Assess
+    expect(resource.Properties.KeySchema).toEqual([
+      { AttributeName: groupsTable.partitionKey.name, KeyType: "HASH" },
+      { AttributeName: groupsTable.sortKey.name, KeyType: "RANGE" },
+    ]);
+    expect(resource.Properties.BillingMode).toBe("PAY_PER_REQUEST");
+    expect(resource.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(resource.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(resource.DeletionPolicy).toBe("Retain");
   });
 
   it("holds no Secrets Manager secret: settings are SSM SecureStrings the operator puts ($0.40 a month each saved)", () => {

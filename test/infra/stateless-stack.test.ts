@@ -5,7 +5,7 @@ import type { StatelessStack } from "../../infra/stateless-stack.ts";
 import { actionsOf, logicalId, statementsOfFunction, testApp, type Statement } from "./test-app.ts";
 
 type FunctionName = keyof StatelessStack["functions"];
-type TableName = "connections" | "articles" | "events" | "revocations" | "deliveries" | "notifications" | "publishKeys";
+type TableName = "connections" | "articles" | "events" | "revocations" | "deliveries" | "notifications" | "publishKeys" | "groups";
 const FUNCTIONS: readonly FunctionName[] = ["connect", "disconnect", "default", "stream", "collect", "hotPoll", "publish"];
 const STREAM_READ_ACTIONS = ["dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"];
 
@@ -124,7 +124,7 @@ describe("StatelessStack", () => {
         ],
         collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER"],
         hotPoll: ["ARTICLES_TABLE", "REVOCATIONS_TABLE", "TOKEN_SECRET_PARAMETER", "QIITA_ACCOUNTS_PARAMETER", "SWEEP_INTERVAL_SECONDS"],
-        publish: ["NOTIFICATIONS_TABLE", "PUBLISH_KEYS_TABLE"],
+        publish: ["NOTIFICATIONS_TABLE", "PUBLISH_KEYS_TABLE", "GROUPS_TABLE"],
       };
       const common = [
         "POWERTOOLS_SERVICE_NAME",
@@ -277,6 +277,10 @@ describe("StatelessStack", () => {
           { action: "dynamodb:GetItem", on: table("notifications") },
           // The Bearer key's hash item.
           { action: "dynamodb:GetItem", on: table("publishKeys") },
+          // Group membership: add, remove, list (and resolve for a group message).
+          { action: "dynamodb:PutItem", on: table("groups") },
+          { action: "dynamodb:DeleteItem", on: table("groups") },
+          { action: "dynamodb:Query", on: table("groups") },
         ],
       };
 

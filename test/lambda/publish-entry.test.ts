@@ -9,19 +9,25 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { publishSettings } from "../../src/lambda/deployed-dependencies.ts";
 
 const fixture: APIGatewayProxyEventV2 = JSON.parse(readFileSync(new URL("../events/apigw-http/request.json", import.meta.url), "utf8"));
-const tables = { NOTIFICATIONS_TABLE: "stack-notifications", PUBLISH_KEYS_TABLE: "stack-publish-keys" };
+const tables = { NOTIFICATIONS_TABLE: "stack-notifications", PUBLISH_KEYS_TABLE: "stack-publish-keys", GROUPS_TABLE: "stack-groups" };
 
 describe("publishSettings", () => {
-  it("reads the two table names the stack binds", () => {
+  it("reads the three table names the stack binds", () => {
     // Act
     const settings = publishSettings(tables);
 
     // Assess
-    expect(settings).toEqual({ notificationsTable: "stack-notifications", publishKeysTable: "stack-publish-keys" });
+    expect(settings).toEqual({
+      notificationsTable: "stack-notifications",
+      publishKeysTable: "stack-publish-keys",
+      groupsTable: "stack-groups",
+    });
   });
 
   it("refuses a missing or empty table name, naming the variable, instead of falling back to a default name", () => {
-    expect(() => publishSettings({ PUBLISH_KEYS_TABLE: "keys" })).toThrow(/NOTIFICATIONS_TABLE is "undefined": is not set/);
+    expect(() => publishSettings({ PUBLISH_KEYS_TABLE: "keys", GROUPS_TABLE: "groups" })).toThrow(
+      /NOTIFICATIONS_TABLE is "undefined": is not set/,
+    );
     expect(() => publishSettings({ ...tables, PUBLISH_KEYS_TABLE: "" })).toThrow(/PUBLISH_KEYS_TABLE is "": is empty/);
   });
 });
