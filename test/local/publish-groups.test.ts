@@ -153,6 +153,25 @@ describe("groups on the local runtime", () => {
       ]);
     });
 
+    it("replays a member's copy on resume with the id it was delivered with", async ({ local }) => {
+      // Prepare: delivered live to one tab of a member
+      await call("PUT", "/v1/groups/replay/members/mia");
+      const live = await local.open("mia");
+      const answer = await publish({ to: "group:replay", title: "While you were away" });
+      await sentReceipt(answer.body?.id);
+      await settled(live!);
+      const [delivered] = notificationFrames(live!);
+
+      // Act: a tab opened later resumes from the start
+      const later = await local.open("mia");
+      later!.socket.send('{"action":"resume","since":"0"}');
+      await waitFor(() => (later!.frames.some((frame) => JSON.parse(frame).type === "resumed") ? true : undefined), { what: "resumed" });
+
+      // Assess
+      expect(notificationFrames(later!)).toEqual([delivered]);
+      expect(delivered).toMatchObject({ to: "group:replay", title: "While you were away" });
+    });
+
     it("reaches the members of publish time: one removed before no longer gets it", async ({ local }) => {
       await call("PUT", "/v1/groups/night/members/ivan");
       await call("PUT", "/v1/groups/night/members/judy");
