@@ -107,7 +107,8 @@ export async function deliverBatch(items: readonly BatchItem[], ports: DeliverBa
           continue;
         }
         try {
-          connectionIds ??= await ports.connections.listByUser(userId, Math.floor(nowMs() / 1000));
+          // Under the same bound as the posts: a group message brings one Query per member at once.
+          connectionIds ??= await limit(() => ports.connections.listByUser(userId, Math.floor(nowMs() / 1000)));
           const result = await fanOut(notification, connectionIds, ports, limit);
           gone += result.gone;
           if (result.errors.length > 0) {
