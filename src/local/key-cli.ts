@@ -5,9 +5,13 @@
  *   kept only as its SHA-256 hash;
  * - `npm run --silent key -- revoke NAME` refuses that key from the next request on;
  * - `npm run --silent key -- list` prints names and creation times, never keys.
+ * With `--table NAME [--region REGION]`, the same commands work on a deployed stack's publish-keys
+ * table (its PublishKeysTableName output) with the caller's AWS credentials, as the AWS CLI finds
+ * them: the same store, so the items are exactly what the deployed API reads (docs/DEPLOY.md).
  * Errors: one line on stderr, nothing on stdout, exit code 2.
  */
 import { randomBytes } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
 import { DynamoDbPublishKeyStore } from "#adapters/dynamodb/dynamodb-publish-key-store.ts";
 import { publishKeysTable } from "#adapters/dynamodb/table-definitions.ts";
@@ -19,15 +23,57 @@ import { openDatabase } from "./token-cli.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const USAGE = "usage: npm run --silent key -- create NAME | revoke NAME | list";
+const USAGE = "usage: npm run --silent key -- create NAME | revoke NAME | list [--table DEPLOYED_TABLE [--region REGION]]";
+
+export interface KeyCliOptions {
+  /** The client for `--table` (tests point it at DynamoDB Local); default: the AWS profile's. */
+  readonly dynamodb?: (region: string | undefined) => DynamoDBClient;
+}
+
+/** Positional arguments apart from `--table NAME` and `--region REGION`. */
+function parseArguments(argv: readonly string[]): { positional: string[]; table?: string; region?: string } {
+  const positional: string[] = [];
+  const flags: { table?: string; region?: string } = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (arg === "--table" || arg === "--region") {
+      const value = argv[i + 1];
+      if (!value || value.startsWith("--")) throw new KeyInputError(`${arg} needs a value: ${USAGE}`);
+      flags[arg === "--table" ? "table" : "region"] = value;
+      i += 1;
+    } else if (arg.startsWith("--")) {
+      throw new KeyInputError(`unknown option ${arg}: ${USAGE}`);
+    } else {
+      positional.push(arg);
+    }
+  }
+  if (flags.region && !flags.table) throw new KeyInputError(`--region goes with --table: ${USAGE}`);
+  return { positional, ...flags };
+}
 
 /** Runs one command; resolves the lines for stdout (a created key is the last). */
-export async function runKeyCli(argv: readonly string[], env: Env, nowMs: () => number = Date.now): Promise<string[]> {
-  const [command, name, ...rest] = argv;
+export async function runKeyCli(
+  argv: readonly string[],
+  env: Env,
+  nowMs: () => number = Date.now,
+  options: KeyCliOptions = {},
+): Promise<string[]> {
+  const { positional, table, region } = parseArguments(argv);
+  const [command, name, ...rest] = positional;
   if (rest.length > 0 || !(command === "list" ? name === undefined : (command === "create" || command === "revoke") && name)) {
     throw new KeyInputError(USAGE);
   }
   if (name !== undefined) assertKeyName(name);
+  if (table) {
+    // A deployed stack's table: the stack made it, so nothing to ensure; the caller's AWS credentials.
+    const client = options.dynamodb ? options.dynamodb(region) : new DynamoDBClient(region ? { region } : {});
+    try {
+      const keys = new DynamoDbPublishKeyStore({ tableName: table, client: createDocumentClient(client) });
+      return await run(command as string, name as string, keys, nowMs());
+    } finally {
+      client.destroy();
+    }
+  }
   const config = loadConfig(env);
   const database = await openDatabase(config, "npm run key");
   try {
