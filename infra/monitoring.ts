@@ -104,7 +104,8 @@ export class Monitoring extends Construct {
       "StreamIteratorAgeAlarm",
       iteratorAge,
       Duration.minutes(5).toMilliseconds(),
-      "The stream handler is 5 minutes or more behind the articles table: likes arrive late. Look at its errors and duration.",
+      // The function's IteratorAge is the oldest record of either mapping (articles, notifications).
+      "The stream handler is 5 minutes or more behind the articles or notifications stream: likes or published notifications arrive late. Look at its errors and duration.",
     );
 
     // CloudWatch publishes only for these alarms of this account; the policy that enforceSSL
