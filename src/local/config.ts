@@ -4,17 +4,7 @@
  * `npm start` can stop with one clear line instead of a stack trace.
  */
 import { z } from "zod";
-import {
-  articlesTable,
-  connectionsTable,
-  deliveriesTable,
-  eventsTable,
-  notificationsTable,
-  publishKeysTable,
-  groupsTable,
-  revocationsTable,
-  tableName,
-} from "#adapters/dynamodb/table-definitions.ts";
+import { type TableRole, tableNames } from "#adapters/dynamodb/table-definitions.ts";
 import { LINE_MODES, type LineMode } from "#domain/line-mode.ts";
 import { SettingError } from "#domain/setting-error.ts";
 import { MIN_TOKEN_SECRET_LENGTH } from "#domain/token.ts";
@@ -55,16 +45,7 @@ export interface LocalConfig {
   /** Open sockets the WebSocket emulator accepts at once. */
   readonly maxSockets: number;
   readonly logLevel: LogLevel;
-  readonly tables: {
-    readonly connections: string;
-    readonly articles: string;
-    readonly events: string;
-    readonly deliveries: string;
-    readonly revocations: string;
-    readonly notifications: string;
-    readonly publishKeys: string;
-    readonly groups: string;
-  };
+  readonly tables: Readonly<Record<TableRole, string>>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -244,16 +225,7 @@ export function loadConfig(env: Env): LocalConfig {
     maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
     maxSockets: e.MAX_SOCKETS,
     logLevel: e.LOG_LEVEL,
-    tables: {
-      connections: tableName(connectionsTable, env),
-      articles: tableName(articlesTable, env),
-      events: tableName(eventsTable, env),
-      deliveries: tableName(deliveriesTable, env),
-      revocations: tableName(revocationsTable, env),
-      notifications: tableName(notificationsTable, env),
-      publishKeys: tableName(publishKeysTable, env),
-      groups: tableName(groupsTable, env),
-    },
+    tables: tableNames(env),
   };
 }
 

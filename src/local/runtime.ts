@@ -23,16 +23,7 @@ import { DynamoDbGroupDirectory } from "#adapters/dynamodb/dynamodb-group-direct
 import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
 import { DynamoDbPublishKeyStore } from "#adapters/dynamodb/dynamodb-publish-key-store.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
-import {
-  articlesTable,
-  connectionsTable,
-  deliveriesTable,
-  eventsTable,
-  notificationsTable,
-  publishKeysTable,
-  groupsTable,
-  revocationsTable,
-} from "#adapters/dynamodb/table-definitions.ts";
+import { type TableRole, tablesByRole } from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import type { SourceStatus } from "#domain/frames.ts";
@@ -139,14 +130,9 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     stops.push(() => dynamodb.destroy());
 
     // 2. Tables, as infra/ declares them.
-    await ensureTable(dynamodb, connectionsTable, config.tables.connections);
-    await ensureTable(dynamodb, articlesTable, config.tables.articles);
-    await ensureTable(dynamodb, eventsTable, config.tables.events);
-    await ensureTable(dynamodb, deliveriesTable, config.tables.deliveries);
-    await ensureTable(dynamodb, revocationsTable, config.tables.revocations);
-    await ensureTable(dynamodb, notificationsTable, config.tables.notifications);
-    await ensureTable(dynamodb, publishKeysTable, config.tables.publishKeys);
-    await ensureTable(dynamodb, groupsTable, config.tables.groups);
+    for (const [role, definition] of Object.entries(tablesByRole)) {
+      await ensureTable(dynamodb, definition, config.tables[role as TableRole]);
+    }
     const connections = new DynamoDbConnectionStore({ tableName: config.tables.connections, client: doc });
     const events = new DynamoDbEventLog({ tableName: config.tables.events, client: doc });
     const articles = new DynamoDBArticleStore(config.tables.articles, doc);

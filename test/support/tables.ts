@@ -11,16 +11,7 @@ import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
-import {
-  articlesTable,
-  connectionsTable,
-  deliveriesTable,
-  eventsTable,
-  notificationsTable,
-  publishKeysTable,
-  groupsTable,
-  revocationsTable,
-} from "#adapters/dynamodb/table-definitions.ts";
+import { type TableRole, tablesByRole } from "#adapters/dynamodb/table-definitions.ts";
 import { ensureTable } from "#local/tables.ts";
 
 export interface LocalCredentials {
@@ -35,36 +26,17 @@ export interface DynamoDbTarget {
   readonly credentials: LocalCredentials;
 }
 
-export interface Tables {
+export type Tables = Readonly<Record<TableRole, string>> & {
   readonly endpoint: string;
   /** What every client of these tables must sign with. */
   readonly credentials: LocalCredentials;
   readonly client: DynamoDBClient;
   readonly doc: DynamoDBDocumentClient;
-  readonly connections: string;
-  readonly articles: string;
-  readonly events: string;
-  readonly deliveries: string;
-  readonly revocations: string;
-  readonly notifications: string;
-  readonly publishKeys: string;
-  readonly groups: string;
   /** The same names as environment variables, as handlers and `loadConfig` read them. */
   readonly env: Record<string, string>;
-}
-
-const definitions = {
-  connections: connectionsTable,
-  articles: articlesTable,
-  events: eventsTable,
-  deliveries: deliveriesTable,
-  revocations: revocationsTable,
-  notifications: notificationsTable,
-  publishKeys: publishKeysTable,
-  groups: groupsTable,
 };
 
-export type TableNames = Pick<Tables, keyof typeof definitions | "env">;
+export type TableNames = Pick<Tables, TableRole | "env">;
 
 /**
  * New names for every table, not created: for a runtime that creates its own. `prefix` names
@@ -73,17 +45,11 @@ export type TableNames = Pick<Tables, keyof typeof definitions | "env">;
 export function freshTableNames(prefix?: string): TableNames {
   const suffix = randomUUID().slice(0, 8);
   const name = (role: string) => `${prefix ? `${prefix}-` : ""}${role}-${suffix}`;
-  const names = {
-    connections: name("connections"),
-    articles: name("articles"),
-    events: name("events"),
-    deliveries: name("deliveries"),
-    revocations: name("revocations"),
-    notifications: name("notifications"),
-    publishKeys: name("publish-keys"),
-    groups: name("groups"),
-  };
-  const env = Object.fromEntries(Object.entries(definitions).map(([role, table]) => [table.envVar, names[role as keyof typeof names]]));
+  // Roles in kebab-case, as table names read (publishKeys → publish-keys).
+  const names = Object.fromEntries(
+    Object.keys(tablesByRole).map((role) => [role, name(role.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))]),
+  ) as Record<TableRole, string>;
+  const env = Object.fromEntries(Object.entries(tablesByRole).map(([role, table]) => [table.envVar, names[role as TableRole]]));
   return { ...names, env };
 }
 
@@ -92,8 +58,6 @@ export async function createTables(target: DynamoDbTarget, prefix?: string): Pro
   // A copy: the SDK marks the credentials object it is given.
   const client = new DynamoDBClient({ endpoint: target.endpoint, region: target.region, credentials: { ...target.credentials } });
   const names = freshTableNames(prefix);
-  await Promise.all(
-    Object.entries(definitions).map(([role, table]) => ensureTable(client, table, names[role as keyof typeof definitions])),
-  );
+  await Promise.all(Object.entries(tablesByRole).map(([role, table]) => ensureTable(client, table, names[role as TableRole])));
   return { endpoint: target.endpoint, credentials: target.credentials, client, doc: createDocumentClient(client), ...names };
 }

@@ -123,6 +123,28 @@ export const groupsTable = {
   sortKey: { name: "userId", type: "S" },
 } as const satisfies TableDefinition;
 
+/** Every table live-likes keeps, by role: what the laptop creates and the tests make fresh. */
+export const tablesByRole = {
+  connections: connectionsTable,
+  articles: articlesTable,
+  events: eventsTable,
+  deliveries: deliveriesTable,
+  revocations: revocationsTable,
+  notifications: notificationsTable,
+  publishKeys: publishKeysTable,
+  groups: groupsTable,
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableRole = keyof typeof tablesByRole;
+
+/** Every role's physical name (see tableName). */
+export function tableNames(env: Readonly<Record<string, string | undefined>> = process.env): Record<TableRole, string> {
+  return Object.fromEntries(Object.entries(tablesByRole).map(([role, definition]) => [role, tableName(definition, env)])) as Record<
+    TableRole,
+    string
+  >;
+}
+
 /** The physical table name: the role's environment variable, else its default. */
 export function tableName(definition: TableDefinition, env: Readonly<Record<string, string | undefined>> = process.env): string {
   return env[definition.envVar] || definition.defaultName;
