@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 
 /** Which stream a notification came from; the digit after the time. */
-export const EVENT_SOURCE = { articles: "0", published: "1" } as const;
+export const EVENT_SOURCE = { articles: "0", published: "1", repositories: "2" } as const;
 
 export type EventSource = keyof typeof EVENT_SOURCE;
 

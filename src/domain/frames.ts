@@ -15,7 +15,11 @@ export type ClientRequest =
   | { readonly action: "ping" }
   | { readonly action: "resume"; readonly since: string }
   | { readonly action: "status" }
+  | { readonly action: "stats"; readonly days: number }
   | { readonly action: "invalid"; readonly message: string };
+
+/** `{"action":"stats","days":D}` asks for 1 to this many days. */
+export const MAX_STATS_DAYS = 400;
 
 /** The frame of one notification; a like keeps exactly its public shape. */
 export function notificationFrame(notification: Notification): string {
@@ -31,6 +35,18 @@ export function notificationFrame(notification: Notification): string {
         delta: notification.delta,
         likesCount: notification.likesCount,
         likers: notification.likers,
+        at: notification.at,
+      });
+    case "star":
+      return JSON.stringify({
+        type: "star",
+        id: notification.id,
+        userId: notification.userId,
+        repo: notification.repo,
+        url: notification.url,
+        delta: notification.delta,
+        stargazersCount: notification.stargazersCount,
+        stargazers: notification.stargazers,
         at: notification.at,
       });
     case "notification":
@@ -67,6 +83,34 @@ export const statusFrame = (sources: readonly SourceStatus[]): string =>
     ),
   });
 
+/** One day of a user's numbers, in the user's time zone. */
+export interface StatsDay {
+  /** YYYY-MM-DD. */
+  readonly date: string;
+  readonly likes: number;
+  readonly stars: number;
+}
+
+/** One of the user's most liked articles or most starred repositories in the period. */
+export interface StatsTopItem {
+  readonly kind: "like" | "star";
+  readonly title: string;
+  readonly url: string;
+  readonly count: number;
+}
+
+/** The answer to `{"action":"stats","days":D}`: every day present, oldest first. */
+export const statsFrame = (days: readonly StatsDay[], top: readonly StatsTopItem[]): string =>
+  JSON.stringify({
+    type: "stats",
+    days: days.map(({ date, likes, stars }) => ({ date, likes, stars })),
+    totals: {
+      likes: days.reduce((sum, day) => sum + day.likes, 0),
+      stars: days.reduce((sum, day) => sum + day.stars, 0),
+    },
+    top: top.map(({ kind, title, url, count }) => ({ kind, title, url, count })),
+  });
+
 export const pongFrame = (): string => JSON.stringify({ type: "pong" });
 
 /** Ends one page of a resume; `more` says the client should ask again from its last id. */
@@ -78,9 +122,12 @@ export const errorFrame = (message: string, retryAfter?: number): string =>
 
 const SINCE_HELP = `resume needs "since": "0" on a first load, or the id of the last frame you received (40 digits)`;
 
+const STATS_HELP = `stats needs "days": a whole number from 1 to ${MAX_STATS_DAYS}, e.g. {"action":"stats","days":30}`;
+
 const clientFrame = z.discriminatedUnion("action", [
   z.object({ action: z.literal("ping") }),
   z.object({ action: z.literal("status") }),
+  z.object({ action: z.literal("stats"), days: z.number().int().min(1).max(MAX_STATS_DAYS) }),
   z.object({
     action: z.literal("resume"),
     since: z.string().refine((since) => since === FROM_THE_START || EVENT_ID.test(since), SINCE_HELP),
@@ -103,10 +150,11 @@ export function parseClientFrame(body: string | undefined | null): ClientRequest
   if (result.success) return result.data;
   const { action } = parsed as Record<string, unknown>;
   if (action === "resume") return invalid(SINCE_HELP);
+  if (action === "stats") return invalid(STATS_HELP);
   return invalid(
     typeof action === "string"
-      ? `unknown action "${action.slice(0, 40)}": use "ping", "resume" or "status"`
-      : 'frame has no "action": use "ping", "resume" or "status"',
+      ? `unknown action "${action.slice(0, 40)}": use "ping", "resume", "status" or "stats"`
+      : 'frame has no "action": use "ping", "resume", "status" or "stats"',
   );
 }
 

@@ -9,7 +9,7 @@
  *   await sender.push(lineTo, texts, lineRetryKey("alice", likesOfAlice.map((n) => n.id)));
  */
 import { createHash } from "node:crypto";
-import type { LikeNotification, Notification, PublishedNotification } from "./notification.ts";
+import type { LikeNotification, Notification, PublishedNotification, StarNotification } from "./notification.ts";
 
 /** LINE's cap on messages in one push. */
 export const LINE_MAX_MESSAGES = 5;
@@ -75,16 +75,21 @@ export function lineRetryKey(userId: string, eventIds: readonly string[]): strin
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** "👍 3 new likes on 2 articles", "🔔 2 notifications", or both joined. */
+/** "👍 3 new likes on 2 articles", "⭐ 2 new stars", "🔔 2 notifications", or those joined. */
 function header(events: readonly Notification[]): string {
   const likeEvents = events.filter((event): event is LikeNotification => event.kind === "like");
-  const published = events.length - likeEvents.length;
+  const starEvents = events.filter((event): event is StarNotification => event.kind === "star");
+  const published = events.length - likeEvents.length - starEvents.length;
   const parts: string[] = [];
   if (likeEvents.length > 0) {
     const likes = likeEvents.reduce((sum, event) => sum + Math.max(event.delta, 0), 0);
     const articles = new Set(likeEvents.map((event) => event.itemId)).size;
     const head = `👍 ${likes} new ${likes === 1 ? "like" : "likes"}`;
     parts.push(articles > 1 ? `${head} on ${articles} articles` : head);
+  }
+  if (starEvents.length > 0) {
+    const stars = starEvents.reduce((sum, event) => sum + Math.max(event.delta, 0), 0);
+    parts.push(`⭐ ${stars} new ${stars === 1 ? "star" : "stars"}`);
   }
   if (published > 0) parts.push(`🔔 ${published} ${published === 1 ? "notification" : "notifications"}`);
   return parts.join(" · ");
@@ -94,6 +99,8 @@ function block(event: Notification): string {
   switch (event.kind) {
     case "like":
       return likeBlock(event);
+    case "star":
+      return starBlock(event);
     case "notification":
       return publishedBlock(event);
   }
@@ -109,6 +116,17 @@ function publishedBlock(event: PublishedNotification): string {
     lines.push(truncate(cut, MAX_BODY_UNITS));
   }
   if (event.url) lines.push(event.url);
+  return lines.join("\n");
+}
+
+function starBlock(event: StarNotification): string {
+  const lines = [`⭐ ${truncate(event.repo, MAX_TITLE_UNITS)} (+${event.delta}, ${event.stargazersCount} total)`];
+  if (event.stargazers.length > 0) {
+    const shown = event.stargazers.slice(0, MAX_LIKERS_SHOWN).join(", ");
+    const hidden = event.stargazers.length - MAX_LIKERS_SHOWN;
+    lines.push(truncate(hidden > 0 ? `by ${shown} and ${hidden} more` : `by ${shown}`, MAX_LIKERS_UNITS));
+  }
+  lines.push(event.url);
   return lines.join("\n");
 }
 

@@ -1,7 +1,7 @@
 /**
  * A notification: what live-likes tells a person, whatever produced it. A like on a Qiita
- * article is one kind, a message published through the HTTP API another; stars are to come. Plain data shared by
- * every layer; the wire frame of each kind is in frames.ts.
+ * article is one kind, a star on a GitHub repository another, a message published through the HTTP API a
+ * third. Plain data shared by every layer; the wire frame of each kind is in frames.ts.
  */
 
 /** Who a notification is addressed to: one user (every tab and device), or a group's members. */
@@ -28,6 +28,19 @@ export interface LikeNotification extends NotificationBase {
   readonly likesCount: number;
   /** Qiita ids of the new likers, newest first. */
   readonly likers: readonly string[];
+}
+
+/** New stars on one GitHub repository of the user `userId` (issue 12). `title` is the repository's `OWNER/NAME`. */
+export interface StarNotification extends NotificationBase {
+  readonly kind: "star";
+  /** `OWNER/NAME`. */
+  readonly repo: string;
+  /** The repository's page. */
+  readonly url: string;
+  readonly delta: number;
+  readonly stargazersCount: number;
+  /** GitHub logins of the new stargazers, newest first. */
+  readonly stargazers: readonly string[];
 }
 
 /**
@@ -57,7 +70,7 @@ export interface GroupPublication extends Omit<PublishedNotification, "userId" |
 /** What `POST /v1/notifications` keeps: a notification to one user, or to a group. */
 export type Publication = PublishedNotification | GroupPublication;
 
-export type Notification = LikeNotification | PublishedNotification;
+export type Notification = LikeNotification | StarNotification | PublishedNotification;
 
 export type NotificationKind = Notification["kind"];
 

@@ -101,7 +101,7 @@ export interface EventLog {
 }
 
 /** A channel beyond live frames that must get each notification exactly once. */
-export type Channel = "line";
+export type Channel = "line" | "email";
 
 /**
  * One push on a channel, recorded before it is sent: its exact content and retry key, so a

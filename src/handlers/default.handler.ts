@@ -30,6 +30,9 @@ export function createDefaultHandler(deps: DefaultDeps) {
         return { statusCode: 200, body: pongFrame() };
       case "invalid":
         return { statusCode: 200, body: errorFrame(request.message) };
+      case "stats":
+        // Daily rollups are being built (issue 12): until then the request is answered plainly.
+        return { statusCode: 200, body: errorFrame("stats are not kept by this server yet") };
       case "status": {
         const connection = await deps.connections.get(connectionId);
         if (!connection) return { statusCode: 200, body: errorFrame("unknown connection: reconnect") };

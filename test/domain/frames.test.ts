@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { errorFrame, notificationFrame, parseClientFrame, pongFrame, resumedFrame } from "#domain/frames.ts";
-import type { LikeNotification } from "#domain/notification.ts";
+import { errorFrame, notificationFrame, parseClientFrame, pongFrame, resumedFrame, statsFrame } from "#domain/frames.ts";
+import type { LikeNotification, StarNotification } from "#domain/notification.ts";
 
 const event: LikeNotification = {
   kind: "like",
@@ -80,13 +80,17 @@ describe("parseClientFrame", () => {
       fc.string(),
       fc.json(),
       fc
-        .record({ action: fc.oneof(fc.constantFrom("ping", "resume", "status"), fc.string()), since: fc.anything() })
+        .record({
+          action: fc.oneof(fc.constantFrom("ping", "resume", "status", "stats"), fc.string()),
+          since: fc.anything(),
+          days: fc.anything(),
+        })
         .map((o) => JSON.stringify(o)),
     );
     fc.assert(
       fc.property(frames, (body) => {
         const request = parseClientFrame(body);
-        expect(["ping", "resume", "status", "invalid"]).toContain(request.action);
+        expect(["ping", "resume", "status", "stats", "invalid"]).toContain(request.action);
       }),
       { numRuns: 3_000, seed: 1 },
     );
@@ -121,5 +125,65 @@ describe("notificationFrame of a published notification", () => {
       "data",
       "at",
     ]);
+  });
+});
+
+describe("star and stats frames", () => {
+  it("writes a star frame with exactly the public fields, in order", () => {
+    const star: StarNotification = {
+      kind: "star",
+      id: "2".repeat(40),
+      to: "user:alice",
+      userId: "alice",
+      title: "alice/tool",
+      repo: "alice/tool",
+      url: "https://github.com/alice/tool",
+      delta: 2,
+      stargazersCount: 12,
+      stargazers: ["dave", "erin"],
+      at: "2026-11-21T05:00:00.000Z",
+    };
+    expect(Object.keys(JSON.parse(notificationFrame(star)))).toEqual([
+      "type",
+      "id",
+      "userId",
+      "repo",
+      "url",
+      "delta",
+      "stargazersCount",
+      "stargazers",
+      "at",
+    ]);
+    expect(JSON.parse(notificationFrame(star))).toMatchObject({ type: "star", repo: "alice/tool", stargazers: ["dave", "erin"] });
+  });
+
+  it("reads stats with 1 to 400 days and refuses anything else naming days", () => {
+    expect(parseClientFrame('{"action":"stats","days":30}')).toEqual({ action: "stats", days: 30 });
+    expect(parseClientFrame('{"action":"stats","days":400}')).toEqual({ action: "stats", days: 400 });
+    for (const days of ["0", "401", "1.5", '"7"', "null"]) {
+      const request = parseClientFrame(`{"action":"stats","days":${days}}`);
+      expect(request).toMatchObject({ action: "invalid", message: expect.stringContaining('"days"') });
+    }
+  });
+
+  it("writes a stats frame whose totals add up its days", () => {
+    const frame = JSON.parse(
+      statsFrame(
+        [
+          { date: "2026-11-29", likes: 2, stars: 0 },
+          { date: "2026-11-30", likes: 3, stars: 4 },
+        ],
+        [{ kind: "star", title: "alice/tool", url: "https://github.com/alice/tool", count: 4 }],
+      ),
+    );
+    expect(frame).toEqual({
+      type: "stats",
+      days: [
+        { date: "2026-11-29", likes: 2, stars: 0 },
+        { date: "2026-11-30", likes: 3, stars: 4 },
+      ],
+      totals: { likes: 5, stars: 4 },
+      top: [{ kind: "star", title: "alice/tool", url: "https://github.com/alice/tool", count: 4 }],
+    });
   });
 });
