@@ -4,6 +4,7 @@
  */
 import type { Article, Connection, StoredArticle } from "./model.ts";
 import type { Notification, Publication } from "./notification.ts";
+import type { StoredPreferences } from "./preferences/preferences.ts";
 
 /** Where live connections are remembered (DynamoDB connections table). */
 export interface ConnectionStore {
@@ -213,4 +214,12 @@ export interface GroupDirectory {
   remove(group: string, userId: string): Promise<void>;
   /** Every member, in user-id order; none for a group nobody joined. */
   members(group: string): Promise<string[]>;
+}
+
+/** Each person's channel choices and time zone (preferences table); see preferences/preferences.ts. */
+export interface PreferenceStore {
+  /** What the user set, or undefined when they never set anything. */
+  get(userId: string): Promise<StoredPreferences | undefined>;
+  /** Merges `changes` into what is stored and resolves the result. */
+  update(userId: string, changes: StoredPreferences): Promise<StoredPreferences>;
 }
