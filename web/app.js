@@ -2,11 +2,12 @@
 import {
   LikeFeed,
   backoffDelay,
+  bodyPreview,
   caughtUpNotice,
   chooseEndpoint,
   configuredEndpoint,
   configuredHotPollUrl,
-  groupLikes,
+  feedCards,
   handshakeProbeUrl,
   HOT_PING_JITTER_MS,
   HOT_PING_MS,
@@ -23,6 +24,9 @@ import {
 import { createAttention } from "./attention.js";
 
 /** @typedef {import("./live-feed.js").LikeCard} LikeCard */
+/** @typedef {import("./live-feed.js").FeedFrame} FeedFrame */
+/** @typedef {import("./live-feed.js").StarFrame} StarFrame */
+/** @typedef {import("./live-feed.js").NotificationFrame} NotificationFrame */
 
 // API Gateway drops a connection after 10 minutes without a client message.
 const PING_EVERY_MS = 5 * 60_000;
@@ -61,8 +65,13 @@ let socket;
 let attempt = 0;
 /** @type {ReturnType<typeof setTimeout>[]} */
 let timers = [];
-/** The catch-up in progress, over all its pages: where it started and how many likes it brought. */
-let catchUp = { since: "", count: 0 };
+/** The catch-up in progress, over all its pages: where it started, how many frames it brought, whether all were likes. */
+let catchUp = { since: "", count: 0, onlyLikes: true };
+/**
+ * Notifications whose long body the user opened with "Show all": a re-render keeps them open.
+ * @type {Set<string>}
+ */
+const expanded = new Set();
 /** @type {import("./live-feed.js").SourceStatus[]} */
 let sources = [];
 /**
@@ -145,7 +154,7 @@ function connect() {
     // "live" once the catch-up is done: until then likes it missed are still on their way.
     setStatus("catching-up", "catching up…");
     // Always: a first load shows the recent likes, and a tab that dropped before any like gets them.
-    catchUp = { since: feed.resuming(), count: 0 };
+    catchUp = { since: feed.resuming(), count: 0, onlyLikes: true };
     send(ws, { action: "resume", since: catchUp.since });
     timers.push(setInterval(() => send(ws, { action: "ping" }), PING_EVERY_MS));
     hotRefused = false;
@@ -272,16 +281,16 @@ function onFrame(ws, data) {
   if (!frame) return console.warn("live-likes: ignored a frame it cannot read:", data);
   switch (frame.type) {
     case "like":
-      if (feed.add(frame.like)) {
-        render(frame.like.id);
-        attention.liked(frame.like, feed.catchingUp);
-      }
-      return;
+      return arrived(frame.like);
+    case "star":
+      return arrived(frame.star);
+    case "notification":
+      return arrived(frame.notification);
     case "resumed": {
       catchUp.count += frame.count;
       const next = feed.resumed(frame);
       if (next === undefined) {
-        ui.notice.textContent = caughtUpNotice(catchUp.count, catchUp.since) ?? "";
+        ui.notice.textContent = caughtUpNotice(catchUp.count, catchUp.since, catchUp.onlyLikes) ?? "";
         setStatus("live", "live");
       } else {
         ui.notice.textContent = `Catching up… ${catchUp.count} likes so far.`;
@@ -314,6 +323,14 @@ function onFrame(ws, data) {
   }
 }
 
+/** @param {FeedFrame} item a like, a star or a notification, live or replayed */
+function arrived(item) {
+  if (!feed.add(item)) return;
+  if (feed.catchingUp && item.type !== "like") catchUp.onlyLikes = false;
+  render(item.id);
+  attention.arrived(item, feed.catchingUp);
+}
+
 /**
  * @param {"connecting" | "catching-up" | "live" | "reconnecting" | "refused"} state
  * @param {string} text
@@ -324,13 +341,106 @@ function setStatus(state, text) {
   ui.form.hidden = state !== "refused";
   ui.retry.hidden = state !== "reconnecting";
   // "No likes yet" under a form asking for a token reads as if the token worked.
-  ui.empty.hidden = feed.likes.length > 0 || state === "refused";
+  ui.empty.hidden = feed.items.length > 0 || state === "refused";
 }
 
 /** @param {string} freshId */
 function render(freshId) {
-  ui.feed.replaceChildren(...groupLikes(feed.likes).map((card) => likeItem(card, card.ids.includes(freshId))));
-  ui.empty.hidden = feed.likes.length > 0;
+  ui.feed.replaceChildren(
+    ...feedCards(feed.items).map((card) => {
+      const fresh = card.ids.includes(freshId);
+      if (card.kind === "star") return starItem(card.star, fresh);
+      if (card.kind === "notification") return notificationItem(card.notification, fresh);
+      return likeItem(card, fresh);
+    }),
+  );
+  ui.empty.hidden = feed.items.length > 0;
+}
+
+/**
+ * ⭐ OWNER/NAME, +delta, who starred, the total.
+ * @param {StarFrame} star
+ * @param {boolean} fresh
+ */
+function starItem(star, fresh) {
+  const item = element("li", { className: fresh ? "star fresh" : "star" });
+  item.append(element("span", { className: "delta", textContent: `+${star.delta}` }));
+  const body = element("div", { className: "body" });
+  const href = safeHttpUrl(star.url);
+  const title = `⭐ ${star.repo}`;
+  body.append(
+    href
+      ? element("a", { className: "title", href, target: "_blank", rel: "noopener noreferrer", textContent: title })
+      : element("span", { className: "title", textContent: title }),
+  );
+  const meta = element("div", { className: "meta" });
+  meta.append(
+    peopleLine(star.stargazers, (login) => `https://github.com/${encodeURIComponent(login)}`, " starred"),
+    timeElement(star.at),
+    element("span", { className: "count", textContent: `★ ${star.stargazersCount}` }),
+  );
+  body.append(meta);
+  item.append(body);
+  return item;
+}
+
+/**
+ * A published notification: its title (a link to `url`), its body as text with its line breaks
+ * (collapsed when long), a link to the full message when it came as `bodyUrl`, and the group it
+ * went to.
+ * @param {NotificationFrame} notification
+ * @param {boolean} fresh
+ */
+function notificationItem(notification, fresh) {
+  const item = element("li", { className: fresh ? "notification fresh" : "notification" });
+  item.dataset.id = notification.id;
+  item.append(element("span", { className: "delta", textContent: "✉", ariaHidden: "true" }));
+  const body = element("div", { className: "body" });
+  const href = notification.url === undefined ? undefined : safeHttpUrl(notification.url);
+  body.append(
+    href
+      ? element("a", { className: "title", href, target: "_blank", rel: "noopener noreferrer", textContent: notification.title })
+      : element("span", { className: "title", textContent: notification.title }),
+  );
+  if (notification.body) body.append(...bodyText(notification.id, notification.body));
+  const meta = element("div", { className: "meta" });
+  const full = notification.bodyUrl === undefined ? undefined : safeHttpUrl(notification.bodyUrl);
+  if (full)
+    meta.append(
+      element("a", { className: "full", href: full, target: "_blank", rel: "noopener noreferrer", textContent: "open the full message" }),
+    );
+  if (notification.to.startsWith("group:")) meta.append(element("span", { className: "to", textContent: `to ${notification.to}` }));
+  meta.append(timeElement(notification.at));
+  body.append(meta);
+  item.append(body);
+  return item;
+}
+
+/**
+ * The body as text (textContent: a publisher's HTML shows as the characters it is), the start
+ * of it with a "Show all" button when long.
+ * @param {string} id
+ * @param {string} text
+ * @returns {HTMLElement[]}
+ */
+function bodyText(id, text) {
+  const preview = bodyPreview(text);
+  const shown = element("p", { className: "text", textContent: expanded.has(id) ? text : preview.text });
+  if (!preview.collapsed) return [shown];
+  const toggle = element("button", { className: "more", type: "button", textContent: expanded.has(id) ? "Show less" : "Show all" });
+  toggle.addEventListener("click", () => {
+    if (expanded.has(id)) expanded.delete(id);
+    else expanded.add(id);
+    const open = expanded.has(id);
+    shown.textContent = open ? text : preview.text;
+    toggle.textContent = open ? "Show less" : "Show all";
+  });
+  return [shown, toggle];
+}
+
+/** @param {string} at */
+function timeElement(at) {
+  return element("time", { dateTime: at, title: new Date(at).toLocaleString(), textContent: relativeTime(at, Date.now()) });
 }
 
 /**
@@ -350,8 +460,8 @@ function likeItem(like, fresh) {
   );
   const meta = element("div", { className: "meta" });
   meta.append(
-    likersLine(like.likers),
-    element("time", { dateTime: like.at, title: new Date(like.at).toLocaleString(), textContent: relativeTime(like.at, Date.now()) }),
+    peopleLine(like.likers, (liker) => `https://qiita.com/${encodeURIComponent(liker)}`, " liked"),
+    timeElement(like.at),
     element("span", { className: "count", textContent: `♥ ${like.likesCount}` }),
   );
   body.append(meta);
@@ -359,17 +469,21 @@ function likeItem(like, fresh) {
   return item;
 }
 
-/** @param {string[]} likers */
-function likersLine(likers) {
+/**
+ * "@a, @b and 3 more liked": the first few people, each a link to their profile.
+ * @param {string[]} people
+ * @param {(name: string) => string} profile
+ * @param {string} verb
+ */
+function peopleLine(people, profile, verb) {
   const line = element("span", { className: "who" });
-  if (likers.length === 0) line.append("someone");
-  likers.slice(0, SHOWN_LIKERS).forEach((liker, index) => {
+  if (people.length === 0) line.append("someone");
+  people.slice(0, SHOWN_LIKERS).forEach((name, index) => {
     if (index > 0) line.append(", ");
-    const href = `https://qiita.com/${encodeURIComponent(liker)}`;
-    line.append(element("a", { href, target: "_blank", rel: "noopener noreferrer", textContent: `@${liker}` }));
+    line.append(element("a", { href: profile(name), target: "_blank", rel: "noopener noreferrer", textContent: `@${name}` }));
   });
-  if (likers.length > SHOWN_LIKERS) line.append(` and ${likers.length - SHOWN_LIKERS} more`);
-  line.append(" liked");
+  if (people.length > SHOWN_LIKERS) line.append(` and ${people.length - SHOWN_LIKERS} more`);
+  line.append(verb);
   return line;
 }
 

@@ -1,15 +1,15 @@
-// What draws the user back to a tab they left: the count of new likes in its title, and, only
-// when they ask for them, a desktop notification and a short sound for each new like.
-import { likeNotification, unreadTitle } from "./live-feed.js";
+// What draws the user back to a tab they left: the count of new likes, stars and notifications
+// in its title, and, only when they ask for them, a desktop notification and a short sound for each.
+import { desktopNotification, unreadTitle, unreadWeight } from "./live-feed.js";
 
-/** @typedef {import("./live-feed.js").LikeFrame} LikeFrame */
+/** @typedef {import("./live-feed.js").FeedFrame} FeedFrame */
 
 const NOTIFY_KEY = "live-likes.notify";
 const SOUND_KEY = "live-likes.sound";
 
 /**
  * @param {{ notify: HTMLButtonElement, sound: HTMLButtonElement }} buttons
- * @returns {{ liked(like: LikeFrame, replayed: boolean): void }}
+ * @returns {{ arrived(item: FeedFrame, replayed: boolean): void }}
  */
 export function createAttention(buttons) {
   const baseTitle = document.title;
@@ -51,15 +51,15 @@ export function createAttention(buttons) {
   show();
 
   return {
-    liked(like, replayed) {
+    arrived(item, replayed) {
       if (!document.hidden) return;
-      unread += like.delta;
+      unread += unreadWeight(item);
       document.title = unreadTitle(baseTitle, unread);
       // A catch-up of a hundred likes is one glance at the page, not a hundred pop-ups.
       if (replayed) return;
       if (notify && Notification.permission === "granted") {
-        const { title, body } = likeNotification(like);
-        new Notification(title, { body, tag: like.itemId });
+        const { title, body, tag } = desktopNotification(item);
+        new Notification(title, { body, tag });
       }
       if (sound) {
         audio ??= new AudioContext();

@@ -17,8 +17,41 @@
  */
 
 /**
+ * New stars on one of the user's GitHub repositories (docs/ARCHITECTURE.md; keep the names exactly).
+ * @typedef {object} StarFrame
+ * @property {"star"} type
+ * @property {string} id 40 digits, in the same order as likes.
+ * @property {string} userId
+ * @property {string} repo OWNER/NAME.
+ * @property {string} url
+ * @property {number} delta
+ * @property {number} stargazersCount
+ * @property {string[]} stargazers GitHub logins, newest first.
+ * @property {string} at ISO 8601.
+ */
+
+/**
+ * A message another system published (`POST /v1/notifications`). `body` is plain text, never
+ * HTML; a body too large for a frame comes as `bodyUrl` instead (a presigned link to it).
+ * @typedef {object} NotificationFrame
+ * @property {"notification"} type
+ * @property {string} id 40 digits, in the same order as likes.
+ * @property {string} to "user:ID" or "group:NAME".
+ * @property {string} title
+ * @property {string} [url]
+ * @property {string} [body]
+ * @property {string} [bodyUrl]
+ * @property {Record<string, unknown>} [data]
+ * @property {string} at ISO 8601.
+ */
+
+/** Anything the feed lists: a like, a star or a published notification. @typedef {LikeFrame | StarFrame | NotificationFrame} FeedFrame */
+
+/**
  * A server frame this client can use.
  * @typedef {{ type: "like", like: LikeFrame }
+ *   | { type: "star", star: StarFrame }
+ *   | { type: "notification", notification: NotificationFrame }
  *   | { type: "resumed", count: number, more: boolean }
  *   | { type: "pong" }
  *   | { type: "status", sources: SourceStatus[] }
@@ -37,7 +70,7 @@
 
 /** @typedef {{ protocol: string, host: string, search: string }} PageLocation */
 
-/** Likes kept on the page; older ones fall off the bottom. */
+/** Likes, stars and notifications kept on the page; older ones fall off the bottom. */
 export const MAX_SHOWN = 200;
 
 /**
@@ -74,6 +107,10 @@ export function parseFrame(text) {
   switch (frame.type) {
     case "like":
       return isLike(frame) ? { type: "like", like: frame } : undefined;
+    case "star":
+      return isStar(frame) ? { type: "star", star: frame } : undefined;
+    case "notification":
+      return isNotification(frame) ? { type: "notification", notification: frame } : undefined;
     case "resumed":
       // `more` came with paged resumes; a server without it sends everything in one page.
       return Number.isInteger(frame.count)
@@ -131,16 +168,58 @@ function isLike(frame) {
   );
 }
 
+/**
+ * @param {Record<string, unknown>} frame
+ * @returns {frame is StarFrame & Record<string, unknown>}
+ */
+function isStar(frame) {
+  return (
+    typeof frame.id === "string" &&
+    EVENT_ID.test(frame.id) &&
+    typeof frame.repo === "string" &&
+    typeof frame.url === "string" &&
+    Number.isFinite(frame.delta) &&
+    Number.isFinite(frame.stargazersCount) &&
+    Array.isArray(frame.stargazers) &&
+    frame.stargazers.every((login) => typeof login === "string") &&
+    isTime(frame.at)
+  );
+}
+
+/**
+ * @param {Record<string, unknown>} frame
+ * @returns {frame is NotificationFrame & Record<string, unknown>}
+ */
+function isNotification(frame) {
+  const optional = (/** @type {unknown} */ value) => value === undefined || typeof value === "string";
+  return (
+    typeof frame.id === "string" &&
+    EVENT_ID.test(frame.id) &&
+    typeof frame.to === "string" &&
+    /^(user|group):./.test(frame.to) &&
+    typeof frame.title === "string" &&
+    optional(frame.url) &&
+    optional(frame.body) &&
+    optional(frame.bodyUrl) &&
+    (frame.data === undefined || (typeof frame.data === "object" && frame.data !== null && !Array.isArray(frame.data))) &&
+    isTime(frame.at)
+  );
+}
+
+/** @param {unknown} at */
+const isTime = (at) => typeof at === "string" && !Number.isNaN(Date.parse(at));
+
 /** The `since` of a client with no resume point: the server answers with its most recent likes. */
 export const FROM_THE_START = "0";
 
 /**
- * The likes shown, newest first, each id once however often it is delivered, and the point a
- * `resume` continues after. Ids sort in stream order, so the newest is the greatest.
+ * The likes, stars and published notifications shown, newest first, each id once however often
+ * it is delivered, and the point a `resume` continues after. Ids of every kind sort in one order
+ * (src/domain/event-id.ts), so the newest is the greatest.
  */
 export class LikeFeed {
-  /** @type {LikeFrame[]} */
-  #likes = [];
+  /** @type {FeedFrame[]} */
+  #items = [];
   /** @type {Set<string>} */
   #seen = new Set();
   /** @type {string | undefined} */
@@ -204,8 +283,9 @@ export class LikeFeed {
   }
 
   /**
-   * Adds a like; false when its id was already shown (a redelivery or a replay).
-   * @param {LikeFrame} like
+   * Adds a like, a star or a notification; false when its id was already shown (a redelivery or a
+   * replay).
+   * @param {FeedFrame} like
    * @returns {boolean}
    */
   add(like) {
@@ -217,15 +297,20 @@ export class LikeFeed {
     if (!this.#resume) this.#cursor = this.#newest;
     // Replayed likes can arrive after newer live ones; keep the page in time order.
     const at = Date.parse(like.at);
-    const index = this.#likes.findIndex((shown) => Date.parse(shown.at) < at);
-    this.#likes.splice(index === -1 ? this.#likes.length : index, 0, like);
-    this.#likes.length = Math.min(this.#likes.length, MAX_SHOWN);
+    const index = this.#items.findIndex((shown) => Date.parse(shown.at) < at);
+    this.#items.splice(index === -1 ? this.#items.length : index, 0, like);
+    this.#items.length = Math.min(this.#items.length, MAX_SHOWN);
     return true;
   }
 
-  /** @returns {LikeFrame[]} */
+  /** Everything shown, newest first. @returns {FeedFrame[]} */
+  get items() {
+    return [...this.#items];
+  }
+
+  /** The likes among them. @returns {LikeFrame[]} */
   get likes() {
-    return [...this.#likes];
+    return this.#items.filter((item) => item.type === "like");
   }
 }
 
@@ -249,43 +334,74 @@ export const GROUP_GAP_MS = 5 * 60_000;
 export const GROUP_SPAN_MS = 30 * 60_000;
 
 /**
- * The likes (newest first, as `LikeFeed.likes`) as cards, newest first: a like joins the card
+ * One card of the feed: likes grouped as `groupLikes` does, a star or a notification alone.
+ * @typedef {({ kind: "like" } & LikeCard)
+ *   | { kind: "star", key: string, ids: string[], star: StarFrame }
+ *   | { kind: "notification", key: string, ids: string[], notification: NotificationFrame }} FeedCard
+ */
+
+/**
+ * The feed (newest first, as `LikeFeed.items`) as cards, newest first: a like joins the card
  * of its article when it is within GROUP_GAP_MS of that card's oldest like and GROUP_SPAN_MS of
- * its newest; likes of other articles in between do not split it.
+ * its newest; likes of other articles, stars and notifications in between do not split it.
+ * @param {readonly FeedFrame[]} items
+ * @returns {FeedCard[]}
+ */
+export function feedCards(items) {
+  /** @type {FeedCard[]} */
+  const cards = [];
+  /** @type {{ card: LikeCard, itemId: string, newestMs: number, oldestMs: number }[]} */
+  const likeCards = [];
+  for (const item of items) {
+    if (item.type === "star") {
+      cards.push({ kind: "star", key: item.id, ids: [item.id], star: item });
+      continue;
+    }
+    if (item.type === "notification") {
+      cards.push({ kind: "notification", key: item.id, ids: [item.id], notification: item });
+      continue;
+    }
+    const atMs = Date.parse(item.at);
+    const open = likeCards.find(
+      ({ itemId, newestMs, oldestMs }) => itemId === item.itemId && oldestMs - atMs <= GROUP_GAP_MS && newestMs - atMs <= GROUP_SPAN_MS,
+    );
+    if (!open) {
+      /** @type {{ kind: "like" } & LikeCard} */
+      const card = {
+        kind: "like",
+        key: item.id,
+        ids: [item.id],
+        title: item.title,
+        url: item.url,
+        delta: item.delta,
+        likesCount: item.likesCount,
+        likers: [...new Set(item.likers)],
+        at: item.at,
+      };
+      cards.push(card);
+      likeCards.push({ card, itemId: item.itemId, newestMs: atMs, oldestMs: atMs });
+      continue;
+    }
+    open.card.key = item.id;
+    open.card.ids.push(item.id);
+    open.card.delta += item.delta;
+    open.card.likers = [...new Set([...open.card.likers, ...item.likers])];
+    open.oldestMs = Math.min(open.oldestMs, atMs);
+  }
+  return cards;
+}
+
+/**
+ * The likes (newest first, as `LikeFeed.likes`) as cards, newest first (see `feedCards`).
  * @param {readonly LikeFrame[]} likes
  * @returns {LikeCard[]}
  */
 export function groupLikes(likes) {
-  /** @type {(LikeCard & { itemId: string, newestMs: number, oldestMs: number })[]} */
-  const cards = [];
-  for (const like of likes) {
-    const atMs = Date.parse(like.at);
-    const card = cards.find(
-      (open) => open.itemId === like.itemId && open.oldestMs - atMs <= GROUP_GAP_MS && open.newestMs - atMs <= GROUP_SPAN_MS,
-    );
-    if (!card) {
-      cards.push({
-        key: like.id,
-        ids: [like.id],
-        itemId: like.itemId,
-        title: like.title,
-        url: like.url,
-        delta: like.delta,
-        likesCount: like.likesCount,
-        likers: [...new Set(like.likers)],
-        at: like.at,
-        newestMs: atMs,
-        oldestMs: atMs,
-      });
-      continue;
-    }
-    card.key = like.id;
-    card.ids.push(like.id);
-    card.delta += like.delta;
-    card.likers = [...new Set([...card.likers, ...like.likers])];
-    card.oldestMs = Math.min(card.oldestMs, atMs);
-  }
-  return cards.map(({ itemId: _item, newestMs: _newest, oldestMs: _oldest, ...card }) => card);
+  return feedCards(likes).flatMap((card) => {
+    if (card.kind !== "like") return [];
+    const { kind: _kind, ...like } = card;
+    return [like];
+  });
 }
 
 /**
@@ -319,19 +435,82 @@ export function likeNotification(like) {
 }
 
 /**
- * What to tell the user once a resume with `since` replayed `count` likes (all pages together);
+ * A desktop notification of one star: the title says how many, the body who and on what.
+ * @param {StarFrame} star
+ * @returns {{ title: string, body: string }}
+ */
+export function starNotification(star) {
+  const who =
+    star.stargazers.length === 0
+      ? "Someone"
+      : star.stargazers
+          .slice(0, 3)
+          .map((login) => `@${login}`)
+          .join(", ");
+  const more = star.stargazers.length > 3 ? ` and ${star.stargazers.length - 3} more` : "";
+  return { title: `⭐ +${star.delta} · ${star.stargazersCount} in all`, body: `${who}${more} starred ${star.repo}` };
+}
+
+/** A notification's body longer than this many characters, or lines, shows collapsed. */
+export const BODY_PREVIEW_CHARS = 280;
+export const BODY_PREVIEW_LINES = 6;
+
+/**
+ * The start of a published notification's body, to show before "Show all": at most
+ * BODY_PREVIEW_LINES lines and BODY_PREVIEW_CHARS characters (whole code points), with an
+ * ellipsis when something was cut. Text stays text: the page never parses it as HTML.
+ * @param {string} body
+ * @returns {{ text: string, collapsed: boolean }}
+ */
+export function bodyPreview(body) {
+  const lines = body.split("\n").slice(0, BODY_PREVIEW_LINES).join("\n");
+  const text = Array.from(lines).slice(0, BODY_PREVIEW_CHARS).join("");
+  return text === body ? { text, collapsed: false } : { text: `${text.trimEnd()}…`, collapsed: true };
+}
+
+/**
+ * The desktop notification of anything the feed shows; `tag` lets a newer one of the same
+ * article or repository replace the last.
+ * @param {FeedFrame} item
+ * @returns {{ title: string, body: string, tag: string }}
+ */
+export function desktopNotification(item) {
+  switch (item.type) {
+    case "like":
+      return { ...likeNotification(item), tag: item.itemId };
+    case "star":
+      return { ...starNotification(item), tag: item.repo };
+    case "notification": {
+      const body = item.body === undefined ? "" : bodyPreview(item.body).text;
+      return { title: item.title, body: body || (item.bodyUrl ? "Open the page to read the full message." : ""), tag: item.id };
+    }
+  }
+}
+
+/**
+ * How much an arrival adds to the unread count in the title: its likes or its stars; a
+ * notification is one.
+ * @param {FeedFrame} item
+ * @returns {number}
+ */
+export const unreadWeight = (item) => (item.type === "notification" ? 1 : item.delta);
+
+/**
+ * What to tell the user once a resume with `since` replayed `count` frames (all pages together);
  * undefined for none. A resume from the start is a page's first load (or a tab that never got a
- * like), not an outage.
+ * like), not an outage. The frames are "likes" when they all were, else "notifications".
  * @param {number} count
  * @param {string} since
+ * @param {boolean} [onlyLikes]
  * @returns {string | undefined}
  */
-export function caughtUpNotice(count, since) {
+export function caughtUpNotice(count, since, onlyLikes = true) {
   if (count <= 0) return undefined;
+  const noun = onlyLikes ? "like" : "notification";
   const plural = count === 1 ? "" : "s";
   return since === FROM_THE_START
-    ? `Showing your ${count === 1 ? "latest like" : `${count} latest likes`} of the last 24 hours.`
-    : `Caught up on ${count} like${plural} missed while offline.`;
+    ? `Showing your ${count === 1 ? `latest ${noun}` : `${count} latest ${noun}s`} of the last 24 hours.`
+    : `Caught up on ${count} ${noun}${plural} missed while offline.`;
 }
 
 /**

@@ -26,6 +26,15 @@ import {
   unreadTitle,
   likeNotification,
   type LikeFrame,
+  BODY_PREVIEW_CHARS,
+  BODY_PREVIEW_LINES,
+  bodyPreview,
+  desktopNotification,
+  feedCards,
+  type NotificationFrame,
+  starNotification,
+  type StarFrame,
+  unreadWeight,
 } from "../../web/live-feed.js";
 
 /** Event ids are 40 digits, as the server derives them from stream sequence numbers. */
@@ -41,6 +50,32 @@ const like = (id: string, at: string, extra: Partial<LikeFrame> = {}): LikeFrame
   delta: 1,
   likesCount: 42,
   likers: ["alice"],
+  at,
+  ...extra,
+});
+
+/** A star frame as src/domain/frames.ts sends it (issue 12). */
+const star = (id: string, at: string, extra: Partial<StarFrame> = {}): StarFrame => ({
+  type: "star",
+  id,
+  userId: "writer",
+  repo: "writer/live-likes",
+  url: "https://github.com/writer/live-likes",
+  delta: 2,
+  stargazersCount: 120,
+  stargazers: ["octocat", "hubot"],
+  at,
+  ...extra,
+});
+
+/** A published notification's frame as src/domain/frames.ts sends it (issue 10). */
+const notification = (id: string, at: string, extra: Partial<NotificationFrame> = {}): NotificationFrame => ({
+  type: "notification",
+  id,
+  to: "user:writer",
+  title: "Build 7 passed",
+  url: "https://ci.example/7",
+  body: "All 812 tests passed.\nDeployed to staging.",
   at,
   ...extra,
 });
@@ -111,6 +146,32 @@ describe("parseFrame", () => {
     });
     expect(parseFrame('{"type":"error","message":"m","retryAfter":"soon"}')).toEqual({ type: "error", message: "m" });
     expect(parseFrame('{"type":"error","message":"m","retryAfter":-1}')).toEqual({ type: "error", message: "m" });
+  });
+
+  it("reads a star frame and a notification frame, optional fields absent or present", () => {
+    // Prepare
+    const starred = star(id(2), "2026-11-21T09:12:03.000Z");
+    const minimal = { type: "notification", id: id(3), to: "group:ops", title: "Maintenance", at: "2026-11-21T09:13:00.000Z" };
+    const full = notification(id(4), "2026-11-21T09:14:00.000Z", { bodyUrl: "https://s3.example/b?X-Amz-Signature=1", data: { build: 7 } });
+
+    // Act / Assess
+    expect(parseFrame(JSON.stringify(starred))).toEqual({ type: "star", star: starred });
+    expect(parseFrame(JSON.stringify(minimal))).toEqual({ type: "notification", notification: minimal });
+    expect(parseFrame(JSON.stringify(full))).toEqual({ type: "notification", notification: full });
+  });
+
+  it.each([
+    ["a star without repo", JSON.stringify({ ...star(id(1), "2026-11-21T09:12:03Z"), repo: undefined })],
+    ["a star with a count that is not a number", JSON.stringify(star(id(1), "2026-11-21T09:12:03Z", { stargazersCount: "7" as never }))],
+    ["a star with stargazers that are not logins", JSON.stringify(star(id(1), "2026-11-21T09:12:03Z", { stargazers: [null] as never }))],
+    ["a notification without title", JSON.stringify({ ...notification(id(1), "2026-11-21T09:12:03Z"), title: undefined })],
+    ["a notification to no one", JSON.stringify(notification(id(1), "2026-11-21T09:12:03Z", { to: "everyone" }))],
+    ["a notification whose body is not text", JSON.stringify(notification(id(1), "2026-11-21T09:12:03Z", { body: { html: 1 } as never }))],
+    ["a notification whose data is a list", JSON.stringify(notification(id(1), "2026-11-21T09:12:03Z", { data: [1] as never }))],
+    ["a notification with a bad id", JSON.stringify(notification("42", "2026-11-21T09:12:03Z"))],
+  ])("returns undefined for %s", (_case, text) => {
+    // Act / Assess
+    expect(parseFrame(text)).toBeUndefined();
   });
 
   it.each([
@@ -481,6 +542,12 @@ describe("caughtUpNotice", () => {
     expect(notice).toBe("Caught up on 2 likes missed while offline.");
   });
 
+  it("speaks of notifications when the replay brought stars or published ones", () => {
+    // Act / Assess
+    expect(caughtUpNotice(2, FROM_THE_START, false)).toBe("Showing your 2 latest notifications of the last 24 hours.");
+    expect(caughtUpNotice(1, "0042", false)).toBe("Caught up on 1 notification missed while offline.");
+  });
+
   it("says nothing when the replay was empty", () => {
     expect(caughtUpNotice(0, FROM_THE_START)).toBeUndefined();
     expect(caughtUpNotice(0, "0042")).toBeUndefined();
@@ -726,5 +793,119 @@ describe("safeHttpUrl", () => {
     expect(safeHttpUrl("https://qiita.com/writer/items/1")).toBe("https://qiita.com/writer/items/1");
     expect(safeHttpUrl("javascript:alert(1)")).toBeUndefined();
     expect(safeHttpUrl("not a url")).toBeUndefined();
+  });
+});
+
+describe("LikeFeed with stars and notifications", () => {
+  it("lists every kind in time order, each id once, and resumes after the newest of any kind", () => {
+    // Prepare
+    const feed = new LikeFeed();
+    feed.resuming();
+    const items = [like(id(1), "2026-11-21T09:00:00Z"), star(id(2), "2026-11-21T09:01:00Z"), notification(id(3), "2026-11-21T09:02:00Z")];
+
+    // Act: a replay, then the notification again live (a redelivery)
+    const added = items.map((item) => feed.add(item));
+    feed.resumed({ count: 3, more: false });
+    const again = feed.add(notification(id(3), "2026-11-21T09:02:00Z"));
+
+    // Assess
+    expect(added).toEqual([true, true, true]);
+    expect(again).toBe(false);
+    expect(feed.items.map((item) => item.id)).toEqual([id(3), id(2), id(1)]);
+    expect(feed.likes.map((item) => item.id)).toEqual([id(1)]);
+    expect(feed.lastId).toBe(id(3));
+  });
+});
+
+describe("feedCards", () => {
+  const at = (minute: number) => new Date(Date.UTC(2026, 10, 21, 9, minute)).toISOString();
+
+  it("gives a star and a notification a card each, between the likes, without splitting a like card", () => {
+    // Prepare: newest first, as LikeFeed.items
+    const items = [like(id(4), at(4)), notification(id(3), at(3)), star(id(2), at(2)), like(id(1), at(1))];
+
+    // Act
+    const cards = feedCards(items);
+
+    // Assess
+    expect(cards.map((card) => [card.kind, card.ids])).toEqual([
+      ["like", [id(4), id(1)]],
+      ["notification", [id(3)]],
+      ["star", [id(2)]],
+    ]);
+    expect(cards[1]).toEqual({ kind: "notification", key: id(3), ids: [id(3)], notification: items[1] });
+    expect(cards[2]).toEqual({ kind: "star", key: id(2), ids: [id(2)], star: items[2] });
+  });
+});
+
+describe("bodyPreview", () => {
+  it("shows a short body whole, line breaks and markup as they are", () => {
+    // Act / Assess
+    expect(bodyPreview("<b>bold</b>\nsecond line")).toEqual({ text: "<b>bold</b>\nsecond line", collapsed: false });
+  });
+
+  it("collapses a body over the character limit at a whole code point, with an ellipsis", () => {
+    // Prepare: emoji are two UTF-16 units each; a cut must not split one
+    const body = "🎉".repeat(BODY_PREVIEW_CHARS + 10);
+
+    // Act
+    const preview = bodyPreview(body);
+
+    // Assess
+    expect(preview.collapsed).toBe(true);
+    expect(preview.text).toBe(`${"🎉".repeat(BODY_PREVIEW_CHARS)}…`);
+  });
+
+  it("collapses a body of more lines than the limit after the last one shown", () => {
+    // Prepare
+    const lines = Array.from({ length: BODY_PREVIEW_LINES + 2 }, (_, i) => `line ${i + 1}`);
+
+    // Act
+    const preview = bodyPreview(lines.join("\n"));
+
+    // Assess
+    expect(preview).toEqual({ text: `${lines.slice(0, BODY_PREVIEW_LINES).join("\n")}…`, collapsed: true });
+  });
+});
+
+describe("starNotification", () => {
+  it("says how many stars, who, and on which repository", () => {
+    // Act
+    const note = starNotification(star(id(1), "2026-11-21T09:00:00Z", { stargazers: ["a", "b", "c", "d"], delta: 4, stargazersCount: 99 }));
+
+    // Assess
+    expect(note).toEqual({ title: "⭐ +4 · 99 in all", body: "@a, @b, @c and 1 more starred writer/live-likes" });
+  });
+});
+
+describe("desktopNotification", () => {
+  it("uses the notification's title and the start of its body, tagged by id", () => {
+    // Prepare
+    const long = notification(id(7), "2026-11-21T09:00:00Z", { body: "x".repeat(BODY_PREVIEW_CHARS + 1) });
+
+    // Act / Assess
+    expect(desktopNotification(long)).toEqual({ title: "Build 7 passed", body: `${"x".repeat(BODY_PREVIEW_CHARS)}…`, tag: id(7) });
+    expect(
+      desktopNotification(notification(id(8), "2026-11-21T09:00:00Z", { body: undefined, bodyUrl: "https://s3.example/b" })).body,
+    ).toBe("Open the page to read the full message.");
+  });
+
+  it("tags a like by its article and a star by its repository, so a newer one replaces the last", () => {
+    // Act / Assess
+    expect(desktopNotification(like(id(1), "2026-11-21T09:00:00Z")).tag).toBe("c686397e4a0f4f11683d");
+    expect(desktopNotification(star(id(2), "2026-11-21T09:00:00Z"))).toEqual({
+      title: "⭐ +2 · 120 in all",
+      body: "@octocat, @hubot starred writer/live-likes",
+      tag: "writer/live-likes",
+    });
+  });
+});
+
+describe("unreadWeight", () => {
+  it("counts likes and stars by their delta and a notification as one", () => {
+    // Act / Assess
+    expect(unreadWeight(like(id(1), "2026-11-21T09:00:00Z", { delta: 3 }))).toBe(3);
+    expect(unreadWeight(star(id(2), "2026-11-21T09:00:00Z", { delta: 2 }))).toBe(2);
+    expect(unreadWeight(notification(id(3), "2026-11-21T09:00:00Z"))).toBe(1);
   });
 });
