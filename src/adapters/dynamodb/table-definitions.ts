@@ -54,6 +54,21 @@ export const articlesTable = {
   stream: "NEW_AND_OLD_IMAGES",
 } as const satisfies TableDefinition;
 
+/**
+ * One item per GitHub repository of a user (issue 12), sort key `repo` (`OWNER/NAME`), written by
+ * the GitHub collector only when its star count or url changes; its stream becomes star frames.
+ * The account's bookkeeping sorts first ("#" is below every owner name): `#account` {baselinedAt}
+ * and `#page#NNNN` {etag, repos, hasNext}, one per page of the repository list, so an idle poll
+ * reads only those and writes nothing, and a changed page rewrites only its own small item.
+ */
+export const repositoriesTable = {
+  defaultName: "live-likes-repositories",
+  envVar: "REPOSITORIES_TABLE",
+  partitionKey: { name: "userId", type: "S" },
+  sortKey: { name: "repo", type: "S" },
+  stream: "NEW_AND_OLD_IMAGES",
+} as const satisfies TableDefinition;
+
 /** Like frames kept for 24 h so a client that was away can `resume`. */
 export const eventsTable = {
   defaultName: "live-likes-events",
@@ -90,7 +105,10 @@ export const deliveriesTable = {
  * Notifications published through the HTTP API (`POST /v1/notifications`): one item per
  * notification (`id`: its 40-digit event id), whose INSERT the stream handler delivers, and one
  * `idem#<Idempotency-Key>` item per key (24 h) written in the same transaction. Items expire
- * (TTL) once their receipt is no longer worth asking for. NEW_IMAGE: an insert is all it delivers.
+ * (TTL) once their receipt is no longer worth asking for. NEW_IMAGE: what delivers is told by the
+ * new image alone (an INSERT without `status`, or the release's MODIFY to `status` "due").
+ * A scheduled one (`sendAt`) carries `schedule` and `dueAt` (epoch ms) until it is released or
+ * cancelled: the sparse index `byDueTime` holds only those, so the scheduler reads only what waits.
  */
 export const notificationsTable = {
   defaultName: "live-likes-notifications",
@@ -98,6 +116,15 @@ export const notificationsTable = {
   partitionKey: { name: "id", type: "S" },
   timeToLiveAttribute: "expiresAt",
   stream: "NEW_IMAGE",
+  globalSecondaryIndexes: [
+    {
+      indexName: "byDueTime",
+      partitionKey: { name: "schedule", type: "S" },
+      sortKey: { name: "dueAt", type: "N" },
+      // The release needs the id only (the table's key, always projected); sendAt makes a listing readable.
+      nonKeyAttributes: ["sendAt"],
+    },
+  ],
 } as const satisfies TableDefinition;
 
 /**
@@ -123,16 +150,60 @@ export const groupsTable = {
   sortKey: { name: "userId", type: "S" },
 } as const satisfies TableDefinition;
 
+/**
+ * Daily rollups for `stats` (issue 12), one partition per user, sort key `key`:
+ * `d#<YYYY-MM-DD>` {`likes`, `stars`} the day's totals, `d#<YYYY-MM-DD>#<kind>#<item>` {`kind`,
+ * `title`, `url`, `count`} one article's or repository's count that day (days in the user's time
+ * zone), and `counted#<notification id>`, the marker that counts a notification once. D days of
+ * totals and items are one Query of `key` between `d#<first>` and `d#<last>~`. Days are kept
+ * 402 days after their date, markers 35 days (as the deliveries ledger), by TTL.
+ */
+export const rollupsTable = {
+  defaultName: "live-likes-rollups",
+  envVar: "ROLLUPS_TABLE",
+  partitionKey: { name: "userId", type: "S" },
+  sortKey: { name: "key", type: "S" },
+  timeToLiveAttribute: "expiresAt",
+} as const satisfies TableDefinition;
+
+/**
+ * What a channel in `digest` mode owes each user until their daily digest (issue 13,
+ * src/domain/digest): partition `owner` = `<channel>#<userId>`, sort `id` = the notification's id,
+ * holding the notification itself so the digest can render it, `owedAt` (epoch ms) and `channel`;
+ * plus one `#digest` item per owner, the day (`day`) of its last digest. `byChannel` indexes only
+ * owed items (the `#digest` items carry no `channel`), so a run finds who is owed with one Query per
+ * channel instead of a Scan. Items expire after 35 days (TTL) if nothing ever sends them.
+ */
+export const digestsTable = {
+  defaultName: "live-likes-digests",
+  envVar: "DIGESTS_TABLE",
+  partitionKey: { name: "owner", type: "S" },
+  sortKey: { name: "id", type: "S" },
+  timeToLiveAttribute: "expiresAt",
+  globalSecondaryIndexes: [
+    {
+      indexName: "byChannel",
+      partitionKey: { name: "channel", type: "S" },
+      sortKey: { name: "owner", type: "S" },
+      // The owner's user id is all a run needs from the index.
+      nonKeyAttributes: ["userId"],
+    },
+  ],
+} as const satisfies TableDefinition;
+
 /** Every table live-likes keeps, by role: what the laptop creates and the tests make fresh. */
 export const tablesByRole = {
   connections: connectionsTable,
   articles: articlesTable,
+  repositories: repositoriesTable,
   events: eventsTable,
   deliveries: deliveriesTable,
   revocations: revocationsTable,
   notifications: notificationsTable,
   publishKeys: publishKeysTable,
   groups: groupsTable,
+  digests: digestsTable,
+  rollups: rollupsTable,
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableRole = keyof typeof tablesByRole;
