@@ -1,0 +1,71 @@
+/**
+ * Turns a change of the repositories table (a stream record's images) into the star it announces.
+ * A star is: an INSERT after the account's baseline with stars, or a MODIFY whose count rose.
+ * Unstars, url-only edits, baseline writes, removals and the account's "#" items announce nothing.
+ */
+import { eventId } from "./event-id.ts";
+import { type ArticleChange, eventIdFromSequence, MalformedChangeError } from "./like-events.ts";
+import { audienceOf, type StarNotification } from "./notification.ts";
+
+/** A stream record of the repositories table: the same shape as the articles table's. */
+export type RepositoryChange = ArticleChange;
+
+export function starEventFromChange(change: RepositoryChange): StarNotification | null {
+  if (change.eventName === "REMOVE") return null;
+  const next = change.newImage;
+  if (!next) throw new MalformedChangeError(`${change.eventName} record has no NewImage`);
+  const userId = text(next, "userId");
+  const repo = text(next, "repo");
+  // "#account" and "#page#…" items are the collector's bookkeeping (baseline mark, ETags).
+  if (repo.startsWith("#")) return null;
+  const stargazersCount = count(next, "stargazersCount");
+
+  let delta: number;
+  if (change.eventName === "INSERT") {
+    if (next.baseline === true) return null;
+    delta = stargazersCount;
+  } else {
+    if (!change.oldImage) throw new MalformedChangeError("MODIFY record has no OldImage");
+    delta = stargazersCount - count(change.oldImage, "stargazersCount");
+  }
+  if (delta <= 0) return null;
+
+  const changedAt = typeof next.changedAt === "number" ? next.changedAt : change.approximateCreationMs;
+  eventIdFromSequence(change.sequenceNumber);
+  return {
+    kind: "star",
+    id: eventId(changedAt, "repositories", change.sequenceNumber),
+    to: audienceOf(userId),
+    userId,
+    title: repo,
+    repo,
+    url: text(next, "url"),
+    delta,
+    stargazersCount,
+    stargazers: logins(next.lastStargazers),
+    at: new Date(changedAt).toISOString(),
+  };
+}
+
+function text(image: Readonly<Record<string, unknown>>, name: string): string {
+  const value = image[name];
+  if (typeof value !== "string" || value.length === 0) throw new MalformedChangeError(`image has no string "${name}"`);
+  return value;
+}
+
+function count(image: Readonly<Record<string, unknown>>, name: string): number {
+  const value = image[name];
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new MalformedChangeError(`image has no whole non-negative "${name}"`);
+  }
+  return value;
+}
+
+function logins(value: unknown): string[] {
+  if (value === undefined) return [];
+  const list = value instanceof Set ? [...value] : value;
+  if (!Array.isArray(list) || !list.every((login) => typeof login === "string")) {
+    throw new MalformedChangeError('"lastStargazers" is not a list of logins');
+  }
+  return list;
+}
