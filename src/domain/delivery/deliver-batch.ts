@@ -1,6 +1,7 @@
 /**
  * stream batch ─▶ [deliver-batch] ─▶ live frames to every connection of each notification's user
- * ─▶ LINE per LINE_MODE. Where every notification is fanned out, whatever produced it.
+ * ─▶ LINE and e-mail per each user's channel choices. Where every notification is fanned out,
+ * whatever produced it.
  * 1. Keep every notification for `resume`. If the log cannot be written, deliver anyway and say
  *    so: a retry would repeat every frame and hold the batch back, and a tab that missed a frame
  *    has LINE as its fallback (docs/RELIABILITY.md).
@@ -8,16 +9,31 @@
  *    connections got each), so a retried or bisected batch does not post them again.
  * 3. Fan out: users side by side under one bound on open posts; one user's notifications one
  *    after another in batch order. Once one fails, that user's later ones wait for the retry too.
- * 4. LINE, exactly once per notification (push-once.ts), for those whose live part finished and
- *    that LINE_MODE says need it: one push per user for what this batch owes them. Say per
- *    notification what LINE did (a published notification's receipt shows it).
+ * 4. Channels (LINE, e-mail), for the notifications whose live part finished: users side by side
+ *    under the same bound; per user and channel its mode (the user's preferences, else LINE_MODE /
+ *    EMAIL_MODE): `always` and `fallback` (what no connection got) push exactly once per
+ *    notification (push-once.ts), one push per user and channel for what this batch owes them;
+ *    `digest` hands them to the digest queue; `off` nothing. Say per notification and channel what
+ *    happened (a published notification's receipt shows it).
  * 5. Return the keys of what failed, in batch order; the caller retries from the first.
  */
 import { createLimiter } from "../concurrency.ts";
+import { emailFromTexts, emailPushKey, emailTexts } from "../email-message.ts";
 import { lineRetryKey, lineTexts } from "../line-message.ts";
-import { type LineMode, needsLine } from "../line-mode.ts";
+import type { LineMode } from "../line-mode.ts";
 import type { Notification } from "../notification.ts";
-import type { ConnectionStore, DeliveryLedger, EventLog, FramePoster, LineSender, PublicationDelivery } from "../ports.ts";
+import type {
+  Channel,
+  ChannelOutcome,
+  ConnectionStore,
+  DeliveryLedger,
+  DigestQueue,
+  EmailSender,
+  EventLog,
+  FramePoster,
+  LineSender,
+} from "../ports.ts";
+import type { ChannelMode, Preferences } from "../preferences/preferences.ts";
 import { fanOut } from "./fan-out.ts";
 import { pushOnce } from "./push-once.ts";
 
@@ -35,14 +51,36 @@ export interface LineTarget {
   readonly to: string;
 }
 
+/** Where e-mail goes out, and the page its mails link to. */
+export interface EmailChannel {
+  readonly sender: EmailSender;
+  readonly pageUrl: string;
+}
+
+/** What step 4 reads of a user's preferences. */
+export type ChannelChoices = Pick<Preferences, "line" | "email" | "emailAddress">;
+
 export interface DeliverBatchPorts {
   readonly connections: ConnectionStore;
   readonly poster: FramePoster;
   readonly events: EventLog;
   readonly ledger: DeliveryLedger;
+  /** LINE's mode for whoever has no preferences (LINE_MODE); used for everyone without `preferencesFor`. */
   readonly lineMode: LineMode;
+  /** E-mail's mode without `preferencesFor` (EMAIL_MODE); absent: off. */
+  readonly emailMode?: ChannelMode;
+  /**
+   * A user's effective preferences (stored choices over the defaults). Absent: everyone gets
+   * `lineMode` and `emailMode`. A wrapper may change a mode (LINE's monthly quota switching a
+   * recipient to `digest`).
+   */
+  readonly preferencesFor?: (userId: string) => Promise<ChannelChoices>;
   /** The LINE sender and recipient of a user, or undefined when LINE is not set up for them. */
   readonly lineFor: (userId: string) => Promise<LineTarget | undefined>;
+  /** Absent: e-mail is "not-configured" wherever a mode asks for it. The address is the user's `emailAddress`. */
+  readonly email?: EmailChannel;
+  /** Where `digest` modes send what they owe; absent: "not-configured". */
+  readonly digests?: DigestQueue;
   readonly fanoutConcurrency?: number;
   readonly nowMs?: () => number;
 }
@@ -54,8 +92,8 @@ export interface Problem {
   readonly error: unknown;
 }
 
-/** What LINE did with one notification: pushed, not needed (a tab got it, or LINE_MODE=off), not set up, failed. */
-export type LineOutcome = PublicationDelivery["line"];
+/** What a channel did with one notification (ports.ts ChannelOutcome). */
+export type LineOutcome = ChannelOutcome;
 
 export interface BatchDelivery {
   /** Keys of the items to retry, in batch order. */
@@ -64,8 +102,11 @@ export interface BatchDelivery {
   readonly delivered: ReadonlyMap<string, number>;
   readonly gone: number;
   readonly linePushes: number;
+  readonly emailPushes: number;
   /** Per notification id whose delivery finished or whose push failed. */
-  readonly line: ReadonlyMap<string, LineOutcome>;
+  readonly line: ReadonlyMap<string, ChannelOutcome>;
+  /** The same for e-mail; empty when no e-mail channel is wired (`email` absent). */
+  readonly email: ReadonlyMap<string, ChannelOutcome>;
   readonly problems: readonly Problem[];
 }
 
@@ -74,10 +115,20 @@ export async function deliverBatch(items: readonly BatchItem[], ports: DeliverBa
   const problems: Problem[] = [];
   const failed = new Set<string>();
   const delivered = new Map<string, number>();
-  const line = new Map<string, LineOutcome>();
+  const outcomes: Record<Channel, Map<string, ChannelOutcome>> = { line: new Map(), email: new Map() };
+  const pushes: Record<Channel, number> = { line: 0, email: 0 };
   let gone = 0;
-  let linePushes = 0;
-  if (items.length === 0) return { failed: [], delivered, gone, linePushes, line, problems };
+  const result = () => ({
+    failed: items.filter((item) => failed.has(item.key)).map((item) => item.key),
+    delivered,
+    gone,
+    linePushes: pushes.line,
+    emailPushes: pushes.email,
+    line: outcomes.line,
+    email: ports.email ? outcomes.email : new Map<string, ChannelOutcome>(),
+    problems,
+  });
+  if (items.length === 0) return result();
 
   // 1. The resume log first, so a client resuming right now finds what it is about to miss.
   try {
@@ -124,42 +175,89 @@ export async function deliverBatch(items: readonly BatchItem[], ports: DeliverBa
     }),
   );
 
-  // 4. LINE for what the live part finished and the mode asks for.
-  for (const item of items) if (!failed.has(item.key)) line.set(item.notification.id, "not-needed");
-  if (ports.lineMode !== "off") {
-    for (const [userId, mine] of byUser) {
-      const owed = mine.filter((item) => !failed.has(item.key) && needsLine(ports.lineMode, delivered.get(item.notification.id) ?? 0));
-      if (owed.length === 0) continue;
-      try {
-        const target = await ports.lineFor(userId);
-        if (!target) {
-          for (const item of owed) line.set(item.notification.id, "not-configured");
-          continue;
+  // 4. Channels, users side by side: a group message brings one user per member.
+  await Promise.all(
+    [...byUser].map(([userId, mine]) =>
+      limit(async () => {
+        const finished = mine.filter((item) => !failed.has(item.key));
+        if (finished.length === 0) return;
+        let choices: ChannelChoices;
+        try {
+          choices = ports.preferencesFor ? await ports.preferencesFor(userId) : { line: ports.lineMode, email: ports.emailMode ?? "off" };
+        } catch (error) {
+          for (const item of finished) failed.add(item.key);
+          problems.push({ message: "could not read the user's channel choices; the batch retries them", userId, error });
+          return;
         }
-        linePushes += await pushOnce(
-          {
-            channel: "line",
-            userId,
-            to: target.to,
-            notifications: owed.map((item) => item.notification),
-            render: lineTexts,
-            keyOf: lineRetryKey,
-          },
-          { ledger: ports.ledger, send: (push) => target.sender.push(push.to, push.texts, push.key) },
+        await Promise.all(
+          CHANNELS.map(async (channel) => {
+            const mode = choices[channel];
+            const set = (owedItems: readonly BatchItem[], outcome: ChannelOutcome) => {
+              for (const item of owedItems) outcomes[channel].set(item.notification.id, outcome);
+            };
+            set(finished, "not-needed");
+            const owed = finished.filter((item) => needsChannel(mode, delivered.get(item.notification.id) ?? 0));
+            if (owed.length === 0) return;
+            try {
+              const sent = await deliverOnChannel(channel, mode, userId, owed, choices, ports);
+              if (typeof sent === "number") {
+                pushes[channel] += sent;
+                set(owed, "sent");
+              } else {
+                set(owed, sent);
+              }
+            } catch (error) {
+              for (const item of owed) failed.add(item.key);
+              set(owed, "failed");
+              problems.push({ message: `${channel === "line" ? "LINE push" : "e-mail"} failed; the batch retries it`, userId, error });
+            }
+          }),
         );
-        for (const item of owed) line.set(item.notification.id, "sent");
-      } catch (error) {
-        for (const item of owed) {
-          failed.add(item.key);
-          line.set(item.notification.id, "failed");
-        }
-        problems.push({ message: "LINE push failed; the batch retries it", userId, error });
-      }
-    }
-  }
+      }),
+    ),
+  );
 
   // 5. In batch order, so the caller can retry from the first.
-  return { failed: items.filter((item) => failed.has(item.key)).map((item) => item.key), delivered, gone, linePushes, line, problems };
+  return result();
+}
+
+const CHANNELS: readonly Channel[] = ["line", "email"];
+
+/** always: every notification; fallback: those no live connection received; digest: every one, once a day; off: none. */
+export function needsChannel(mode: ChannelMode, deliveredTo: number): boolean {
+  return mode === "always" || mode === "digest" || (mode === "fallback" && deliveredTo === 0);
+}
+
+/** Resolves the pushes sent now, or what happened instead. */
+async function deliverOnChannel(
+  channel: Channel,
+  mode: ChannelMode,
+  userId: string,
+  owed: readonly BatchItem[],
+  choices: ChannelChoices,
+  ports: DeliverBatchPorts,
+): Promise<number | "digest" | "not-configured"> {
+  const notifications = owed.map((item) => item.notification);
+  if (mode === "digest") {
+    if (!ports.digests) return "not-configured";
+    await ports.digests.owe(channel, userId, notifications);
+    return "digest";
+  }
+  if (channel === "line") {
+    const target = await ports.lineFor(userId);
+    if (!target) return "not-configured";
+    return pushOnce(
+      { channel, userId, to: target.to, notifications, render: lineTexts, keyOf: lineRetryKey },
+      { ledger: ports.ledger, send: (push) => target.sender.push(push.to, push.texts, push.key) },
+    );
+  }
+  const email = ports.email;
+  const to = choices.emailAddress;
+  if (!email || !to) return "not-configured";
+  return pushOnce(
+    { channel, userId, to, notifications, render: (chunk) => emailTexts(chunk, email.pageUrl), keyOf: emailPushKey },
+    { ledger: ports.ledger, send: (push) => email.sender.send(push.to, emailFromTexts(push.texts), push.key) },
+  );
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
