@@ -1,7 +1,8 @@
 /**
  * $default ─▶ answer the client's frame: ping → pong; resume → the resume use case
- * (src/domain/resume.ts), then the sources' status; status → the sources' status; anything else →
- * an error frame. The connection always stays open.
+ * (src/domain/resume.ts), then the sources' status; status → the sources' status; stats → the
+ * user's daily numbers (src/domain/stats/read-stats.ts); anything else → an error frame. The
+ * connection always stays open.
  *
  * Why the status rides on resume: API Gateway cannot post to a connection from its own $connect,
  * and every client of the page sends a resume as soon as it is open, so the first answer it gets
@@ -12,12 +13,15 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { SourceHealthReader } from "#domain/collector/source-health.ts";
 import { errorFrame, parseClientFrame, pongFrame, statusFrame } from "#domain/frames.ts";
 import { type ResumePorts, resume } from "#domain/resume.ts";
+import { type ReadStatsPorts, readStats } from "#domain/stats/read-stats.ts";
 import type { WebSocketEvent, WebSocketResult } from "./websocket-event.ts";
 
 export interface DefaultDeps extends ResumePorts {
   readonly logger: Logger;
   /** Absent: resume sends no status, and `{"action":"status"}` answers an empty list. */
   readonly sourceHealth?: SourceHealthReader;
+  /** The daily rollups `{"action":"stats"}` reads; absent: it answers an error frame. */
+  readonly stats?: Omit<ReadStatsPorts, "connections">;
 }
 
 export function createDefaultHandler(deps: DefaultDeps) {
@@ -30,9 +34,12 @@ export function createDefaultHandler(deps: DefaultDeps) {
         return { statusCode: 200, body: pongFrame() };
       case "invalid":
         return { statusCode: 200, body: errorFrame(request.message) };
-      case "stats":
-        // Daily rollups are being built (issue 12): until then the request is answered plainly.
-        return { statusCode: 200, body: errorFrame("stats are not kept by this server yet") };
+      case "stats": {
+        if (!deps.stats) return { statusCode: 200, body: errorFrame("stats are not kept by this server") };
+        const answer = await readStats(connectionId, request.days, { connections: deps.connections, ...deps.stats });
+        if (answer.outcome === "unknown-connection") return { statusCode: 200, body: errorFrame("unknown connection: reconnect") };
+        return { statusCode: 200, body: answer.frame };
+      }
       case "status": {
         const connection = await deps.connections.get(connectionId);
         if (!connection) return { statusCode: 200, body: errorFrame("unknown connection: reconnect") };
