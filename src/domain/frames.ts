@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { Notification } from "./notification.ts";
+import type { Preferences } from "./preferences/preferences.ts";
 
 /** `since` of a client that has seen nothing yet (a first page load): it gets recent history. */
 export const FROM_THE_START = "0";
@@ -16,6 +17,8 @@ export type ClientRequest =
   | { readonly action: "resume"; readonly since: string }
   | { readonly action: "status" }
   | { readonly action: "stats"; readonly days: number }
+  /** The user's own channel choices; with `set`, a change (validated by preferences/update-preferences.ts). */
+  | { readonly action: "preferences"; readonly set?: unknown }
   | { readonly action: "invalid"; readonly message: string };
 
 /** `{"action":"stats","days":D}` asks for 1 to this many days. */
@@ -50,7 +53,8 @@ export function notificationFrame(notification: Notification): string {
         at: notification.at,
       });
     case "notification":
-      // Absent optional fields stay absent (JSON.stringify drops undefined); bodyUrl comes with S3 bodies.
+      // Absent optional fields stay absent (JSON.stringify drops undefined). A body kept in S3 travels as
+      // bodyUrl (large-bodies.ts), never as its bodyKey.
       return JSON.stringify({
         type: "notification",
         id: notification.id,
@@ -58,6 +62,7 @@ export function notificationFrame(notification: Notification): string {
         title: notification.title,
         url: notification.url,
         body: notification.body,
+        bodyUrl: notification.bodyUrl,
         data: notification.data,
         at: notification.at,
       });
@@ -116,6 +121,9 @@ export const pongFrame = (): string => JSON.stringify({ type: "pong" });
 /** Ends one page of a resume; `more` says the client should ask again from its last id. */
 export const resumedFrame = (count: number, more: boolean): string => JSON.stringify({ type: "resumed", count, more });
 
+/** The answer to `{"action":"preferences"}` (and to one with `set`): the effective preferences. */
+export const preferencesFrame = (preferences: Preferences): string => JSON.stringify({ type: "preferences", preferences });
+
 /** `retryAfter` (seconds) tells a client it was rate-limited and when to try again. */
 export const errorFrame = (message: string, retryAfter?: number): string =>
   JSON.stringify(retryAfter === undefined ? { type: "error", message } : { type: "error", message, retryAfter });
@@ -128,6 +136,7 @@ const clientFrame = z.discriminatedUnion("action", [
   z.object({ action: z.literal("ping") }),
   z.object({ action: z.literal("status") }),
   z.object({ action: z.literal("stats"), days: z.number().int().min(1).max(MAX_STATS_DAYS) }),
+  z.object({ action: z.literal("preferences"), set: z.unknown().optional() }),
   z.object({
     action: z.literal("resume"),
     since: z.string().refine((since) => since === FROM_THE_START || EVENT_ID.test(since), SINCE_HELP),
@@ -153,8 +162,8 @@ export function parseClientFrame(body: string | undefined | null): ClientRequest
   if (action === "stats") return invalid(STATS_HELP);
   return invalid(
     typeof action === "string"
-      ? `unknown action "${action.slice(0, 40)}": use "ping", "resume", "status" or "stats"`
-      : 'frame has no "action": use "ping", "resume", "status" or "stats"',
+      ? `unknown action "${action.slice(0, 40)}": use "ping", "resume", "status", "stats" or "preferences"`
+      : 'frame has no "action": use "ping", "resume", "status", "stats" or "preferences"',
   );
 }
 

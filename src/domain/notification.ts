@@ -53,6 +53,13 @@ export interface PublishedNotification extends NotificationBase {
   readonly kind: "notification";
   readonly url?: string;
   readonly body?: string;
+  /**
+   * Where the body is kept instead of `body` when its frame would exceed 32 KB (an S3 key,
+   * large-bodies.ts): on the item and in the events log.
+   */
+  readonly bodyKey?: string;
+  /** A presigned GET URL of the body at `bodyKey`, added when a frame is built (linkBodies); never kept. */
+  readonly bodyUrl?: string;
   /** A JSON object of the publisher's own, passed through untouched. */
   readonly data?: Readonly<Record<string, unknown>>;
 }

@@ -19,6 +19,8 @@ export function localRuntimeEnv(overrides: Record<string, string> = {}): Record<
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
     DATA_DIR: "memory",
+    // Each runtime's own s3rver on a free port: tests run side by side.
+    S3_PORT: "0",
     POLL_INTERVAL_SECONDS: "3600",
     HOT_POLL_BUDGET_PERCENT: "0",
     TOKEN_SECRET: TEST_TOKEN_SECRET,
