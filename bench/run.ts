@@ -1,9 +1,10 @@
 /**
- * `npm run bench` (about 17 minutes) and `npm run bench -- --quick` (about 4): fan-out, end-to-end
- * delay, like → notice, collector cost and bundles, each side by side with the usual way, in one
- * run on this machine. Writes bench/results/latest.{json,md,svg} (--quick: quick.*). Not part of
- * `npm test`. `npm run bench -- --only like-notice` runs that section alone and prints its table
- * without writing results (they stay whole).
+ * `npm run bench` (about 19 minutes) and `npm run bench -- --quick` (about 5): fan-out, group
+ * broadcast, publish API latency, end-to-end delay, like → notice, collector cost and bundles, each
+ * side by side with the usual way, in one run on this machine. Writes bench/results/latest.{json,md,svg}
+ * (--quick: quick.*). Not part of `npm test`. `npm run bench -- --only like-notice` (or
+ * `group-broadcast`, `publish-latency`) runs that section alone and prints its table without
+ * writing results (they stay whole).
  */
 import "./support/local-env.ts";
 import { execFileSync } from "node:child_process";
@@ -15,8 +16,10 @@ import { PRICES } from "./collector/prices.ts";
 import { benchCollector } from "./collector/collector-bench.ts";
 import { benchEndToEnd } from "./e2e/e2e-bench.ts";
 import { benchFanout } from "./fanout/fanout-bench.ts";
+import { benchGroupBroadcast } from "./group-broadcast/group-broadcast-bench.ts";
 import { benchLikeNotice } from "./like-notice/like-notice-bench.ts";
-import { likeNoticeMarkdown } from "./report/markdown.ts";
+import { benchPublishLatency } from "./publish-latency/publish-latency-bench.ts";
+import { groupBroadcastMarkdown, likeNoticeMarkdown, publishLatencyMarkdown } from "./report/markdown.ts";
 import type { BenchResults } from "./report/results.ts";
 import { checkTargets } from "./report/targets.ts";
 import { writeResults } from "./report/write-results.ts";
@@ -25,7 +28,8 @@ import { describeMachine } from "./support/machine.ts";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
-if (only !== undefined && only !== "like-notice") throw new Error(`--only ${only}: the one section that runs alone is like-notice.`);
+const ALONE = ["like-notice", "group-broadcast", "publish-latency"];
+if (only !== undefined && !ALONE.includes(only)) throw new Error(`--only ${only}: the sections that run alone are ${ALONE.join(", ")}.`);
 const plan = quick
   ? {
       fanoutSizes: [10, 100, 1_000],
@@ -35,6 +39,8 @@ const plan = quick
       seconds: 10,
       collectorSizes: [10, 1_000],
       imports: 3,
+      groupMembers: 100,
+      publishSeconds: 10,
     }
   : {
       fanoutSizes: [10, 100, 1_000, 5_000],
@@ -44,7 +50,13 @@ const plan = quick
       seconds: 30,
       collectorSizes: [10, 1_000, 10_000],
       imports: 7,
+      groupMembers: 500,
+      publishSeconds: 30,
     };
+/** The issue's group: its members hold 5,000 connections in all (a quick run: 1,000). */
+const SOCKETS_PER_MEMBER = 10;
+/** The issue's rate for the publish API's latency. */
+const PUBLISH_RATE = 50;
 /** The issue asks for at least 5 minutes of likes; a quick run takes one. */
 const likeNoticePlan = quick
   ? { durationSeconds: 60, idleSeconds: 10, likeEverySeconds: 5 }
@@ -78,6 +90,29 @@ if (only === "like-notice") {
   process.exit(0);
 }
 const clients = ClientLoad.start();
+const groupBroadcast = () =>
+  benchGroupBroadcast({
+    dynamodbEndpoint: dynamo.endpoint,
+    clients,
+    members: plan.groupMembers,
+    socketsPerMember: SOCKETS_PER_MEMBER,
+    repetitions: plan.repetitions,
+    log,
+  });
+const publishLatency = () =>
+  benchPublishLatency({ dynamodbEndpoint: dynamo.endpoint, clients, rate: PUBLISH_RATE, durationSeconds: plan.publishSeconds, log });
+if (only === "group-broadcast" || only === "publish-latency") {
+  try {
+    const lines =
+      only === "group-broadcast" ? groupBroadcastMarkdown(await groupBroadcast()) : publishLatencyMarkdown(await publishLatency());
+    console.log(lines.join("\n"));
+  } finally {
+    clients.stop();
+    await dynamo.stop();
+  }
+  log("done");
+  process.exit(0);
+}
 try {
   const { fanout, latency } = await benchFanout({
     dynamodbEndpoint: dynamo.endpoint,
@@ -88,6 +123,8 @@ try {
     latencyMs: SIMULATED_ROUND_TRIP_MS,
     log,
   });
+  const group_broadcast = await groupBroadcast();
+  const publish_latency = await publishLatency();
   const e2e = await benchEndToEnd({ dynamodbEndpoint: dynamo.endpoint, clients, rates: plan.rates, durationSeconds: plan.seconds, log });
   const likeNotice = await benchLikeNotice({ dynamodbEndpoint: dynamo.endpoint, ...likeNoticePlan, log });
   const collector = await benchCollector({ dynamodbEndpoint: dynamo.endpoint, sizes: plan.collectorSizes, log });
@@ -100,6 +137,8 @@ try {
     fanout_concurrency: FANOUT_CONCURRENCY,
     fanout,
     fanout_latency: latency,
+    group_broadcast,
+    publish_latency,
     e2e,
     like_notice: likeNotice,
     collector,

@@ -1,5 +1,12 @@
 /** bench/results/latest.md: the machine, one table per measurement, and the targets. */
-import { type BenchResults, fanoutVariants, type LikeNoticeResult } from "./results.ts";
+import {
+  type BenchResults,
+  fanoutVariants,
+  type GroupBroadcastRow,
+  groupBroadcastVariants,
+  type LikeNoticeResult,
+  type PublishLatencyRow,
+} from "./results.ts";
 import { checkTargets, kb, ratio } from "./targets.ts";
 
 const cell = (value: number | null | undefined): string => (value === null || value === undefined ? "—" : String(value));
@@ -56,6 +63,8 @@ export function renderMarkdown(results: BenchResults): string {
     );
   }
   lines.push("");
+  if (results.group_broadcast) lines.push(...groupBroadcastMarkdown(results.group_broadcast));
+  if (results.publish_latency) lines.push(...publishLatencyMarkdown(results.publish_latency));
   if (results.like_notice) lines.push(...likeNoticeMarkdown(results.like_notice));
   lines.push("## Collector: one poll after the baseline");
   lines.push("");
@@ -118,4 +127,34 @@ export function likeNoticeMarkdown(notice: LikeNoticeResult): string[] {
   );
   lines.push("");
   return lines;
+}
+
+/** The group broadcast section (issue 10), also printed alone by `npm run bench -- --only group-broadcast`. */
+export function groupBroadcastMarkdown(row: GroupBroadcastRow): string[] {
+  const p = row.project_ms;
+  const lost = groupBroadcastVariants.reduce((sum, v) => sum + row.lost[v], 0);
+  return [
+    "## Group broadcast: one message to a group (ms to the last frame received)",
+    "",
+    `${row.members.toLocaleString("en-US")} members with ${(row.connections / row.members).toLocaleString("en-US")} sockets each, real \`ws\` clients on the WebSocket emulator; the stream handler called in process with the notifications table's INSERT record of the group item (the stream poller's wait left out), against member after member, post after post (sequential: the same Query per member, but no resume log and no deliveries ledger, so neither resume nor exactly once), and the same frames posted to connection ids known in advance with no DynamoDB work (transport floor).`,
+    "",
+    "| members | connections | live-likes | sequential | transport floor | vs sequential | vs floor | lost |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| ${row.members.toLocaleString("en-US")} | ${row.connections.toLocaleString("en-US")} | ${cell(p)} | ${cell(row.sequential_ms)} | ${cell(row.transport_ms)} | ${p && row.sequential_ms ? ratio(row.sequential_ms / p) : "—"} | ${p && row.transport_ms ? ratio(p / row.transport_ms) : "—"} | ${lost} |`,
+    "",
+  ];
+}
+
+/** The publish API latency section (issue 10), also printed alone by `npm run bench -- --only publish-latency`. */
+export function publishLatencyMarkdown(row: PublishLatencyRow): string[] {
+  return [
+    "## Publish API: `POST /v1/notifications` sent → frame received",
+    "",
+    "One user with one open socket, the whole `npm start` runtime with its defaults (the notifications stream polled every 250 ms when idle).",
+    "",
+    "| requests/s | seconds | p50 ms | p95 ms | p99 ms | max ms | sent | accepted | delivered | lost | duplicated |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| ${row.rate} | ${row.duration_s} | ${cell(row.p50_ms)} | ${cell(row.p95_ms)} | ${cell(row.p99_ms)} | ${cell(row.max_ms)} | ${row.sent} | ${row.accepted} | ${row.delivered} | ${row.lost} | ${row.duplicated} |`,
+    "",
+  ];
 }

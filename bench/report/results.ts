@@ -28,6 +28,36 @@ export interface FanoutLatencyRow {
   readonly lost: Readonly<Record<LatencyVariant, number>>;
 }
 
+/** Group broadcast (issue 10): one message to a group whose members hold `connections` in all. */
+export interface GroupBroadcastRow {
+  readonly members: number;
+  readonly connections: number;
+  readonly project_ms: number | null;
+  readonly sequential_ms: number | null;
+  readonly transport_ms: number | null;
+  /** Frames that never reached a socket, per variant, over every repetition. */
+  readonly lost: Readonly<Record<GroupBroadcastVariant, number>>;
+}
+
+export const groupBroadcastVariants = ["project", "sequential", "transport"] as const;
+export type GroupBroadcastVariant = (typeof groupBroadcastVariants)[number];
+
+/** Publish API latency (issue 10): `POST /v1/notifications` sent → the frame in the user's tab. */
+export interface PublishLatencyRow {
+  readonly rate: number;
+  readonly duration_s: number;
+  readonly p50_ms: number | null;
+  readonly p95_ms: number | null;
+  readonly p99_ms: number | null;
+  readonly max_ms: number | null;
+  /** Requests sent, answered 202, and their frames received once, never, or more than once. */
+  readonly sent: number;
+  readonly accepted: number;
+  readonly delivered: number;
+  readonly lost: number;
+  readonly duplicated: number;
+}
+
 export interface E2eRow {
   readonly rate: number;
   readonly p50_ms: number | null;
@@ -118,6 +148,9 @@ export interface BenchResults {
   readonly e2e: readonly E2eRow[];
   /** Absent in results from before issue 11. */
   readonly like_notice?: LikeNoticeResult;
+  /** Absent in results from before issue 10's bench rows. */
+  readonly group_broadcast?: GroupBroadcastRow;
+  readonly publish_latency?: PublishLatencyRow;
   readonly collector: readonly CollectorRow[];
   readonly bundles: readonly BundleRow[];
   readonly prices: Readonly<Record<string, unknown>>;

@@ -77,6 +77,27 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       : { target: "End-to-end at 100 changes/s", reached: undefined, detail: "not measured in this run" },
   );
 
+  const broadcast = results.group_broadcast;
+  checks.push(
+    broadcast
+      ? {
+          target: `Group broadcast to ${broadcast.connections.toLocaleString("en-US")} connections completes with nothing lost`,
+          reached: broadcast.project_ms !== null && broadcast.lost.project === 0,
+          detail: `${broadcast.project_ms ?? "—"} ms, ${broadcast.lost.project} lost; sequential ${broadcast.sequential_ms ?? "—"} ms`,
+        }
+      : { target: "Group broadcast", reached: undefined, detail: "not measured in this run" },
+  );
+  const published = results.publish_latency;
+  checks.push(
+    published
+      ? {
+          target: `Publish API at ${published.rate} requests/s: every request accepted, its frame received once`,
+          reached: published.accepted === published.sent && published.lost === 0 && published.duplicated === 0,
+          detail: `p50 ${published.p50_ms ?? "—"} ms, p99 ${published.p99_ms ?? "—"} ms; ${published.accepted} of ${published.sent} accepted, ${published.lost} lost, ${published.duplicated} twice`,
+        }
+      : { target: "Publish API latency", reached: undefined, detail: "not measured in this run" },
+  );
+
   const notice = results.like_notice;
   const hot = notice?.rows.find((row) => !row.simulated);
   if (notice && hot) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderMarkdown } from "../../../bench/report/markdown.ts";
+import { groupBroadcastMarkdown, publishLatencyMarkdown, renderMarkdown } from "../../../bench/report/markdown.ts";
+import { checkTargets } from "../../../bench/report/targets.ts";
 import { fanoutSvg } from "../../../bench/report/svg-chart.ts";
 import { sampleResults } from "./sample-results.ts";
 
@@ -37,5 +38,57 @@ describe("fanoutSvg", () => {
 
     // Assess
     expect(svg).toContain("a &lt; b &amp; c");
+  });
+});
+
+describe("the group broadcast and publish latency sections", () => {
+  const broadcast = {
+    members: 500,
+    connections: 5_000,
+    project_ms: 900,
+    sequential_ms: 9_000,
+    transport_ms: 600,
+    lost: { project: 0, sequential: 0, transport: 3 },
+  };
+  const published = {
+    rate: 50,
+    duration_s: 30,
+    p50_ms: 180,
+    p95_ms: 290,
+    p99_ms: 340,
+    max_ms: 400,
+    sent: 1_500,
+    accepted: 1_500,
+    delivered: 1_500,
+    lost: 0,
+    duplicated: 0,
+  };
+
+  it("writes one row each, with the ratios against the sequential way and the transport floor", () => {
+    // Act
+    const markdown = renderMarkdown({ ...sampleResults(), group_broadcast: broadcast, publish_latency: published });
+
+    // Assess
+    expect(markdown).toContain("| 500 | 5,000 | 900 | 9000 | 600 | 10× | 1.5× | 3 |");
+    expect(markdown).toContain("| 50 | 30 | 180 | 290 | 340 | 400 | 1500 | 1500 | 1500 | 0 | 0 |");
+    expect(groupBroadcastMarkdown(broadcast)[0]).toMatch(/^## Group broadcast/);
+    expect(publishLatencyMarkdown(published)[0]).toMatch(/^## Publish API/);
+  });
+
+  it("leaves both out of results from before them, and checks nothing lost when they are in", () => {
+    // Act
+    const before = renderMarkdown(sampleResults());
+    const checks = checkTargets({
+      ...sampleResults(),
+      group_broadcast: { ...broadcast, lost: { ...broadcast.lost, project: 1 } },
+      publish_latency: { ...published, accepted: 1_499 },
+    });
+
+    // Assess
+    expect(before).not.toContain("## Group broadcast");
+    expect(before).not.toContain("## Publish API");
+    expect(checks.find((check) => check.target.startsWith("Group broadcast to 5,000"))?.reached).toBe(false);
+    expect(checks.find((check) => check.target.startsWith("Publish API at 50"))?.reached).toBe(false);
+    expect(checkTargets({ ...sampleResults(), group_broadcast: broadcast }).find((c) => c.target.startsWith("Group"))?.reached).toBe(true);
   });
 });
