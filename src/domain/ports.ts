@@ -3,8 +3,10 @@
  * them; tests pass small in-memory fakes. Named for what the domain needs, not for a service.
  */
 import type { Article, Connection, StoredArticle } from "./model.ts";
+import type { ListedPage, ReadPage, RepositorySnapshot, StoredRepository } from "./github/repository.ts";
+import type { GroupPart } from "./delivery/group-parts.ts";
 import type { Notification, Publication } from "./notification.ts";
-import type { StoredPreferences } from "./preferences/preferences.ts";
+import type { PreferenceChanges, StoredPreferences } from "./preferences/preferences.ts";
 
 /** Where live connections are remembered (DynamoDB connections table). */
 export interface ConnectionStore {
@@ -92,6 +94,49 @@ export interface ArticleStore {
   markBaselined(userId: string, at: number): Promise<void>;
 }
 
+/**
+ * Reads the token's user's own repositories and their stargazers (GitHub REST API, or the demo).
+ *
+ * @example
+ *   const pages = await source.listRepositories(stored.pages); // all 304: nothing changed, nothing spent
+ */
+export interface RepositorySource {
+  /** The token's user's GitHub login. */
+  login(): Promise<string>;
+  /**
+   * Every page of the repositories the user owns, page i asked with `If-None-Match: known[i].etag`;
+   * a page that answered 304 comes back without `repositories`. Rejects on any partial answer.
+   */
+  listRepositories(known: readonly ListedPage[]): Promise<ReadPage[]>;
+  /**
+   * Stargazers of `repo` (`OWNER/NAME`), newest first, read from the last page backwards (the
+   * last page is found from `stargazersCount`) until `enough(soFar)` says stop or the list's start.
+   */
+  listStargazers(repo: string, stargazersCount: number, enough: (soFar: readonly string[]) => boolean): Promise<string[]>;
+}
+
+/** The repositories table, as the GitHub collector uses it. */
+export interface RepositoryStore {
+  /** The last listing's pages (ETags) and whether the baseline was taken: the account's "#" items only. */
+  listing(userId: string): Promise<{ readonly baselined: boolean; readonly pages: readonly ListedPage[] }>;
+  /** One query: every stored repository of the user plus whether the baseline was taken. */
+  load(userId: string): Promise<RepositorySnapshot>;
+  /**
+   * Writes `next` only if the stored count is still `previousCount` (undefined: only if absent).
+   * Resolves false when another writer got there first.
+   */
+  write(next: StoredRepository, previousCount: number | undefined): Promise<boolean>;
+  /**
+   * Keeps the listing's pages for the next poll's `If-None-Match`: writes the pages read fresh
+   * (those with `repositories`), forgets pages past the end of a list that got shorter than
+   * `previousPageCount`, and with `baselinedAt` marks the baseline.
+   */
+  saveListing(
+    userId: string,
+    listing: { readonly pages: readonly ReadPage[]; readonly previousPageCount: number; readonly baselinedAt?: number },
+  ): Promise<void>;
+}
+
 /** The log of notifications that `resume` replays (kept RESUME_WINDOW_SECONDS). */
 export interface EventLog {
   append(notifications: readonly Notification[]): Promise<void>;
@@ -157,9 +202,28 @@ export interface IdempotencyClaim {
   readonly expiresAt: number;
 }
 
+/**
+ * Where a published notification stands, as kept: `scheduled` (waits for its sendAt), `due`
+ * (released: its MODIFY delivers it), `cancelled`, `sent` (its receipt is recorded). One sent at
+ * once has none until its receipt.
+ */
+export type PublicationStatus = "scheduled" | "due" | "cancelled" | "sent";
+
+/** When a scheduled notification is to go out. */
+export interface PublicationSchedule {
+  /** Epoch ms. */
+  readonly sendAtMs: number;
+}
+
+/** What cancelling found: cancelled now, cancelled before, released or sent already, or no such notification. */
+export type CancelOutcome = "cancelled" | "already-cancelled" | "not-scheduled" | "unknown";
+
 /** A published notification as kept, with what its delivery recorded once the stream handler ran. */
 export interface StoredPublication {
   readonly notification: Publication;
+  readonly status?: PublicationStatus;
+  /** ISO 8601, for a scheduled one. */
+  readonly sendAt?: string;
   /** For a group, added up over its members (docs/ARCHITECTURE.md "Publish API"). */
   readonly delivery?: PublicationDelivery;
 }
@@ -190,9 +254,19 @@ export interface PublicationStore {
   publish(
     notification: Publication,
     claim?: IdempotencyClaim,
+    schedule?: PublicationSchedule,
   ): Promise<{ readonly written: true } | { readonly written: false; readonly id: string; readonly requestHash: string }>;
   get(id: string): Promise<StoredPublication | undefined>;
   recordDelivery(id: string, delivery: PublicationDelivery): Promise<void>;
+  /** Scheduled notifications due at or before `untilMs` (epoch ms), earliest first, at most `limit`. */
+  due(untilMs: number, limit: number): Promise<{ readonly id: string; readonly dueAt: number }[]>;
+  /**
+   * scheduled → due in one conditional write: the claim that makes its delivery happen once.
+   * Resolves false when it is not scheduled any more (another scheduler released it, or it was cancelled).
+   */
+  release(id: string, atMs: number): Promise<boolean>;
+  /** scheduled → cancelled in one conditional write; nothing is delivered after it. */
+  cancel(id: string, atMs: number): Promise<CancelOutcome>;
 }
 
 /** One publish key as listed: never the key, only its name and times (epoch ms). */
@@ -229,8 +303,23 @@ export interface GroupDirectory {
 export interface PreferenceStore {
   /** What the user set, or undefined when they never set anything. */
   get(userId: string): Promise<StoredPreferences | undefined>;
-  /** Merges `changes` into what is stored and resolves the result. */
-  update(userId: string, changes: StoredPreferences): Promise<StoredPreferences>;
+  /** Merges `changes` into what is stored (one write) and resolves the result. */
+  update(userId: string, changes: PreferenceChanges): Promise<StoredPreferences>;
+}
+
+/** The receipts of a large group message's parts (delivery/group-parts.ts), kept on its item. */
+export interface GroupPartReceipts {
+  /**
+   * Records what one part's delivery did; the message's receipt is the parts' combined once all
+   * `parts` recorded. Recording a part again keeps the first.
+   */
+  recordPartDelivery(id: string, part: number, parts: number, delivery: PublicationDelivery): Promise<void>;
+}
+
+/** Hands the parts of a large group message to invocations of their own (delivery/group-parts.ts). */
+export interface GroupPartDispatcher {
+  /** Resolves once every part is accepted for delivery (deployed: queued by Lambda; locally: delivered). */
+  dispatch(parts: readonly GroupPart[]): Promise<void>;
 }
 
 /**
@@ -260,4 +349,65 @@ export interface EmailSender {
    * repeat sent after a crash is recognisable (docs/ARCHITECTURE.md "E-mail").
    */
   send(to: string, message: EmailMessage, key: string): Promise<void>;
+}
+
+/** One notification a channel owes a user, as the digest queue keeps it. */
+export interface OwedNotification {
+  readonly notification: Notification;
+  /** Epoch ms: when it was first owed (owing it again keeps the first time). */
+  readonly owedAt: number;
+}
+
+/**
+ * The digest side of the queue (DynamoDB digests table; src/domain/digest/send-digests.ts): who is
+ * owed what, and settling once a digest went.
+ *
+ * @example
+ *   for (const { channel, userId } of await backlog.debtors()) await backlog.owed(channel, userId);
+ */
+export interface DigestBacklog extends DigestQueue {
+  /** Every channel and user with something owed. */
+  debtors(): Promise<{ readonly channel: Channel; readonly userId: string }[]>;
+  /** What the channel owes the user, oldest first. */
+  owed(channel: Channel, userId: string): Promise<OwedNotification[]>;
+  /** The day (YYYY-MM-DD, the user's zone) of the last digest that went out, if any is remembered. */
+  lastDigest(channel: Channel, userId: string): Promise<string | undefined>;
+  /** Records `day`'s digest as sent, then forgets the notifications it carried. */
+  settle(channel: Channel, userId: string, day: string, ids: readonly string[]): Promise<void>;
+}
+
+/**
+ * LINE's monthly message count for the whole channel (LINE counts one message per recipient of a
+ * push), in the deliveries table; the rule is src/domain/delivery/line-quota.ts.
+ *
+ * @example
+ *   if (!(await quota.claimSlot("2026-11", push.key, 200))) throw new LineQuotaExhaustedError("2026-11");
+ */
+export interface LineQuota {
+  /** Slots taken in `month` (YYYY-MM) and, once the pace rule switched LINE to digests, since when (epoch ms). */
+  usage(month: string): Promise<{ readonly used: number; readonly digestSince?: number }>;
+  /** Marks `month` as switched to daily digests; the first mark stays. */
+  switchToDigests(month: string, atMs: number): Promise<void>;
+  /**
+   * Takes one of `limit` slots of `month` for the push `pushKey`, in one conditional write, so
+   * concurrent pushes can never take more than `limit`. The same push gets its slot again (a retry
+   * after a crash is not counted twice). Resolves false when none is left.
+   */
+  claimSlot(month: string, pushKey: string, limit: number): Promise<boolean>;
+  /** Resolves true once per month and recipient: that caller puts the switch's note in its push. */
+  takeNote(month: string, to: string): Promise<boolean>;
+}
+
+/**
+ * Where bodies too large for a frame are kept (S3; large-bodies.ts), and how a client reads one:
+ * a URL anyone holding it can GET, with no credentials of its own.
+ *
+ * @example
+ *   await bodies.put("bodies/3f2a…", body);
+ *   const url = await bodies.urlFor("bodies/3f2a…"); // valid for at least an hour
+ */
+export interface BodyStore {
+  put(key: string, body: string): Promise<void>;
+  /** A presigned GET URL of the object, valid for at least an hour from now. */
+  urlFor(key: string): Promise<string>;
 }

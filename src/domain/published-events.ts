@@ -1,6 +1,9 @@
 /**
  * Turns a change of the notifications table (a stream record's new image) into what it delivers:
- * only the INSERT of a notification item does. One to `user:ID` is that user's notification; one
+ * the INSERT of a notification item sent at once (no `status`), or the MODIFY that released a
+ * scheduled one (`status` "due", set by the scheduler's one conditional write; the receipt then sets
+ * "sent", and a group's part receipts add `parts`, so no later MODIFY looks like it). The INSERT of
+ * a scheduled one (`status` "scheduled") and a cancel deliver nothing. One to `user:ID` is that user's notification; one
  * to `group:NAME` is one copy per member kept on it (resolved at publish), each with the member's
  * own id (event-id.ts memberEventId), so the ledger, the events log and LINE stay per user and a
  * retried record brings the same copies again. The idempotency claims beside them, the stream
@@ -13,10 +16,9 @@ import { type ArticleChange, MalformedChangeError } from "./like-events.ts";
 import type { PublishedNotification } from "./notification.ts";
 
 export function publishedNotificationsFromChange(change: ArticleChange): PublishedNotification[] {
-  if (change.eventName !== "INSERT") return [];
-  const next = change.newImage;
-  if (!next) throw new MalformedChangeError("INSERT record has no NewImage");
-  if (next.kind !== "notification") return [];
+  if (change.eventName === "INSERT" && !change.newImage) throw new MalformedChangeError("INSERT record has no NewImage");
+  if (!deliversPublication(change)) return [];
+  const next = change.newImage as Readonly<Record<string, unknown>>;
   const id = text(next, "id");
   if (!EVENT_ID.test(id)) throw new MalformedChangeError(`notification id "${id}" is not 40 digits`);
   const data = next.data;
@@ -28,6 +30,7 @@ export function publishedNotificationsFromChange(change: ArticleChange): Publish
     title: text(next, "title"),
     ...(next.url !== undefined ? { url: text(next, "url") } : {}),
     ...(next.body !== undefined ? { body: optionalText(next, "body") } : {}),
+    ...(next.bodyKey !== undefined ? { bodyKey: text(next, "bodyKey") } : {}),
     ...(data !== undefined ? { data: data as Record<string, unknown> } : {}),
     at: text(next, "at"),
   };
@@ -41,6 +44,14 @@ export function publishedNotificationsFromChange(change: ArticleChange): Publish
   }
   const userId = text(next, "userId");
   return [{ ...content, id, to: `user:${userId}`, userId }];
+}
+
+/** Whether this change delivers a published notification: its INSERT sent at once, or its release. */
+export function deliversPublication(change: ArticleChange): boolean {
+  const next = change.newImage;
+  if (next?.kind !== "notification") return false;
+  if (change.eventName === "INSERT") return next.status === undefined;
+  return change.eventName === "MODIFY" && next.status === "due" && next.delivery === undefined && next.parts === undefined;
 }
 
 function text(image: Readonly<Record<string, unknown>>, name: string): string {

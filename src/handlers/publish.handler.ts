@@ -1,7 +1,9 @@
 /**
  * HTTP API (`/v1`, API Gateway HTTP API payload 2.0) ─▶ [publish handler] ─▶ publish-notification
- * (POST /v1/notifications), the receipt (GET /v1/notifications/ID) or group-membership
- * (PUT, DELETE /v1/groups/NAME/members/USER_ID, GET /v1/groups/NAME/members).
+ * (POST /v1/notifications), the receipt (GET /v1/notifications/ID), cancel-notification
+ * (DELETE /v1/notifications/ID) or group-membership
+ * (PUT, DELETE /v1/groups/NAME/members/USER_ID, GET /v1/groups/NAME/members) or update-preferences
+ * (PUT, GET /v1/users/USER_ID/preferences).
  * 1. Every request needs `Authorization: Bearer KEY` of a live publish key: else 401.
  * 2. Route by method and path; anything else 404 (405 for a known path with another method).
  * 3. Answer JSON; errors are `{"error":{"field"?,"message"}}`.
@@ -9,9 +11,11 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { EVENT_ID } from "#domain/frames.ts";
-import type { GroupDirectory, PublicationStore, PublishKeyStore } from "#domain/ports.ts";
+import type { BodyStore, GroupDirectory, PublicationStore, PublishKeyStore, StoredPublication } from "#domain/ports.ts";
+import { cancelNotification } from "#domain/publish/cancel-notification.ts";
 import { addMember, listMembers, type MembershipOutcome, removeMember } from "#domain/publish/group-membership.ts";
 import { bearerKey, hashPublishKey } from "#domain/publish/publish-keys.ts";
+import { type PreferencePorts, readPreferences, updatePreferences } from "#domain/preferences/update-preferences.ts";
 import { publishNotification, type PublishOutcome } from "#domain/publish/publish-notification.ts";
 
 export interface PublishDeps {
@@ -19,6 +23,10 @@ export interface PublishDeps {
   readonly keys: Pick<PublishKeyStore, "findByHash">;
   /** Group membership; without it (not deployed yet) the group routes answer 501. */
   readonly groups?: GroupDirectory;
+  /** Where bodies too large for a frame go (S3); without it, such a body answers 413. */
+  readonly bodies?: Pick<BodyStore, "put">;
+  /** Each person's channel choices; without it the preferences routes answer 501. */
+  readonly preferences?: PreferencePorts;
   readonly logger: Logger;
   readonly nowMs?: () => number;
 }
@@ -29,6 +37,7 @@ const REFUSAL_STATUS = { invalid: 400, "too-large": 413, conflict: 409 } as cons
 const RECEIPT_PATH = /^\/v1\/notifications\/([^/]+)$/;
 const MEMBERS_PATH = /^\/v1\/groups\/([^/]+)\/members$/;
 const MEMBER_PATH = /^\/v1\/groups\/([^/]+)\/members\/([^/]+)$/;
+const PREFERENCES_PATH = /^\/v1\/users\/([^/]+)\/preferences$/;
 
 export function createPublishHandler(deps: PublishDeps) {
   return async (event: APIGatewayProxyEventV2): Promise<Result> => {
@@ -48,27 +57,50 @@ export function createPublishHandler(deps: PublishDeps) {
       const idempotencyKey = headers["idempotency-key"];
       const outcome = await publishNotification(
         { body, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) },
-        { store: deps.publications, ...(deps.groups ? { groups: deps.groups } : {}), ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) },
+        {
+          store: deps.publications,
+          ...(deps.groups ? { groups: deps.groups } : {}),
+          ...(deps.bodies ? { bodies: deps.bodies } : {}),
+          ...(deps.nowMs ? { nowMs: deps.nowMs } : {}),
+        },
       );
       if (outcome.ok) deps.logger.info("notification published", { id: outcome.id, key: holder.name, repeated: outcome.repeated });
       return published(outcome);
     }
     const receipt = RECEIPT_PATH.exec(path);
+    if (receipt && method === "DELETE") {
+      const id = segment(receipt[1]);
+      const cancelled = await cancelNotification(id, { store: deps.publications, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
+      if (!cancelled.ok) return error(cancelled.refusal === "unknown" ? 404 : 409, undefined, cancelled.message);
+      deps.logger.info("notification cancelled", { id, key: holder.name, outcome: cancelled.outcome });
+      return { statusCode: 204 };
+    }
     if (receipt) {
-      if (method !== "GET") return error(405, undefined, "GET /v1/notifications/ID answers the receipt", { Allow: "GET" });
+      if (method !== "GET") {
+        return error(405, undefined, "GET /v1/notifications/ID answers the receipt, DELETE cancels a scheduled one", {
+          Allow: "GET, DELETE",
+        });
+      }
       const id = decodeURIComponent(receipt[1] as string);
       const found = EVENT_ID.test(id) ? await deps.publications.get(id) : undefined;
       if (!found) return error(404, undefined, `no notification ${id.slice(0, 64)}: use the id POST /v1/notifications answered`);
-      const { notification, delivery } = found;
+      const { notification, delivery, sendAt } = found;
       return json(200, {
         id: notification.id,
         to: notification.to,
         title: notification.title,
-        // Accepted: written, its delivery not finished yet.
-        status: delivery ? "sent" : "accepted",
-        ...(delivery ? { sentAt: delivery.sentAt, deliveries: { live: delivery.live, line: delivery.line } } : {}),
+        status: receiptStatus(found),
+        ...(sendAt ? { sendAt } : {}),
+        ...(delivery
+          ? {
+              sentAt: delivery.sentAt,
+              deliveries: { live: delivery.live, line: delivery.line, ...(delivery.email ? { email: delivery.email } : {}) },
+            }
+          : {}),
       });
     }
+    const preferences = PREFERENCES_PATH.exec(path);
+    if (preferences) return preferencesRoute(method, segment(preferences[1]), event, deps, holder.name);
     const members = MEMBERS_PATH.exec(path);
     const member = MEMBER_PATH.exec(path);
     const groups = deps.groups;
@@ -96,6 +128,35 @@ export function createPublishHandler(deps: PublishDeps) {
   };
 }
 
+/** GET answers the user's effective preferences, PUT changes them and answers the result. */
+async function preferencesRoute(
+  method: string,
+  userId: string,
+  event: APIGatewayProxyEventV2,
+  deps: PublishDeps,
+  key: string,
+): Promise<Result> {
+  if (!deps.preferences) return error(501, undefined, "preferences are not available here yet: use npm start");
+  if (method !== "GET" && method !== "PUT") {
+    return error(405, undefined, "GET answers a user's preferences, PUT changes them", { Allow: "GET, PUT" });
+  }
+  let outcome: Awaited<ReturnType<typeof readPreferences>>;
+  if (method === "GET") outcome = await readPreferences(userId, deps.preferences);
+  else {
+    const raw = event.body !== undefined && event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+    let body: unknown;
+    try {
+      body = JSON.parse(raw ?? "");
+    } catch {
+      return error(400, "body", "send a JSON object with any of line, email, emailAddress, timeZone, digestHour");
+    }
+    outcome = await updatePreferences(userId, body, deps.preferences);
+    if (outcome.ok) deps.logger.info("preferences changed", { userId, key });
+  }
+  if (!outcome.ok) return error(400, outcome.field, outcome.message);
+  return json(200, { userId, preferences: outcome.preferences });
+}
+
 function membership(outcome: MembershipOutcome, status: number, body?: unknown): Result {
   if (!outcome.ok) return error(400, outcome.field, outcome.message);
   if (outcome.members) return json(status, { members: outcome.members });
@@ -111,7 +172,17 @@ function segment(raw: string | undefined): string {
   }
 }
 
+/**
+ * The receipt's status: `sent` once delivered; `scheduled`, `cancelled` as kept; `accepted` while
+ * written (or released) and its delivery not finished yet: the issue's statuses have no word for it.
+ */
+function receiptStatus({ status, delivery }: StoredPublication): "accepted" | "scheduled" | "sent" | "cancelled" {
+  if (delivery) return "sent";
+  return status === "scheduled" || status === "cancelled" ? status : "accepted";
+}
+
 function published(outcome: PublishOutcome): Result {
+  if (outcome.ok && outcome.sendAt) return json(202, { id: outcome.id, status: "scheduled", sendAt: outcome.sendAt });
   if (outcome.ok) return json(202, { id: outcome.id, status: "accepted" });
   return error(REFUSAL_STATUS[outcome.refusal], outcome.field, outcome.message);
 }

@@ -6,6 +6,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type CreateTableCommandInput,
@@ -51,6 +52,7 @@ export async function ensureTable(client: DynamoDBClient, definition: TableDefin
     await client.send(new CreateTableCommand(createTableInput(definition, name)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await addMissingIndexes(client, definition, name);
   }
   if (definition.timeToLiveAttribute) {
     try {
@@ -64,6 +66,23 @@ export async function ensureTable(client: DynamoDBClient, definition: TableDefin
       // Turning TTL on twice is refused with "TimeToLive is already enabled": that is the goal.
       if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
     }
+  }
+}
+
+/** A DATA_DIR kept from before an index was declared gets it added, as a CDK deploy would add it. */
+async function addMissingIndexes(client: DynamoDBClient, definition: TableDefinition, name: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const input = createTableInput(definition, name);
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
   }
 }
 

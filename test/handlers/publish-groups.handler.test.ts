@@ -34,6 +34,9 @@ const publications: PublicationStore = {
   publish: async () => ({ written: true }),
   get: async () => undefined,
   recordDelivery: async () => {},
+  due: async () => [],
+  release: async () => false,
+  cancel: async () => "unknown",
 };
 
 function request(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {

@@ -191,6 +191,17 @@ export const digestsTable = {
   ],
 } as const satisfies TableDefinition;
 
+/**
+ * Each person's channel choices (issue 13, src/domain/preferences): one item per user holding only
+ * what they set (`line`, `email`, `emailAddress`, `timeZone`, `digestHour`); the rest comes from
+ * the settings. Kept, never expired: a person's choices outlive any notification.
+ */
+export const preferencesTable = {
+  defaultName: "live-likes-preferences",
+  envVar: "PREFERENCES_TABLE",
+  partitionKey: { name: "userId", type: "S" },
+} as const satisfies TableDefinition;
+
 /** Every table live-likes keeps, by role: what the laptop creates and the tests make fresh. */
 export const tablesByRole = {
   connections: connectionsTable,
@@ -204,6 +215,7 @@ export const tablesByRole = {
   groups: groupsTable,
   digests: digestsTable,
   rollups: rollupsTable,
+  preferences: preferencesTable,
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableRole = keyof typeof tablesByRole;

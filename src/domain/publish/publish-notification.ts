@@ -3,14 +3,18 @@
  * deliver-batch. Another system tells one user, or a group's members, something; delivery is
  * asynchronous.
  * 1. Refuse a request too large to read (413) before parsing it.
- * 2. Validate the JSON body (zod): `to` one user or one group, title, body, url, data; no
- *    `sendAt` yet. Each refusal names its field and what to fix (400; a body over 256 KB: 413).
+ * 2. Validate the JSON body (zod): `to` one user or one group, title, body, url, data, and
+ *    `sendAt` (ISO 8601 with an offset, from 60 s ago to 366 days ahead). Each refusal names its
+ *    field and what to fix (400; a body over 256 KB: 413).
  * 3. Validate the Idempotency-Key header when present.
- * 4. Build the notification with a time-ordered event id (event-id.ts); for a group, with its
- *    members as they are now. Refuse it when its frame would not fit API Gateway's 32 KB (413:
- *    S3 bodies are a later slice).
- * 5. Write it, and with a key the key's claim, in one transaction. A key already claimed within
- *    24 h by the same request answers its id again, writing nothing; by another request, 409.
+ * 4. Build the notification with a time-ordered event id (event-id.ts) of when it goes out (now,
+ *    or a future sendAt); for a group, with its members as they are now. When its frame with the body
+ *    inline would exceed API Gateway's 32 KB, put the body in S3 first (large-bodies.ts) and keep
+ *    only its key on the item: the frame then carries a `bodyUrl`. Refuse (413) a frame that would
+ *    not fit even so, or a large body where no body store is wired.
+ * 5. Write it (a future sendAt: as scheduled, which delivers nothing until released), and with a
+ *    key the key's claim, in one transaction. A key already claimed within 24 h by the same request
+ *    answers its id again, writing nothing; by another request, 409.
  * Nothing is written for a refused request.
  */
 import { createHash } from "node:crypto";
@@ -18,7 +22,8 @@ import { z } from "zod";
 import { eventId, randomTail } from "../event-id.ts";
 import { notificationFrame } from "../frames.ts";
 import type { Publication } from "../notification.ts";
-import type { GroupDirectory, PublicationStore } from "../ports.ts";
+import { BODY_URL_ALLOWANCE, bodyKeyOf, SCHEDULED_BODY_KEY_PREFIX } from "../large-bodies.ts";
+import type { BodyStore, GroupDirectory, PublicationStore } from "../ports.ts";
 import { USER_ID } from "../token.ts";
 import { GROUP_NAME } from "./group-membership.ts";
 
@@ -37,6 +42,10 @@ export const MAX_REQUEST_BYTES = MAX_BODY_BYTES + 16 * 1024;
 export const MAX_GROUP_MEMBERS = 2_000;
 /** How long an Idempotency-Key holds. */
 export const IDEMPOTENCY_SECONDS = 24 * 3_600;
+/** How far in the past a `sendAt` may be (a clock a little behind, a request retried): it then goes at once. */
+export const SEND_AT_PAST_MS = 60_000;
+/** How far ahead a `sendAt` may be. */
+export const SEND_AT_AHEAD_MS = 366 * 86_400_000;
 
 export interface PublishRequest {
   /** The raw request body. */
@@ -46,19 +55,28 @@ export interface PublishRequest {
 }
 
 export type PublishOutcome =
-  | { readonly ok: true; readonly id: string; readonly repeated: boolean }
+  | {
+      readonly ok: true;
+      readonly id: string;
+      readonly repeated: boolean;
+      /** A future sendAt, normalised to ISO 8601 UTC: kept scheduled until then. */
+      readonly sendAt?: string;
+    }
   | { readonly ok: false; readonly refusal: "invalid" | "too-large" | "conflict"; readonly field?: string; readonly message: string };
 
 export interface PublishPorts {
   readonly store: PublicationStore;
   /** Where `group:NAME` finds its members; without it, groups are refused. */
   readonly groups?: Pick<GroupDirectory, "members">;
+  /** Where a body too large for a frame is kept; without it, such a body is refused (413). */
+  readonly bodies?: Pick<BodyStore, "put">;
   readonly nowMs?: () => number;
   readonly randomBytes?: (size: number) => Uint8Array;
 }
 
 const utf8Bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
+const SEND_AT_HELP = 'sendAt must be an ISO 8601 time with a Z or an offset, like "2026-12-24T18:00:00+09:00"';
 const GROUPS_LATER = "groups are not supported here yet: send to one user as user:ID";
 const TO_HELP = 'to must be "user:ID", ID 1-64 characters of A-Z a-z 0-9 _ . @ -, or "group:NAME", NAME 1-64 characters of a-z 0-9 -';
 
@@ -87,7 +105,7 @@ const requestSchema = z
       .record(z.unknown(), { invalid_type_error: "data must be a JSON object" })
       .refine((data) => utf8Bytes(JSON.stringify(data)) <= MAX_DATA_BYTES, "data must be at most 4 KB as JSON")
       .optional(),
-    sendAt: z.unknown().refine((value) => value === undefined, "scheduling is not supported yet: leave sendAt out to send now"),
+    sendAt: z.string({ invalid_type_error: SEND_AT_HELP }).datetime({ offset: true, message: SEND_AT_HELP }).optional(),
   })
   .strict();
 
@@ -114,10 +132,19 @@ export async function publishNotification(request: PublishRequest, ports: Publis
   if (!result.success) {
     const issue = result.error.issues[0] as z.ZodIssue;
     const field = issue.code === "unrecognized_keys" ? (issue.keys[0] as string) : String(issue.path[0] ?? "");
-    const message = issue.code === "unrecognized_keys" ? `unknown field "${field}": use to, title, body, url, data` : issue.message;
+    const message = issue.code === "unrecognized_keys" ? `unknown field "${field}": use to, title, body, url, data, sendAt` : issue.message;
     return refuse(field === "body" && message.includes("256 KB") ? "too-large" : "invalid", field, message);
   }
   const input = result.data;
+  const sendAtMs = input.sendAt === undefined ? undefined : Date.parse(input.sendAt);
+  if (sendAtMs !== undefined && sendAtMs < now - SEND_AT_PAST_MS) {
+    return refuse("invalid", "sendAt", "sendAt is more than 60 s in the past: leave it out to send now, or give a future time");
+  }
+  if (sendAtMs !== undefined && sendAtMs > now + SEND_AT_AHEAD_MS) {
+    return refuse("invalid", "sendAt", "sendAt is more than 366 days ahead: give a time within a year");
+  }
+  // A sendAt already passed (by at most 60 s) goes at once, like none.
+  const schedule = sendAtMs !== undefined && sendAtMs > now ? { sendAtMs } : undefined;
 
   // 3. The Idempotency-Key.
   const key = request.idempotencyKey;
@@ -139,27 +166,40 @@ export async function publishNotification(request: PublishRequest, ports: Publis
     const userId = input.to.slice("user:".length);
     audience = { to: `user:${userId}`, userId };
   }
-  const notification: Publication = {
+  const inline: Publication = {
     kind: "notification",
-    id: eventId(now, "published", randomTail(ports.randomBytes ?? defaultRandomBytes)),
+    // Ordered by when it goes out, so resume replays a scheduled one among what arrived around it.
+    id: eventId(schedule?.sendAtMs ?? now, "published", randomTail(ports.randomBytes ?? defaultRandomBytes)),
     ...audience,
     title: input.title,
     ...(input.url !== undefined ? { url: input.url } : {}),
     ...(input.body !== undefined ? { body: input.body } : {}),
     ...(input.data !== undefined ? { data: input.data } : {}),
-    at: new Date(now).toISOString(),
+    at: new Date(schedule?.sendAtMs ?? now).toISOString(),
   };
   // A member's frame is the group's with the member's own id, the same length.
-  if (utf8Bytes(notificationFrame({ ...notification, to: notification.to, userId: "" })) > MAX_FRAME_BYTES) {
-    return refuse("too-large", "body", "bodies over ~30 KB need S3, not supported yet: send a shorter body and a url to the rest");
+  const frameBytes = (candidate: Publication) => utf8Bytes(notificationFrame({ ...candidate, to: candidate.to, userId: "" }));
+  const requestHash = createHash("sha256").update(raw).digest("hex");
+  let notification = inline;
+  if (frameBytes(inline) > MAX_FRAME_BYTES) {
+    const { body, ...rest } = inline;
+    // A scheduled one's body must outlive its wait: it goes where objects are kept past sendAt.
+    const bodyKey = bodyKeyOf(requestHash, schedule ? SCHEDULED_BODY_KEY_PREFIX : undefined);
+    if (body === undefined || frameBytes({ ...rest, bodyKey, bodyUrl: "x".repeat(BODY_URL_ALLOWANCE) }) > MAX_FRAME_BYTES) {
+      return refuse("too-large", "url", "url is too long: the notification's frame must fit 32 KB; shorten the url");
+    }
+    if (!ports.bodies) return refuse("too-large", "body", "bodies over ~30 KB need S3, which is not set up here: send a shorter body");
+    // Before the item: its stream delivers at once. Should the write below fail, the object expires unread.
+    await ports.bodies.put(bodyKey, body);
+    notification = { ...rest, bodyKey };
   }
 
   // 5. Write, once per key.
-  const requestHash = createHash("sha256").update(raw).digest("hex");
   const claim = key === undefined ? undefined : { key, requestHash, expiresAt: Math.floor(now / 1000) + IDEMPOTENCY_SECONDS };
-  const written = await ports.store.publish(notification, claim);
-  if (written.written) return { ok: true, id: notification.id, repeated: false };
-  if (written.requestHash === requestHash) return { ok: true, id: written.id, repeated: true };
+  const written = await ports.store.publish(notification, claim, schedule);
+  const scheduled = schedule ? { sendAt: new Date(schedule.sendAtMs).toISOString() } : {};
+  if (written.written) return { ok: true, id: notification.id, repeated: false, ...scheduled };
+  if (written.requestHash === requestHash) return { ok: true, id: written.id, repeated: true, ...scheduled };
   return refuse("conflict", "Idempotency-Key", "this Idempotency-Key was used with a different request in the last 24 h: use a new key");
 }
 

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
-import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDbPublicationStore, RECEIPT_TTL_SECONDS } from "#adapters/dynamodb/dynamodb-publication-store.ts";
+import { createTestTables, localDynamoClient, type TestTables } from "#test/support/dynamodb.ts";
 import { published } from "#test/support/notification-records.ts";
 
 describe("DynamoDbPublicationStore", () => {
@@ -52,5 +53,89 @@ describe("DynamoDbPublicationStore", () => {
 
     expect((await store.get(notification.id))?.delivery).toEqual({ sentAt: "2026-11-30T12:00:00.000Z", live: 2, line: "not-needed" });
     expect(await store.get("9".repeat(40))).toBeUndefined();
+  });
+
+  describe("scheduled", () => {
+    it("keeps it scheduled with its sendAt, kept a week past sendAt, and lists it in the due index only once due", async () => {
+      // Prepare
+      const sendAtMs = clock + 3_600_000;
+      const notification = published("carol", sendAtMs, "10");
+
+      // Act
+      await store.publish(notification, undefined, { sendAtMs });
+
+      // Assess
+      expect(await store.get(notification.id)).toEqual({ notification, status: "scheduled", sendAt: new Date(sendAtMs).toISOString() });
+      const { Item } = await tables.doc.send(new GetCommand({ TableName: tables.notifications, Key: { id: notification.id } }));
+      expect(Item?.expiresAt).toBe(sendAtMs / 1000 + RECEIPT_TTL_SECONDS);
+      expect((await store.due(sendAtMs - 1, 100)).map((item) => item.id)).not.toContain(notification.id);
+      expect(await store.due(sendAtMs, 100)).toContainEqual({ id: notification.id, dueAt: sendAtMs });
+    });
+
+    it("releases once: the second release, and a cancel after it, find it taken", async () => {
+      const notification = published("carol", clock, "11");
+      await store.publish(notification, undefined, { sendAtMs: clock });
+
+      expect(await store.release(notification.id, clock)).toBe(true);
+      expect(await store.release(notification.id, clock)).toBe(false);
+      expect(await store.cancel(notification.id, clock)).toBe("not-scheduled");
+      expect((await store.due(clock, 100)).map((item) => item.id)).not.toContain(notification.id);
+      expect(await store.get(notification.id)).toMatchObject({ status: "due" });
+    });
+
+    it("cancels once, then says already cancelled; never releases a cancelled one; an unknown id is unknown", async () => {
+      const notification = published("carol", clock, "12");
+      await store.publish(notification, undefined, { sendAtMs: clock + 1_000 });
+
+      expect(await store.cancel(notification.id, clock)).toBe("cancelled");
+      expect(await store.cancel(notification.id, clock)).toBe("already-cancelled");
+      expect(await store.release(notification.id, clock + 1_000)).toBe(false);
+      expect(await store.cancel("9".repeat(40), clock)).toBe("unknown");
+      expect(await store.get("9".repeat(40))).toBeUndefined();
+      expect(await store.get(notification.id)).toMatchObject({ status: "cancelled" });
+    });
+  });
+
+  it("answers the winner's claim when two publishes with one key collide in flight (a TransactionConflict)", async () => {
+    // Prepare: DynamoDB Local runs transactions one at a time; AWS cancels one that touches an item
+    // another transaction is writing (TransactionConflict). A middleware does what AWS does.
+    const client = localDynamoClient();
+    let inFlight = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== "TransactWriteItemsCommand") return next(args);
+        if (inFlight > 0) {
+          throw new TransactionCanceledException({
+            message: "Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]",
+            $metadata: {},
+            CancellationReasons: [{ Code: "TransactionConflict" }, { Code: "None" }],
+          });
+        }
+        inFlight++;
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: "initialize" },
+    );
+    const racing = new DynamoDbPublicationStore({
+      tableName: tables.notifications,
+      client: DynamoDBDocumentClient.from(client),
+      now: () => clock,
+    });
+    const [a, b] = [published("dave", clock, "20"), published("dave", clock, "21")];
+
+    // Act
+    const first = racing.publish(a, claim("raced", "same-hash"));
+    const second = await racing.publish(b, claim("raced", "same-hash"));
+
+    // Assess
+    expect(await first).toEqual({ written: true });
+    expect(second).toEqual({ written: false, id: a.id, requestHash: "same-hash" });
+    expect(await store.get(b.id)).toBeUndefined();
+    client.destroy();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_ID } from "#domain/frames.ts";
 import type { Publication } from "#domain/notification.ts";
-import type { IdempotencyClaim, PublicationStore, StoredPublication } from "#domain/ports.ts";
+import type { IdempotencyClaim, PublicationSchedule, PublicationStore, StoredPublication } from "#domain/ports.ts";
 import { MAX_BODY_BYTES, MAX_GROUP_MEMBERS, publishNotification } from "#domain/publish/publish-notification.ts";
 
 /** The store's contract in memory: one claim per key, nothing written when a claim is held. */
@@ -9,11 +9,14 @@ class MemoryPublicationStore implements PublicationStore {
   readonly written: Publication[] = [];
   readonly claims = new Map<string, IdempotencyClaim & { id: string }>();
 
-  async publish(notification: Publication, claim?: IdempotencyClaim) {
+  readonly schedules: (PublicationSchedule | undefined)[] = [];
+
+  async publish(notification: Publication, claim?: IdempotencyClaim, schedule?: PublicationSchedule) {
     const held = claim && this.claims.get(claim.key);
     if (held) return { written: false as const, id: held.id, requestHash: held.requestHash };
     if (claim) this.claims.set(claim.key, { ...claim, id: notification.id });
     this.written.push(notification);
+    this.schedules.push(schedule);
     return { written: true as const };
   }
 
@@ -23,6 +26,15 @@ class MemoryPublicationStore implements PublicationStore {
   }
 
   async recordDelivery(): Promise<void> {}
+  async due() {
+    return [];
+  }
+  async release() {
+    return false;
+  }
+  async cancel() {
+    return "unknown" as const;
+  }
 }
 
 const NOW = Date.parse("2026-11-30T12:00:00.000Z");
@@ -126,10 +138,59 @@ describe("publishNotification", () => {
     });
   });
 
-  it("says scheduling is not supported yet", async () => {
-    expect((await publish({ to: "user:alice", title: "t", sendAt: "2026-12-01T00:00:00Z" })).outcome).toMatchObject({
-      field: "sendAt",
-      message: /scheduling is not supported yet/,
+  describe("sendAt", () => {
+    it("schedules a future time, normalised to UTC, with an id and an `at` of when it goes out", async () => {
+      // Act
+      const { outcome, store } = await publish({ to: "user:alice", title: "t", sendAt: "2026-12-01T09:30:00+09:00" }, "k1");
+
+      // Assess
+      expect(outcome).toEqual({ ok: true, id: expect.stringMatching(EVENT_ID), repeated: false, sendAt: "2026-12-01T00:30:00.000Z" });
+      const sendAtMs = Date.parse("2026-12-01T00:30:00.000Z");
+      expect(store.schedules).toEqual([{ sendAtMs }]);
+      expect(Number((outcome as { id: string }).id.slice(0, 15))).toBe(sendAtMs);
+      expect(store.written[0]).toMatchObject({ at: "2026-12-01T00:30:00.000Z" });
+    });
+
+    it("answers the same id and sendAt for a repeated Idempotency-Key", async () => {
+      const body = { to: "user:alice", title: "t", sendAt: "2026-12-24T18:00:00Z" };
+      const first = await publish(body, "same");
+      const again = await publish(body, "same", first.store);
+
+      expect(again.outcome).toEqual({ ...first.outcome, repeated: true });
+      expect(first.store.written).toHaveLength(1);
+    });
+
+    it("sends at once (no schedule) a sendAt up to 60 s past, and refuses one further back", async () => {
+      const recent = await publish({ to: "user:alice", title: "t", sendAt: new Date(NOW - 60_000).toISOString() });
+      const old = await publish({ to: "user:alice", title: "t", sendAt: new Date(NOW - 60_001).toISOString() });
+
+      expect(recent.outcome).toEqual({ ok: true, id: expect.stringMatching(EVENT_ID), repeated: false });
+      expect(recent.store.schedules).toEqual([undefined]);
+      expect(old.outcome).toMatchObject({ ok: false, refusal: "invalid", field: "sendAt", message: /60 s in the past/ });
+      expect(old.store.written).toEqual([]);
+    });
+
+    it("takes 366 days ahead and refuses one millisecond more", async () => {
+      const edge = await publish({ to: "user:alice", title: "t", sendAt: new Date(NOW + 366 * 86_400_000).toISOString() });
+      const beyond = await publish({ to: "user:alice", title: "t", sendAt: new Date(NOW + 366 * 86_400_000 + 1).toISOString() });
+
+      expect(edge.outcome).toMatchObject({ ok: true });
+      expect(beyond.outcome).toMatchObject({ ok: false, field: "sendAt", message: /366 days/ });
+      expect(beyond.store.written).toEqual([]);
+    });
+
+    it.each([
+      ["no offset", "2026-12-01T10:00:00"],
+      ["a date alone", "2026-12-01"],
+      ["a space for T", "2026-12-01 10:00:00Z"],
+      ["no such day", "2026-02-30T10:00:00Z"],
+      ["a number", 1_796_119_200_000],
+      ["words", "tomorrow"],
+    ])("refuses %s, naming sendAt", async (_, sendAt) => {
+      const { outcome, store } = await publish({ to: "user:alice", title: "t", sendAt });
+
+      expect(outcome).toMatchObject({ ok: false, refusal: "invalid", field: "sendAt", message: /ISO 8601/ });
+      expect(store.written).toEqual([]);
     });
   });
 
