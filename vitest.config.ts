@@ -9,6 +9,7 @@ const unit = [
   "test/domain/**/!(*.integration).test.ts",
   "test/bench/**/*.test.ts",
   "test/web/live-feed.test.ts",
+  "test/web/dashboard.test.ts",
   "test/support/statistics.test.ts",
   "test/scripts/soak/tally.test.ts",
 ];

@@ -22,6 +22,7 @@ import {
   tokenProblem,
 } from "./live-feed.js";
 import { createAttention } from "./attention.js";
+import { createDashboard, parseStatsFrame, statsRequest } from "./dashboard.js";
 
 /** @typedef {import("./live-feed.js").LikeCard} LikeCard */
 /** @typedef {import("./live-feed.js").FeedFrame} FeedFrame */
@@ -48,6 +49,16 @@ const ui = {
 };
 const feed = new LikeFeed();
 const attention = createAttention({ notify: byId("notify", HTMLButtonElement), sound: byId("sound", HTMLButtonElement) });
+const dashboard = createDashboard({
+  root: byId("dashboard", HTMLElement),
+  feedTab: byId("show-feed", HTMLButtonElement),
+  dashboardTab: byId("show-dashboard", HTMLButtonElement),
+  ask: () => {
+    if (socket?.readyState !== WebSocket.OPEN) return false;
+    send(socket, statsRequest());
+    return true;
+  },
+});
 /** The endpoint chosen at start; the token is sent nowhere else. */
 let endpoint = "";
 /** Deployed only: where the open page pings with its token so its writer's likes are polled often. */
@@ -174,7 +185,7 @@ function connect() {
 
 /**
  * @param {WebSocket} ws
- * @param {{ action: "ping" } | { action: "resume", since: string }} request
+ * @param {{ action: "ping" } | { action: "resume", since: string } | ReturnType<typeof statsRequest>} request
  */
 function send(ws, request) {
   if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(request));
@@ -277,6 +288,8 @@ function stop() {
  * @param {unknown} data
  */
 function onFrame(ws, data) {
+  const stats = typeof data === "string" ? parseStatsFrame(data) : undefined;
+  if (stats) return dashboard.received(stats);
   const frame = typeof data === "string" ? parseFrame(data) : undefined;
   if (!frame) return console.warn("live-likes: ignored a frame it cannot read:", data);
   switch (frame.type) {
@@ -292,6 +305,7 @@ function onFrame(ws, data) {
       if (next === undefined) {
         ui.notice.textContent = caughtUpNotice(catchUp.count, catchUp.since, catchUp.onlyLikes) ?? "";
         setStatus("live", "live");
+        dashboard.connected();
       } else {
         ui.notice.textContent = `Catching up… ${catchUp.count} likes so far.`;
         send(ws, { action: "resume", since: next });
@@ -326,6 +340,8 @@ function onFrame(ws, data) {
 /** @param {FeedFrame} item a like, a star or a notification, live or replayed */
 function arrived(item) {
   if (!feed.add(item)) return;
+  // Replayed frames are in the numbers the dashboard asks for once caught up; live ones are added.
+  if (!feed.catchingUp) dashboard.arrived(item);
   if (feed.catchingUp && item.type !== "like") catchUp.onlyLikes = false;
   render(item.id);
   attention.arrived(item, feed.catchingUp);
