@@ -40,6 +40,8 @@ export interface CollectorLoopDeps {
   /** One human line per change of state (npm start prints it). */
   readonly notice: (line: string) => void;
   readonly backoff?: Backoff;
+  /** The other sources' statuses (GitHub's), so a status frame carries them all: the page shows what a frame lists. */
+  readonly others?: () => readonly SourceStatus[];
 }
 
 export interface CollectorLoop {
@@ -71,7 +73,7 @@ export function createCollectorLoop(deps: CollectorLoopDeps): CollectorLoop {
   const sending = new Set<Promise<void>>();
 
   const tellTabs = (user: string) => {
-    const frame = statusFrame([sourceStatus(health)]);
+    const frame = statusFrame([sourceStatus(health), ...(deps.others?.() ?? [])]);
     const send = (async () => {
       for (const connectionId of await deps.connections.listByUser(user, Math.floor(Date.now() / 1000))) {
         if ((await deps.poster.post(connectionId, frame)) === "gone") await deps.connections.remove(connectionId);

@@ -6,7 +6,9 @@
 import { z } from "zod";
 import { type TableRole, tableNames } from "#adapters/dynamodb/table-definitions.ts";
 import { LINE_MODES, type LineMode } from "#domain/line-mode.ts";
+import { CHANNEL_MODES, type ChannelMode } from "#domain/preferences/preferences.ts";
 import { SettingError } from "#domain/setting-error.ts";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "#domain/stats/days.ts";
 import { MIN_TOKEN_SECRET_LENGTH } from "#domain/token.ts";
 import { DEFAULT_MAX_CONNECTIONS_PER_USER } from "#handlers/connect.handler.ts";
 
@@ -29,8 +31,13 @@ export interface LocalConfig {
   readonly dynamodbPort: number;
   /** Directory to persist into; undefined: in memory (DATA_DIR=memory). */
   readonly dataDir?: string;
-  /** undefined: demo mode with a simulated Qiita account. */
+  /** undefined: demo mode with a simulated Qiita account (or, with `github` set, no Qiita at all). */
   readonly qiita?: { readonly token: string; readonly baseUrl: string };
+  /**
+   * The GitHub account whose repositories' stars are watched (GITHUB_TOKEN); undefined: none, or
+   * the demo's simulated one when Qiita is not configured either.
+   */
+  readonly github?: { readonly token: string; readonly baseUrl: string; readonly pollIntervalSeconds: number };
   readonly pollIntervalSeconds: number;
   /**
    * Hot polls of the first page while the writer has a tab open (issue 11): the interval bounds
@@ -45,6 +52,32 @@ export interface LocalConfig {
   /** Open sockets the WebSocket emulator accepts at once. */
   readonly maxSockets: number;
   readonly logLevel: LogLevel;
+  /**
+   * S3 for bodies too large for a frame: the S3-compatible server at `endpoint` (signed with
+   * `credentials` when AWS_ACCESS_KEY_ID is set), or the one npm start runs on `port`.
+   */
+  readonly s3: {
+    readonly port: number;
+    readonly endpoint?: string;
+    readonly bucket: string;
+    readonly region?: string;
+    readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  };
+  /** IANA zone days are counted in (stats) for whoever did not choose their own. */
+  readonly timeZone: string;
+  /**
+   * E-mail (issue 13): through the SES v2 endpoint at `sesEndpoint`, or the emulator npm start runs
+   * on `sesPort`; from `from`; to `to` for the user served here when they set no address of their own;
+   * `mode` for whoever chose none; links to `pageUrl` (default: this server's page).
+   */
+  readonly email: {
+    readonly sesPort: number;
+    readonly sesEndpoint?: string;
+    readonly from: string;
+    readonly to?: string;
+    readonly mode: ChannelMode;
+    readonly pageUrl?: string;
+  };
   readonly tables: Readonly<Record<TableRole, string>>;
 }
 
@@ -54,7 +87,25 @@ type Env = Readonly<Record<string, string | undefined>>;
 const DEFAULT_POLL_SECONDS = 60;
 /** The demo simulates its own account, so it can poll often and show likes quickly. */
 const DEMO_POLL_SECONDS = 3;
+/**
+ * GitHub allows 5,000 requests an hour, and an idle poll is all 304s, which it does not count:
+ * a poll a minute costs only the stars that happened (a repository page and its stargazers page).
+ */
+export const GITHUB_POLL_SECONDS = 60;
+export const DEFAULT_GITHUB_API_BASE_URL = "https://api.github.com";
 export const DEFAULT_MAX_SOCKETS = 2_000;
+/** The port aws-ses-v2-local uses by default. */
+export const DEFAULT_SES_PORT = 8005;
+export const DEFAULT_EMAIL_FROM = "live-likes@localhost";
+/** Like LINE_MODE's default: e-mail only for what no open tab showed. */
+export const DEFAULT_EMAIL_MODE: ChannelMode = "fallback";
+/** Enough to catch a typo; SES (or the emulator) has the last word. */
+const EMAIL_ADDRESS = /^[^\s@<>()",;]+@[^\s@<>()",;]+$/;
+/** The S3-compatible server npm start runs (s3rver's own default port). */
+export const DEFAULT_S3_PORT = 4569;
+export const DEFAULT_BODIES_BUCKET = "live-likes-bodies";
+/** S3's bucket naming rules (general purpose buckets). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Hot polls: at most one every 5 s, and none slower than a minute (the sweeps carry on then). */
 const DEFAULT_HOT_POLL_MIN_SECONDS = 5;
 const DEFAULT_HOT_POLL_MAX_SECONDS = 60;
@@ -123,6 +174,8 @@ const environment = z.object({
   DATA_DIR: optional,
   QIITA_TOKEN: optional,
   QIITA_BASE_URL: url("QIITA_BASE_URL"),
+  GITHUB_TOKEN: optional,
+  GITHUB_API_BASE_URL: url("GITHUB_API_BASE_URL"),
   POLL_INTERVAL_SECONDS: optional.transform((raw, context) => {
     if (raw === undefined) return undefined;
     const value = Number(raw);
@@ -156,6 +209,39 @@ const environment = z.object({
   MAX_CONNECTIONS_PER_USER: wholeNumber("MAX_CONNECTIONS_PER_USER", DEFAULT_MAX_CONNECTIONS_PER_USER, "a whole number of connections"),
   MAX_SOCKETS: wholeNumber("MAX_SOCKETS", DEFAULT_MAX_SOCKETS, "a whole number of sockets"),
   LOG_LEVEL: oneOf("LOG_LEVEL", LOG_LEVELS, "WARN", (raw) => raw.toUpperCase()),
+  S3_PORT: port("S3_PORT", DEFAULT_S3_PORT),
+  S3_ENDPOINT: url("S3_ENDPOINT"),
+  BODIES_BUCKET: optional.transform((raw, context) => {
+    if (raw === undefined) return DEFAULT_BODIES_BUCKET;
+    if (!BUCKET_NAME.test(raw) || raw.includes("..")) {
+      return fail(
+        context,
+        `BODIES_BUCKET is "${raw}": use an S3 bucket name of 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, e.g. BODIES_BUCKET=${DEFAULT_BODIES_BUCKET}.`,
+      );
+    }
+    return raw;
+  }),
+  SES_PORT: port("SES_PORT", DEFAULT_SES_PORT),
+  SES_ENDPOINT: url("SES_ENDPOINT"),
+  EMAIL_FROM: optional.transform((raw, context) => {
+    if (raw === undefined) return DEFAULT_EMAIL_FROM;
+    if (!EMAIL_ADDRESS.test(raw))
+      return fail(context, `EMAIL_FROM is "${raw}": use the sender's e-mail address, e.g. EMAIL_FROM=likes@example.com.`);
+    return raw;
+  }),
+  EMAIL_TO: optional.transform((raw, context) => {
+    if (raw !== undefined && !EMAIL_ADDRESS.test(raw))
+      return fail(context, `EMAIL_TO is "${raw}": use your e-mail address, e.g. EMAIL_TO=you@example.com, or unset it.`);
+    return raw;
+  }),
+  EMAIL_MODE: oneOf("EMAIL_MODE", CHANNEL_MODES, DEFAULT_EMAIL_MODE),
+  PAGE_URL: url("PAGE_URL"),
+  TIME_ZONE: optional.transform((raw, context) => {
+    if (raw === undefined) return DEFAULT_TIME_ZONE;
+    if (!isTimeZone(raw))
+      return fail(context, `TIME_ZONE is "${raw}": use an IANA time zone name, e.g. TIME_ZONE=${DEFAULT_TIME_ZONE} or TIME_ZONE=UTC.`);
+    return raw;
+  }),
   AWS_REGION: optional,
   AWS_ACCESS_KEY_ID: optional,
   AWS_SECRET_ACCESS_KEY: optional,
@@ -175,6 +261,12 @@ export function loadConfig(env: Env): LocalConfig {
       "QIITA_TOKEN",
       "QIITA_BASE_URL is set but QIITA_TOKEN is not: create a token with the read_qiita scope at " +
         "https://qiita.com/settings/applications and set QIITA_TOKEN (or unset both for the demo).",
+    );
+  }
+  if (e.GITHUB_API_BASE_URL && !e.GITHUB_TOKEN) {
+    throw new SettingError(
+      "GITHUB_TOKEN",
+      "GITHUB_API_BASE_URL is set but GITHUB_TOKEN is not: create a personal access token at https://github.com/settings/tokens (public repositories need no scope) and set GITHUB_TOKEN, or unset GITHUB_API_BASE_URL.",
     );
   }
   if (e.LINE_CHANNEL_ACCESS_TOKEN && !e.LINE_TO) {
@@ -214,6 +306,9 @@ export function loadConfig(env: Env): LocalConfig {
     dynamodbPort: e.DYNAMODB_PORT,
     dataDir: dataDir === "memory" ? undefined : dataDir,
     qiita: demo ? undefined : { token: e.QIITA_TOKEN as string, baseUrl: e.QIITA_BASE_URL ?? "https://qiita.com" },
+    github: e.GITHUB_TOKEN
+      ? { token: e.GITHUB_TOKEN, baseUrl: e.GITHUB_API_BASE_URL ?? DEFAULT_GITHUB_API_BASE_URL, pollIntervalSeconds: GITHUB_POLL_SECONDS }
+      : undefined,
     pollIntervalSeconds: e.POLL_INTERVAL_SECONDS ?? (demo ? DEMO_POLL_SECONDS : DEFAULT_POLL_SECONDS),
     hotPoll: { minSeconds: e.HOT_POLL_MIN_SECONDS, maxSeconds: e.HOT_POLL_MAX_SECONDS, budgetShare: e.HOT_POLL_BUDGET_PERCENT / 100 },
     line:
@@ -225,6 +320,22 @@ export function loadConfig(env: Env): LocalConfig {
     maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
     maxSockets: e.MAX_SOCKETS,
     logLevel: e.LOG_LEVEL,
+    s3: {
+      port: e.S3_PORT,
+      bucket: e.BODIES_BUCKET,
+      ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT } : {}),
+      ...(e.AWS_REGION ? { region: e.AWS_REGION } : {}),
+      ...(e.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY ?? "" } } : {}),
+    },
+    timeZone: e.TIME_ZONE,
+    email: {
+      sesPort: e.SES_PORT,
+      ...(e.SES_ENDPOINT ? { sesEndpoint: e.SES_ENDPOINT } : {}),
+      from: e.EMAIL_FROM,
+      ...(e.EMAIL_TO ? { to: e.EMAIL_TO } : {}),
+      mode: e.EMAIL_MODE,
+      ...(e.PAGE_URL ? { pageUrl: e.PAGE_URL } : {}),
+    },
     tables: tableNames(env),
   };
 }
