@@ -8,6 +8,7 @@
 import type { Node } from "constructs";
 import { DEFAULT_PARAMETER_PREFIX } from "#adapters/secrets/setting-parameters.ts";
 import { LINE_MODES, type LineMode } from "#domain/line-mode.ts";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "#domain/stats/days.ts";
 
 export type { LineMode };
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
@@ -17,6 +18,8 @@ export interface DeploySettings {
   readonly collectRateMinutes: number;
   /** LINE_MODE of the stream handler. */
   readonly lineMode: LineMode;
+  /** TIME_ZONE of the stream and default functions: the IANA zone `stats` counts days in. */
+  readonly timeZone: string;
   /** LOG_LEVEL of every function (Powertools Logger). */
   readonly logLevel: LogLevel;
   /** Where alarm notifications are mailed; none: subscribe to the topic yourself. */
@@ -41,6 +44,13 @@ export interface DeploySettings {
    * a new account) leaves nothing to reserve.
    */
   readonly hotPollConcurrency?: number;
+  /**
+   * Reserved concurrency of the GroupPart function: parts of a large group message run at most
+   * this many at once, each with 64 posts open, which keeps a broadcast inside API Gateway's
+   * account limit of 10,000 PostToConnection calls a second (docs/SCALE.md). undefined ("none"):
+   * the shared pool, for an account with nothing to reserve; throttled posts are then retried.
+   */
+  readonly groupPartConcurrency?: number;
 }
 
 export class DeploySettingError extends Error {
@@ -69,6 +79,12 @@ export function readDeploySettings(node: Node): DeploySettings {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new DeploySettingError(`logLevel must be one of ${LOG_LEVELS.join(", ")} (got ${logLevel}): pass -c logLevel=INFO.`);
   }
+  const timeZone = String(get("timeZone") ?? DEFAULT_TIME_ZONE);
+  if (!isTimeZone(timeZone)) {
+    throw new DeploySettingError(
+      `timeZone must be an IANA time zone name (got ${timeZone}): pass -c timeZone=${DEFAULT_TIME_ZONE} or -c timeZone=UTC.`,
+    );
+  }
   const email = get("alarmEmail");
   if (email !== undefined && email !== "" && !/^[^@\s]+@[^@\s]+$/.test(String(email))) {
     throw new DeploySettingError(
@@ -93,10 +109,17 @@ export function readDeploySettings(node: Node): DeploySettings {
       `hotPollConcurrency must be a whole number from 1 to 10, or none (got ${hotPollConcurrency}): pass -c hotPollConcurrency=2.`,
     );
   }
+  const groupPartConcurrency = String(get("groupPartConcurrency") ?? 3);
+  if (groupPartConcurrency !== "none" && !/^([1-9]|10)$/.test(groupPartConcurrency)) {
+    throw new DeploySettingError(
+      `groupPartConcurrency must be a whole number from 1 to 10, or none (got ${groupPartConcurrency}): pass -c groupPartConcurrency=3.`,
+    );
+  }
   const logsRole = get("apiGatewayLogsRole");
   return {
     collectRateMinutes: rate,
     lineMode,
+    timeZone,
     logLevel,
     ...(email ? { alarmEmail: String(email) } : {}),
     apiGatewayLogsRole: flag(logsRole, true),
@@ -104,6 +127,7 @@ export function readDeploySettings(node: Node): DeploySettings {
     detailedMonitoring: flag(get("detailedMonitoring"), false),
     parameterPrefix: prefix,
     ...(hotPollConcurrency === "none" ? {} : { hotPollConcurrency: Number(hotPollConcurrency) }),
+    ...(groupPartConcurrency === "none" ? {} : { groupPartConcurrency: Number(groupPartConcurrency) }),
   };
 }
 

@@ -16,7 +16,9 @@ import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
+import { BODY_KEY_PREFIX, SCHEDULED_BODY_KEY_PREFIX } from "#domain/large-bodies.ts";
 import type { LogLevel } from "./deploy-settings.ts";
 import type { ProjectParameter } from "./project-parameters.ts";
 import type { ProjectTable } from "./project-table.ts";
@@ -36,7 +38,7 @@ export type TableAction =
   | "BatchWriteItem";
 
 /** The deployed entry files, src/lambda/<name>.ts, each exporting `handler`. */
-export type EntryName = "connect" | "disconnect" | "default" | "stream" | "collect" | "hot-poll" | "publish";
+export type EntryName = "connect" | "disconnect" | "default" | "stream" | "group-part" | "collect" | "hot-poll" | "publish";
 
 /** How long every function's logs are kept: two weeks to look into an alarm, then gone. */
 export const LOG_RETENTION = RetentionDays.TWO_WEEKS;
@@ -169,6 +171,32 @@ export class LiveLikesFunction extends NodejsFunction {
   bindParameter({ definition, parameter }: ProjectParameter): this {
     this.addEnvironment(definition.envVar, parameter.parameterName);
     this.addToRolePolicy(new PolicyStatement({ actions: ["ssm:GetParameter"], resources: [parameter.parameterArn] }));
+    return this;
+  }
+
+  /**
+   * Sets BODIES_BUCKET and allows one action on the body objects (src/domain/large-bodies.ts
+   * prefixes) and nothing else: "put" (s3:PutObject) for the publish function, "read"
+   * (s3:GetObject) for a function that presigns GET URLs, which carry its role's permissions. No
+   * list, no delete (lifecycle rules expire the objects), nothing else in the bucket.
+   */
+  bindBodies(bucket: IBucket, access: "put" | "read"): this {
+    this.addEnvironment("BODIES_BUCKET", bucket.bucketName);
+    const prefixes = [BODY_KEY_PREFIX, SCHEDULED_BODY_KEY_PREFIX];
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: [access === "put" ? "s3:PutObject" : "s3:GetObject"],
+        resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    // cdk-nag names the bucket by its logical id in its own stack, imported or not.
+    const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement);
+    for (const prefix of prefixes) {
+      Validations.of(this.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        reason: `Each body's key is its request's hash, known only at run time, so the grant is on the ${prefix} prefix of the bodies bucket and on nothing else.`,
+      });
+    }
     return this;
   }
 

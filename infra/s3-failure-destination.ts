@@ -12,15 +12,38 @@
  *   new DynamoEventSource(table, { onFailure: new S3FailureDestination(bucket), ... });
  */
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
-import type { DlqDestinationConfig, IEventSourceDlq, IEventSourceMapping, IFunction } from "aws-cdk-lib/aws-lambda";
+import type {
+  DestinationConfig,
+  DlqDestinationConfig,
+  IDestination,
+  IEventSourceDlq,
+  IEventSourceMapping,
+  IFunction,
+} from "aws-cdk-lib/aws-lambda";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 
 export class S3FailureDestination implements IEventSourceDlq {
   constructor(private readonly bucket: IBucket) {}
 
   bind(_target: IEventSourceMapping, targetHandler: IFunction): DlqDestinationConfig {
-    targetHandler.addToRolePolicy(new PolicyStatement({ actions: ["s3:PutObject"], resources: [this.bucket.arnForObjects("*")] }));
-    targetHandler.addToRolePolicy(new PolicyStatement({ actions: ["s3:ListBucket"], resources: [this.bucket.bucketArn] }));
-    return { destination: this.bucket.bucketArn };
+    return { destination: grantFailureWrites(this.bucket, targetHandler) };
   }
+}
+
+/**
+ * The same for an asynchronous invocation's failures (`configureAsyncInvoke({ onFailure })`):
+ * aws-lambda-destinations' S3Destination grants read and write on the whole bucket.
+ */
+export class S3AsyncFailureDestination implements IDestination {
+  constructor(private readonly bucket: IBucket) {}
+
+  bind(_scope: unknown, fn: IFunction): DestinationConfig {
+    return { destination: grantFailureWrites(this.bucket, fn) };
+  }
+}
+
+function grantFailureWrites(bucket: IBucket, fn: IFunction): string {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ["s3:PutObject"], resources: [bucket.arnForObjects("*")] }));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ["s3:ListBucket"], resources: [bucket.bucketArn] }));
+  return bucket.bucketArn;
 }

@@ -11,9 +11,10 @@
  *   CloudFront ──▶ S3: web/ + config.json {"websocketUrl", "hotPollUrl"}
  */
 import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { FilterCriteria, FilterRule, FunctionUrlAuthType, HttpMethod, StartingPosition, type FunctionUrl } from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { Construct } from "constructs";
@@ -24,7 +25,7 @@ import { PageHosting } from "./page-hosting.ts";
 import { PublishHttpApi } from "./publish-http-api.ts";
 import { ProjectParameters } from "./project-parameters.ts";
 import type { ProjectTable } from "./project-table.ts";
-import { S3FailureDestination } from "./s3-failure-destination.ts";
+import { S3AsyncFailureDestination, S3FailureDestination } from "./s3-failure-destination.ts";
 import { LiveLikesWebSocketApi, STAGE_NAME } from "./websocket-api.ts";
 
 export interface StatelessStackProps extends StackProps {
@@ -36,6 +37,9 @@ export interface StatelessStackProps extends StackProps {
   readonly notifications: ProjectTable;
   readonly publishKeys: ProjectTable;
   readonly groups: ProjectTable;
+  readonly rollups: ProjectTable;
+  /** Bodies too large for a frame (the stateful stack's bucket). */
+  readonly bodies: IBucket;
   readonly settings: DeploySettings;
 }
 
@@ -75,6 +79,7 @@ export class StatelessStack extends Stack {
     readonly disconnect: LiveLikesFunction;
     readonly default: LiveLikesFunction;
     readonly stream: LiveLikesFunction;
+    readonly groupPart: LiveLikesFunction;
     readonly collect: LiveLikesFunction;
     readonly hotPoll: LiveLikesFunction;
     readonly publish: LiveLikesFunction;
@@ -91,6 +96,7 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { connections, articles, events, revocations, deliveries, notifications, publishKeys, groups, settings } = props;
+    const { rollups, bodies } = props;
     const common = { logLevel: settings.logLevel, customMetrics: settings.detailedMonitoring };
     this.parameters = new ProjectParameters(this, "Parameters", { prefix: settings.parameterPrefix });
     const parameters = this.parameters;
@@ -124,7 +130,12 @@ export class StatelessStack extends Stack {
       // resume reads whose connection it is, counts its resumes per minute on the row (UpdateItem),
       // and forgets the row when the replay finds the connection gone.
       .bindTable(connections, ["GetItem", "UpdateItem", "DeleteItem"])
-      .bindTable(events, ["Query"]);
+      .bindTable(events, ["Query"])
+      // stats: the user's days and items of the period, one Query.
+      .bindTable(rollups, ["Query"])
+      // resume presigns the GET of each replayed body kept in S3.
+      .bindBodies(bodies, "read");
+    defaultRoute.addEnvironment("TIME_ZONE", settings.timeZone);
 
     this.webSocket = new LiveLikesWebSocketApi(this, "WebSocket", {
       connect,
@@ -153,11 +164,17 @@ export class StatelessStack extends Stack {
       .bindTable(deliveries, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
       // The receipt of a published notification: what its delivery did, set once on its item.
       .bindTable(notifications, ["UpdateItem"])
+      // The daily rollups: one transaction per like or star, the counted#<id> marker put only if
+      // absent (PutItem) with ADD to its day and item (UpdateItem). No read, no delete.
+      .bindTable(rollups, ["PutItem", "UpdateItem"])
+      // Presigns the GET of each body kept in S3 as its frame's bodyUrl.
+      .bindBodies(bodies, "read")
       .bindManagementApi(stage)
       // LINE only: the stream function never holds a Qiita token.
       .bindParameter(parameters.lineChannelToken)
       .bindParameter(parameters.lineRecipients);
     stream.addEnvironment("LINE_MODE", settings.lineMode);
+    stream.addEnvironment("TIME_ZONE", settings.timeZone);
 
     this.failureBucket = new Bucket(this, "StreamFailures", {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -175,6 +192,41 @@ export class StatelessStack extends Stack {
         "Only Lambda's event source mapping writes here and the operator reads; every new object is mailed through the alarm topic, so server access logs (a second bucket) would add nothing.",
     });
     const streamFailures = new S3FailureDestination(this.failureBucket);
+    // A large group message's parts (src/domain/delivery/group-parts.ts), each its own invocation so
+    // no broadcast rides one stream invocation past its minute; the stream function queues them.
+    const groupPart = new LiveLikesFunction(this, "GroupPart", {
+      entry: "group-part",
+      description: "one part (up to 250 members) of a large group message: posts frames, then LINE, and records the part's receipt",
+      ...common,
+      // A part is at most 250 members × 20 connections = 5,000 posts: ~2.4 s at 64 open posts of ~30 ms.
+      timeout: Duration.seconds(60),
+      ...(settings.groupPartConcurrency !== undefined ? { reservedConcurrency: settings.groupPartConcurrency } : {}),
+    })
+      .bindTable(connections, ["Query"], { index: "byUser" })
+      .bindTable(connections, ["DeleteItem"])
+      .bindTable(events, ["BatchWriteItem"])
+      .bindTable(deliveries, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
+      // The part's receipt, set under its index on the message's item.
+      .bindTable(notifications, ["UpdateItem"])
+      .bindBodies(bodies, "read")
+      .bindManagementApi(stage)
+      .bindParameter(parameters.lineChannelToken)
+      .bindParameter(parameters.lineRecipients);
+    groupPart.addEnvironment("LINE_MODE", settings.lineMode);
+    // Lambda retries a failed part twice, then keeps the event in the failure bucket for replay.
+    groupPart.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new S3AsyncFailureDestination(this.failureBucket),
+    });
+    Validations.of(groupPart.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.failureBucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+      reason:
+        "Lambda names each failed part's object at run time, so s3:PutObject is on the failure bucket's objects (and on nothing else).",
+    });
+    // This function only, not its versions (grantInvoke would add `:*`).
+    stream.addToRolePolicy(new PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [groupPart.functionArn] }));
+    stream.addEnvironment("GROUP_PART_FUNCTION", groupPart.functionName);
     stream.addEventSource(
       new DynamoEventSource(articles.table, {
         // LATEST: a new or recreated mapping must not replay up to 24 h of old likes to clients.
@@ -304,10 +356,12 @@ export class StatelessStack extends Stack {
       .bindTable(publishKeys, ["GetItem"])
       // Membership: PUT is one PutItem (its old item says whether the member is new), DELETE one
       // DeleteItem, a group's members (listed, or resolved for a group message) one Query.
-      .bindTable(groups, ["PutItem", "DeleteItem", "Query"]);
+      .bindTable(groups, ["PutItem", "DeleteItem", "Query"])
+      // A body too large for a frame is put before its notification is written; never read back.
+      .bindBodies(bodies, "put");
     this.publishApi = new PublishHttpApi(this, "PublishApi", { handler: publish });
 
-    this.functions = { connect, disconnect, default: defaultRoute, stream, collect, hotPoll, publish };
+    this.functions = { connect, disconnect, default: defaultRoute, stream, groupPart, collect, hotPoll, publish };
 
     this.page = new PageHosting(this, "Page", {
       webSocketUrl: stage.url,
@@ -321,6 +375,7 @@ export class StatelessStack extends Stack {
         Disconnect: disconnect,
         DefaultRoute: defaultRoute,
         Stream: stream,
+        GroupPart: groupPart,
         Collect: collect,
         HotPoll: hotPoll,
         Publish: publish,

@@ -8,6 +8,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { z } from "zod";
 import { ManagementApiPoster } from "#adapters/apigateway/management-api-poster.ts";
+import { LambdaGroupPartDispatcher } from "#adapters/lambda/lambda-group-part-dispatcher.ts";
 import { DynamoDBArticleStore } from "#adapters/dynamodb/dynamodb-article-store.ts";
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
@@ -17,19 +18,26 @@ import { DynamoDbHotPollLease } from "#adapters/dynamodb/dynamodb-hot-poll-lease
 import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
 import { DynamoDbPublishKeyStore } from "#adapters/dynamodb/dynamodb-publish-key-store.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
+import { DynamoDbRollupStore } from "#adapters/dynamodb/dynamodb-rollup-store.ts";
 import { articlesTable, groupsTable, notificationsTable, publishKeysTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
+import { S3BodyStore } from "#adapters/s3/s3-body-store.ts";
 import { type Account, readLineChannelToken, readLineRecipients } from "#adapters/secrets/deployed-settings.ts";
 import type { LineTarget } from "#domain/delivery/deliver-batch.ts";
 import { LINE_MODES } from "#domain/line-mode.ts";
+import type { GroupPartDispatcher } from "#domain/ports.ts";
 import { SettingError } from "#domain/setting-error.ts";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "#domain/stats/days.ts";
+import type { TimeZoneOf } from "#domain/stats/rollups.ts";
+import { userTimeZones } from "#domain/stats/time-zone-of.ts";
 import { DEFAULT_MAX_CONNECTIONS_PER_USER } from "#handlers/connect.handler.ts";
 
 const environment = z.object({
   LINE_MODE: z.enum(LINE_MODES as [string, ...string[]]).default("fallback"),
   MANAGEMENT_API_ENDPOINT: z.string().url().optional(),
   MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(DEFAULT_MAX_CONNECTIONS_PER_USER),
+  TIME_ZONE: z.string().default(DEFAULT_TIME_ZONE).refine(isTimeZone, "is not an IANA time zone name (e.g. Asia/Tokyo, UTC)"),
 });
 
 /** The deployed settings, checked once: a wrong one fails every invocation with one clear line. */
@@ -83,6 +91,12 @@ export function publishSettings(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
+/** The scheduled sweep's one setting, required for the same reason as the publish function's. */
+export function releaseSettings(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = parseEnvironment(publishEnvironment.pick({ [notificationsTable.envVar]: true }), env);
+  return { notificationsTable: parsed[notificationsTable.envVar] as string };
+}
+
 function parseEnvironment<T extends z.ZodTypeAny>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -106,6 +120,31 @@ export const hotPollLease = /* @__PURE__ */ new DynamoDbHotPollLease({ tableName
 export const publications = /* @__PURE__ */ new DynamoDbPublicationStore();
 export const publishKeys = /* @__PURE__ */ new DynamoDbPublishKeyStore();
 export const groups = /* @__PURE__ */ new DynamoDbGroupDirectory();
+export const rollups = /* @__PURE__ */ new DynamoDbRollupStore();
+
+/** The daily rollups of `stats`, days in TIME_ZONE (a person's own zone once the preferences table is wired here). */
+export function deployedStats(): { readonly rollups: DynamoDbRollupStore; readonly timeZoneOf: TimeZoneOf } {
+  return { rollups, timeZoneOf: userTimeZones(deployedSettings().TIME_ZONE) };
+}
+
+/**
+ * Where the parts of a large group message go (delivery/group-parts.ts): the GroupPart function
+ * named by GROUP_PART_FUNCTION; without it, the stream function delivers every group itself.
+ */
+export function deployedGroupParts(env: NodeJS.ProcessEnv = process.env): GroupPartDispatcher | undefined {
+  const functionName = env.GROUP_PART_FUNCTION;
+  return functionName ? new LambdaGroupPartDispatcher({ functionName }) : undefined;
+}
+
+/**
+ * Bodies too large for a frame, in the bucket BODIES_BUCKET names (the stack's bindBodies sets it):
+ * the publish function puts them, the stream, group-part and $default functions presign their GET.
+ * Unset: the publish API refuses such a body (413) and a record holding one fails its batch.
+ */
+export function deployedBodies(env: NodeJS.ProcessEnv = process.env): S3BodyStore | undefined {
+  const bucket = env.BODIES_BUCKET;
+  return bucket ? new S3BodyStore({ bucket }) : undefined;
+}
 
 const qiitaClients = /* @__PURE__ */ new Map<string, QiitaClient>();
 

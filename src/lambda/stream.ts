@@ -2,8 +2,11 @@
 import { createStreamHandler } from "#handlers/stream.handler.ts";
 import {
   connections,
+  deployedBodies,
+  deployedGroupParts,
   deployedLineFor,
   deployedSettings,
+  deployedStats,
   events,
   ledger,
   logger,
@@ -23,4 +26,10 @@ export const handler = createStreamHandler({
   metrics,
   // Receipts of published notifications (the notifications stream's records).
   publications,
+  // Large group messages in parts, each its own invocation of the GroupPart function.
+  groupParts: deployedGroupParts(),
+  // Likes and stars counted into days for `stats`.
+  rollups: deployedStats(),
+  // Presigns bodies kept in S3 as each frame's bodyUrl.
+  bodies: deployedBodies(),
 });

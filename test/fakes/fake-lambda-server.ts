@@ -2,7 +2,9 @@
  * A small AWS Lambda on 127.0.0.1 (port 0) answering `Invoke` as the Lambda API reference writes
  * it: `POST /2015-03-31/functions/{FunctionName}/invocations` where FunctionName is a name or an
  * ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`); `X-Amz-Invocation-Type`
- * RequestResponse (200 with the function's result as the body) or DryRun (204). A function
+ * RequestResponse (200 with the function's result as the body), Event (202 with no body; the
+ * function runs afterwards and, as Lambda retries an asynchronous invocation, up to twice more when
+ * it throws — `settled()` waits for those) or DryRun (204). A function
  * that throws still answers 200, with `X-Amz-Function-Error: Unhandled` and
  * `{"errorType","errorMessage"}`; an unknown function answers 404 `ResourceNotFoundException`
  * (`x-amzn-ErrorType` header, JSON `{"Type":"User","message"}`), so the real SDK raises it.
@@ -32,7 +34,10 @@ const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
 export class FakeLambdaServer {
   readonly invocations: InvocationSeen[] = [];
+  /** Asynchronous invocations whose three tries all threw (Lambda's on-failure destination). */
+  readonly asyncFailures: { readonly functionName: string; readonly payload: unknown; readonly error: unknown }[] = [];
   private readonly functions = new Map<string, FakeFunction>();
+  private readonly running = new Set<Promise<void>>();
 
   private constructor(
     private readonly server: Server,
@@ -49,6 +54,11 @@ export class FakeLambdaServer {
 
   register(name: string, handler: FakeFunction): void {
     this.functions.set(name, handler);
+  }
+
+  /** Resolves when every asynchronous invocation so far has run (with its retries). */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
   async close(): Promise<void> {
@@ -92,6 +102,26 @@ export class FakeLambdaServer {
     if (invocationType === "DryRun") {
       this.invocations.push({ ...seen, status: 204 });
       return send(204, "");
+    }
+    if (invocationType === "Event") {
+      this.invocations.push({ ...seen, status: 202 });
+      send(202, "");
+      const run = (async () => {
+        let error: unknown;
+        // Lambda tries an asynchronous event three times in all.
+        for (let attempt = 0; attempt < 3; attempt++) {
+          try {
+            await handler(payload);
+            return;
+          } catch (thrown) {
+            error = thrown;
+          }
+        }
+        this.asyncFailures.push({ functionName: name, payload, error });
+      })();
+      this.running.add(run);
+      void run.finally(() => this.running.delete(run));
+      return;
     }
     const version = { "X-Amz-Executed-Version": "$LATEST" };
     try {

@@ -5,8 +5,19 @@ import type { StatelessStack } from "../../infra/stateless-stack.ts";
 import { actionsOf, logicalId, statementsOfFunction, testApp, type Statement } from "./test-app.ts";
 
 type FunctionName = keyof StatelessStack["functions"];
-type TableName = "connections" | "articles" | "events" | "revocations" | "deliveries" | "notifications" | "publishKeys" | "groups";
-const FUNCTIONS: readonly FunctionName[] = ["connect", "disconnect", "default", "stream", "collect", "hotPoll", "publish"];
+type TableName =
+  | "connections"
+  | "articles"
+  | "events"
+  | "revocations"
+  | "deliveries"
+  | "notifications"
+  | "publishKeys"
+  | "groups"
+  | "rollups";
+/** The functions the per-function tables below cover; the GroupPart function has its own describe. */
+type TabledFunction = Exclude<FunctionName, "groupPart">;
+const FUNCTIONS: readonly TabledFunction[] = ["connect", "disconnect", "default", "stream", "collect", "hotPoll", "publish"];
 const STREAM_READ_ACTIONS = ["dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"];
 
 describe("StatelessStack", () => {
@@ -108,7 +119,7 @@ describe("StatelessStack", () => {
 
     it("get exactly the environment each handler reads, with custom metrics off by default", () => {
       // Prepare
-      const expected: Record<FunctionName, string[]> = {
+      const expected: Record<TabledFunction, string[]> = {
         connect: ["CONNECTIONS_TABLE", "REVOCATIONS_TABLE", "TOKEN_SECRET_PARAMETER", "MAX_CONNECTIONS_PER_USER"],
         disconnect: ["CONNECTIONS_TABLE"],
         default: ["CONNECTIONS_TABLE", "EVENTS_TABLE", "MANAGEMENT_API_ENDPOINT"],
@@ -121,6 +132,8 @@ describe("StatelessStack", () => {
           "LINE_RECIPIENTS_PARAMETER",
           "LINE_MODE",
           "NOTIFICATIONS_TABLE",
+          // The GroupPart function, queued with a large group message's parts.
+          "GROUP_PART_FUNCTION",
         ],
         collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER"],
         hotPoll: ["ARTICLES_TABLE", "REVOCATIONS_TABLE", "TOKEN_SECRET_PARAMETER", "QIITA_ACCOUNTS_PARAMETER", "SWEEP_INTERVAL_SECONDS"],
@@ -195,7 +208,7 @@ describe("StatelessStack", () => {
             ],
           ],
         });
-      const expected: Record<FunctionName, string[]> = {
+      const expected: Record<TabledFunction, string[]> = {
         connect: ["token-secret"],
         disconnect: [],
         default: [],
@@ -231,7 +244,7 @@ describe("StatelessStack", () => {
       const arnOf = (name: TableName) => `ExportsOutputFnGetAtt${logicalId(stateful[name].table)}Arn`;
       const table = (name: TableName) => new RegExp(`^\\{"Fn::ImportValue":"[^"]*${arnOf(name)}[0-9A-F]{8}"\\}$`);
       const index = (name: TableName, indexName: string) => new RegExp(`${arnOf(name)}[0-9A-F]{8}"},"/index/${indexName}"`);
-      const expected: Record<FunctionName, { action: string; on: RegExp }[]> = {
+      const expected: Record<TabledFunction, { action: string; on: RegExp }[]> = {
         connect: [
           { action: "dynamodb:PutItem", on: table("connections") },
           // Counting the user's connections for MAX_CONNECTIONS_PER_USER.
@@ -245,6 +258,8 @@ describe("StatelessStack", () => {
           { action: "dynamodb:UpdateItem", on: table("connections") },
           { action: "dynamodb:DeleteItem", on: table("connections") },
           { action: "dynamodb:Query", on: table("events") },
+          // stats: the user's days and items, one Query.
+          { action: "dynamodb:Query", on: table("rollups") },
         ],
         stream: [
           { action: "dynamodb:Query", on: index("connections", "byUser") },
@@ -259,6 +274,9 @@ describe("StatelessStack", () => {
           { action: "dynamodb:ConditionCheckItem", on: table("deliveries") },
           // The receipt of a published notification, set once on its item.
           { action: "dynamodb:UpdateItem", on: table("notifications") },
+          // The daily rollups: the counted#<id> marker (conditional Put) and the ADDs, in one transaction.
+          { action: "dynamodb:PutItem", on: table("rollups") },
+          { action: "dynamodb:UpdateItem", on: table("rollups") },
         ],
         collect: [
           { action: "dynamodb:PutItem", on: table("articles") },
@@ -421,6 +439,60 @@ describe("StatelessStack", () => {
       });
       expect(resources[fnId("collect")]!.Properties.LoggingConfig.SystemLogLevel).toBeUndefined();
       expect(() => testApp({ hotPollConcurrency: "0" })).toThrow(/hotPollConcurrency/);
+    });
+  });
+
+  describe("GroupPart function (large group messages in parts)", () => {
+    it("is queued only by the stream function, which is told its name", () => {
+      const invokes = grantsOf("stream", "lambda:");
+      expect(invokes.map(({ action }) => action)).toEqual(expect.arrayContaining(["lambda:InvokeFunction"]));
+      expect(invokes.every(({ resource }) => JSON.stringify(resource).includes(fnId("groupPart")))).toBe(true);
+      expect(environmentOf("stream").GROUP_PART_FUNCTION).toEqual({ Ref: fnId("groupPart") });
+      for (const other of FUNCTIONS.filter((name) => name !== "stream")) expect(grantsOf(other, "lambda:InvokeFunction")).toEqual([]);
+    });
+
+    it("retries a failed part twice within an hour, then keeps it in the failure bucket", () => {
+      template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+        FunctionName: { Ref: fnId("groupPart") },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3_600,
+        DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [logicalId(stack.failureBucket), "Arn"] } } },
+      });
+    });
+
+    it("delivers as the stream function does (connections, events, the ledger, posts, LINE) and records part receipts, nothing else", () => {
+      const granted = grantsOf("groupPart", "dynamodb:").map(({ action, resource }) => `${action} ${JSON.stringify(resource)}`);
+      const on = (table: string) => new RegExp(`ExportsOutputFnGetAtt${table}[A-Za-z0-9]*Arn`);
+      const expected: [string, RegExp][] = [
+        ["dynamodb:Query", /index\/byUser/],
+        ["dynamodb:DeleteItem", on("Connections")],
+        ["dynamodb:BatchWriteItem", on("Events")],
+        ...["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"].map((action): [string, RegExp] => [
+          `dynamodb:${action}`,
+          on("Deliveries"),
+        ]),
+        ["dynamodb:UpdateItem", on("Notifications")],
+      ];
+      expect(granted).toHaveLength(expected.length);
+      for (const [action, table] of expected) {
+        expect(
+          granted.some((grant) => grant.startsWith(`${action} `) && table.test(grant)),
+          `${action} ${table}`,
+        ).toBe(true);
+      }
+      expect(grantsOf("groupPart", "execute-api:").map(({ action }) => action)).toEqual(["execute-api:ManageConnections"]);
+      expect(grantsOf("groupPart", "ssm:")).toHaveLength(2);
+      expect(environmentOf("groupPart").LINE_MODE).toBe(environmentOf("stream").LINE_MODE);
+    });
+
+    it("runs at most 3 parts at once by default (none with groupPartConcurrency=none), so broadcasts stay inside 10,000 posts a second", () => {
+      const unreserved = testApp({ groupPartConcurrency: "none" }).stateless;
+      expect(resources[fnId("groupPart")]!.Properties.ReservedConcurrentExecutions).toBe(3);
+      expect(
+        Template.fromStack(unreserved).toJSON().Resources[logicalId(unreserved.functions.groupPart)].Properties
+          .ReservedConcurrentExecutions,
+      ).toBeUndefined();
+      expect(() => testApp({ groupPartConcurrency: "11" })).toThrow(/groupPartConcurrency/);
     });
   });
 
