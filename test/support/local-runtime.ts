@@ -21,6 +21,8 @@ export function localRuntimeEnv(overrides: Record<string, string> = {}): Record<
     DATA_DIR: "memory",
     // Each runtime's own s3rver on a free port: tests run side by side.
     S3_PORT: "0",
+    // And its own SES emulator.
+    SES_PORT: "0",
     POLL_INTERVAL_SECONDS: "3600",
     HOT_POLL_BUDGET_PERCENT: "0",
     TOKEN_SECRET: TEST_TOKEN_SECRET,

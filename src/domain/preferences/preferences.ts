@@ -27,8 +27,14 @@ export interface Preferences {
   readonly digestHour: number;
 }
 
+/** The digest's hour for whoever chose none: early enough to read with the morning's mail. */
+export const DEFAULT_DIGEST_HOUR = 8;
+
 /** What a person set; absent fields fall back to the settings' defaults. */
 export type StoredPreferences = Partial<Preferences>;
+
+/** A change to what a person set: absent fields stay as they are; `emailAddress: null` forgets the address. */
+export type PreferenceChanges = Omit<StoredPreferences, "emailAddress"> & { readonly emailAddress?: string | null };
 
 /** The effective preferences: what was set over the defaults. */
 export function withDefaults(stored: StoredPreferences | undefined, defaults: Preferences): Preferences {
