@@ -24,15 +24,21 @@ const MAX_LIKERS_UNITS = 1000;
 /** A published body is read on the web; its first lines are a preview, cut so the url survives. */
 const MAX_BODY_LINES = 5;
 const MAX_BODY_UNITS = 1000;
+/** A digest's title and a note: short, so the first message keeps room for what it lists. */
+const MAX_INTRO_UNITS = 500;
 /** Room kept in every block so "…and N more" always fits after it. */
 const TAIL_RESERVE = 40;
 const SEPARATOR = "\n\n";
 
-/** The messages of one push listing every notification of `events` (one user's). */
-export function lineTexts(events: readonly Notification[]): string[] {
+/**
+ * The messages of one push listing every notification of `events` (one user's). `intro`: a short
+ * line or two before the header (a digest's title, a note), counted against the first message.
+ */
+export function lineTexts(events: readonly Notification[], options: { readonly intro?: string } = {}): string[] {
   if (events.length === 0) return [];
   const blocks = events.map((event) => truncate(block(event), LINE_MAX_TEXT_UNITS - TAIL_RESERVE));
-  const messages: string[][] = [[header(events)]];
+  const head = options.intro ? `${truncate(options.intro, MAX_INTRO_UNITS)}\n${header(events)}` : header(events);
+  const messages: string[][] = [[head]];
   let shown = 0;
   for (const block of blocks) {
     const current = messages[messages.length - 1]!;
@@ -106,7 +112,7 @@ function block(event: Notification): string {
   }
 }
 
-/** Title, the body's first lines, url: what fits a phone's preview. */
+/** Title, the body's first lines, url (and a large body's link): what fits a phone's preview. */
 function publishedBlock(event: PublishedNotification): string {
   const lines = [truncate(event.title, MAX_TITLE_UNITS)];
   if (event.body) {
@@ -116,6 +122,8 @@ function publishedBlock(event: PublishedNotification): string {
     lines.push(truncate(cut, MAX_BODY_UNITS));
   }
   if (event.url) lines.push(event.url);
+  // A body kept in S3 is never in the push: its presigned link is (it expires; the frame's does too).
+  if (event.bodyUrl) lines.push(`Full text: ${event.bodyUrl}`);
   return lines.join("\n");
 }
 

@@ -13,16 +13,19 @@
  *    under the same bound; per user and channel its mode (the user's preferences, else LINE_MODE /
  *    EMAIL_MODE): `always` and `fallback` (what no connection got) push exactly once per
  *    notification (push-once.ts), one push per user and channel for what this batch owes them;
- *    `digest` hands them to the digest queue; `off` nothing. Say per notification and channel what
- *    happened (a published notification's receipt shows it).
+ *    `digest` hands them to the digest queue; `off` nothing. A LINE push refused a slot of LINE's
+ *    monthly limit (line-quota.ts) goes to the digest queue too. Say per notification and channel
+ *    what happened (a published notification's receipt shows it).
  * 5. Return the keys of what failed, in batch order; the caller retries from the first.
  */
 import { createLimiter } from "../concurrency.ts";
 import { emailFromTexts, emailPushKey, emailTexts } from "../email-message.ts";
+import { linkBodies } from "../large-bodies.ts";
 import { lineRetryKey, lineTexts } from "../line-message.ts";
 import type { LineMode } from "../line-mode.ts";
 import type { Notification } from "../notification.ts";
 import type {
+  BodyStore,
   Channel,
   ChannelOutcome,
   ConnectionStore,
@@ -35,6 +38,7 @@ import type {
 } from "../ports.ts";
 import type { ChannelMode, Preferences } from "../preferences/preferences.ts";
 import { fanOut } from "./fan-out.ts";
+import { LineQuotaExhaustedError } from "./line-quota.ts";
 import { pushOnce } from "./push-once.ts";
 
 /** Posts open at once per batch: keeps a 1,000-connection fan-out short without a thundering herd. */
@@ -83,6 +87,8 @@ export interface DeliverBatchPorts {
   readonly digests?: DigestQueue;
   readonly fanoutConcurrency?: number;
   readonly nowMs?: () => number;
+  /** Presigns the bodies kept in S3; absent: a notification with a `bodyKey` fails its batch. */
+  readonly bodies?: Pick<BodyStore, "urlFor">;
 }
 
 /** Something that went wrong and was handled; the caller logs it. */
@@ -140,9 +146,17 @@ export async function deliverBatch(items: readonly BatchItem[], ports: DeliverBa
   // 2. What an earlier try already fanned out.
   const done = await ports.ledger.liveDeliveries(items.map((item) => item.notification.id));
 
-  // 3. Live frames: one chain per user, all chains side by side under one limiter.
+  // 3. Live frames: one chain per user, all chains side by side under one limiter. A body kept in
+  // S3 goes out as a fresh bodyUrl, in frames and pushes alike; the log above keeps only its key.
   const limit = createLimiter(ports.fanoutConcurrency ?? FANOUT_CONCURRENCY);
-  const byUser = groupBy(items, (item) => item.notification.userId);
+  const linked = await linkBodies(
+    items.map((item) => item.notification),
+    ports.bodies,
+  );
+  const byUser = groupBy(
+    items.map((item, index) => ({ ...item, notification: linked[index] as Notification })),
+    (item) => item.notification.userId,
+  );
   await Promise.all(
     [...byUser].map(async ([userId, mine]) => {
       let connectionIds: string[] | undefined;
@@ -246,10 +260,18 @@ async function deliverOnChannel(
   if (channel === "line") {
     const target = await ports.lineFor(userId);
     if (!target) return "not-configured";
-    return pushOnce(
-      { channel, userId, to: target.to, notifications, render: lineTexts, keyOf: lineRetryKey },
-      { ledger: ports.ledger, send: (push) => target.sender.push(push.to, push.texts, push.key) },
-    );
+    try {
+      return await pushOnce(
+        { channel, userId, to: target.to, notifications, render: lineTexts, keyOf: lineRetryKey },
+        { ledger: ports.ledger, send: (push) => target.sender.push(push.to, push.texts, push.key) },
+      );
+    } catch (error) {
+      // LINE's monthly limit is used up (line-quota.ts): the push stays recorded and unsent, and
+      // the digest sends it once a slot exists (next month if need be), instead of a retry loop.
+      if (!(error instanceof LineQuotaExhaustedError) || !ports.digests) throw error;
+      await ports.digests.owe(channel, userId, notifications);
+      return "digest";
+    }
   }
   const email = ports.email;
   const to = choices.emailAddress;
