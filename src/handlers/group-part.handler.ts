@@ -75,7 +75,12 @@ export function createGroupPartHandler(deps: GroupPartDeps) {
     // 4. The part's receipt.
     const sentAt = new Date(now()).toISOString();
     const delivery = combineDeliveries(
-      copies.map((copy) => ({ sentAt, live: result.delivered.get(copy.id) ?? 0, line: result.line.get(copy.id) ?? "not-needed" })),
+      copies.map((copy) => ({
+        sentAt,
+        live: result.delivered.get(copy.id) ?? 0,
+        line: result.line.get(copy.id) ?? "not-needed",
+        ...(deps.email ? { email: result.email.get(copy.id) ?? ("not-needed" as const) } : {}),
+      })),
     );
     await deps.publications.recordPartDelivery(part.notification.id, part.part, part.parts, delivery);
     const delivered = [...result.delivered.values()].reduce((sum, n) => sum + n, 0);

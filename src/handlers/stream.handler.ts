@@ -21,7 +21,7 @@ import { articleChangeFromRecord } from "#adapters/dynamodb/stream-record.ts";
 import { LinePermanentError } from "#adapters/line/line-errors.ts";
 import { type BatchItem, type DeliverBatchPorts, deliverBatch, type LineOutcome } from "#domain/delivery/deliver-batch.ts";
 import { likeEventFromChange, MalformedChangeError } from "#domain/like-events.ts";
-import { type GroupPart, needsParts, splitGroup } from "#domain/delivery/group-parts.ts";
+import { combineDeliveries, type GroupPart, needsParts, splitGroup } from "#domain/delivery/group-parts.ts";
 import type { Notification, PublishedNotification } from "#domain/notification.ts";
 import type { GroupPartDispatcher, PublicationDelivery, PublicationStore } from "#domain/ports.ts";
 import { deliversPublication, publishedNotificationsFromChange } from "#domain/published-events.ts";
@@ -183,10 +183,8 @@ export function createStreamHandler(deps: StreamDeps) {
 const partsKey = (record: ReadRecord): string => `parts#${record.parts?.[0]?.notification.id}`;
 
 /**
- * What a published notification's delivery did, over its copies (one, or a group's members):
- * connections reached add up; per channel (LINE, and e-mail where it is wired) "sent" when any
- * member's push went, else "failed", "digest" (owed to a member's daily digest), "not-configured"
- * (a member needed the channel and has none), else "not-needed" (also for a group with no members).
+ * What a published notification's delivery did, over its copies (one, or a group's members),
+ * combined as a group's parts are (delivery/group-parts.ts combineDeliveries); e-mail where it is wired.
  */
 function receipt(
   items: readonly BatchItem[],
@@ -198,10 +196,14 @@ function receipt(
   sentAt: string,
   emailWired: boolean,
 ): PublicationDelivery {
-  const live = items.reduce((sum, item) => sum + (result.delivered.get(item.notification.id) ?? 0), 0);
-  const over = (outcomes: ReadonlyMap<string, LineOutcome>): LineOutcome => {
-    const seen = new Set(items.map((item) => outcomes.get(item.notification.id) ?? "not-needed"));
-    return (["sent", "failed", "digest", "not-configured"] as const).find((outcome) => seen.has(outcome)) ?? "not-needed";
-  };
-  return { sentAt, live, line: over(result.line), ...(emailWired ? { email: over(result.email) } : {}) };
+  const copies = items.map(({ notification: { id } }) => ({
+    sentAt,
+    live: result.delivered.get(id) ?? 0,
+    line: result.line.get(id) ?? "not-needed",
+    ...(emailWired ? { email: result.email.get(id) ?? ("not-needed" as const) } : {}),
+  }));
+  // A group with no members: nothing delivered, and the receipt still says so.
+  return copies.length > 0
+    ? combineDeliveries(copies)
+    : { sentAt, live: 0, line: "not-needed", ...(emailWired ? { email: "not-needed" } : {}) };
 }

@@ -14,7 +14,7 @@
  */
 import { memberEventId } from "../event-id.ts";
 import type { GroupPublication, PublishedNotification } from "../notification.ts";
-import type { PublicationDelivery } from "../ports.ts";
+import type { ChannelOutcome, PublicationDelivery } from "../ports.ts";
 
 /** Members per part: 250 members × 20 connections (MAX_CONNECTIONS_PER_USER) = 5,000 posts at most. */
 export const GROUP_PART_MEMBERS = 250;
@@ -48,16 +48,23 @@ export function copiesOf(part: GroupPart): PublishedNotification[] {
   return part.members.map((userId) => ({ ...part.notification, id: memberEventId(part.notification.id, userId), userId }));
 }
 
+/** Which outcome a receipt shows when its copies differ: the first of these any copy had, else not-needed. */
+const OUTCOME_PRECEDENCE = ["sent", "failed", "digest", "not-configured"] as const satisfies readonly ChannelOutcome[];
+
 /**
- * One receipt from several (a group's parts): connections reached add up; LINE is "sent" when any
- * push went, else "failed", else "not-configured" when a member needed LINE and has none, else
- * "not-needed"; sent when the last one was.
+ * One receipt from several (a group's members, or its parts): connections reached add up; per
+ * channel "sent" when any push went, else "failed", else "digest" (owed to a daily digest), else
+ * "not-configured" (a member needed the channel and has none), else "not-needed"; e-mail only when
+ * the receipts say anything of it; sent when the last one was. None: nothing delivered at `sentAt`.
  */
-export function combineDeliveries(deliveries: readonly PublicationDelivery[]): PublicationDelivery {
-  const lines = new Set(deliveries.map((delivery) => delivery.line));
+export function combineDeliveries(deliveries: readonly PublicationDelivery[], sentAt = ""): PublicationDelivery {
+  const over = (outcomes: readonly ChannelOutcome[]): ChannelOutcome =>
+    OUTCOME_PRECEDENCE.find((outcome) => outcomes.includes(outcome)) ?? "not-needed";
+  const emails = deliveries.flatMap((delivery) => (delivery.email ? [delivery.email] : []));
   return {
-    sentAt: deliveries.map((delivery) => delivery.sentAt).reduce((latest, at) => (at > latest ? at : latest), ""),
+    sentAt: deliveries.map((delivery) => delivery.sentAt).reduce((latest, at) => (at > latest ? at : latest), sentAt),
     live: deliveries.reduce((sum, delivery) => sum + delivery.live, 0),
-    line: (["sent", "failed", "not-configured"] as const).find((outcome) => lines.has(outcome)) ?? "not-needed",
+    line: over(deliveries.map((delivery) => delivery.line)),
+    ...(emails.length > 0 ? { email: over(emails) } : {}),
   };
 }

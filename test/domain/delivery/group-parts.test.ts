@@ -84,5 +84,22 @@ describe("combineDeliveries", () => {
       ]).line,
     ).toBe("not-configured");
     expect(combineDeliveries([{ sentAt: at, live: 1, line: "not-needed" }]).line).toBe("not-needed");
+    expect(
+      combineDeliveries([
+        { sentAt: at, live: 0, line: "not-configured" },
+        { sentAt: at, live: 0, line: "digest" },
+      ]).line,
+    ).toBe("digest");
+  });
+
+  it("says what e-mail did only when the receipts say anything of it, combined the same way", () => {
+    const at = "2025-11-24T16:00:00.000Z";
+    expect(combineDeliveries([{ sentAt: at, live: 1, line: "sent" }])).not.toHaveProperty("email");
+    expect(
+      combineDeliveries([
+        { sentAt: at, live: 1, line: "sent", email: "not-needed" },
+        { sentAt: at, live: 0, line: "sent", email: "digest" },
+      ]).email,
+    ).toBe("digest");
   });
 });
