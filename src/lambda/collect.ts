@@ -1,12 +1,33 @@
-/** Lambda entry of the collector's schedule: see src/handlers/collect.handler.ts. */
-import { type Account, readAccounts } from "#adapters/secrets/deployed-settings.ts";
+/**
+ * Lambda entry of the collector's schedule: Qiita's accounts (src/handlers/collect.handler.ts)
+ * and, beside them, the GitHub token's stars (src/handlers/collect-stars.handler.ts). The stars
+ * never fail the invocation: the errors alarm stays about Qiita's outages, GitHub's are logged.
+ */
+import type { ScheduledEvent } from "aws-lambda";
+import { type Account, readAccounts, readGitHubLogins, readGitHubToken } from "#adapters/secrets/deployed-settings.ts";
 import { createCollectHandler } from "#handlers/collect.handler.ts";
-import { articles, logger, metrics, qiitaClientFor } from "./deployed-dependencies.ts";
+import { createCollectStarsHandler } from "#handlers/collect-stars.handler.ts";
+import { articles, githubClientFor, logger, metrics, qiitaClientFor, repositories } from "./deployed-dependencies.ts";
 
-export const handler = createCollectHandler<Account>({
+const collectLikes = createCollectHandler<Account>({
   accounts: readAccounts,
   sourceFor: qiitaClientFor,
   store: articles,
   logger,
   metrics,
 });
+
+const collectStars = createCollectStarsHandler({
+  token: readGitHubToken,
+  logins: readGitHubLogins,
+  sourceFor: githubClientFor,
+  store: repositories,
+  logger,
+  metrics,
+});
+
+export const handler = async (event?: ScheduledEvent) => {
+  const [likes, stars] = await Promise.all([collectLikes(event).catch((error: unknown) => error), collectStars()]);
+  if (likes instanceof Error) throw likes;
+  return { likes, stars };
+};

@@ -18,6 +18,8 @@ import { DynamoDbHotPollLease } from "#adapters/dynamodb/dynamodb-hot-poll-lease
 import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
 import { DynamoDbPublishKeyStore } from "#adapters/dynamodb/dynamodb-publish-key-store.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
+import { DynamoDbRepositoryStore } from "#adapters/dynamodb/dynamodb-repository-store.ts";
+import { GitHubClient } from "#adapters/github/github-client.ts";
 import { DynamoDbRollupStore } from "#adapters/dynamodb/dynamodb-rollup-store.ts";
 import { articlesTable, groupsTable, notificationsTable, publishKeysTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
@@ -114,6 +116,7 @@ export const events = /* @__PURE__ */ new DynamoDbEventLog();
 export const ledger = /* @__PURE__ */ new DynamoDbDeliveryLedger();
 export const revocations = /* @__PURE__ */ new DynamoDbRevocationStore();
 export const articles = /* @__PURE__ */ new DynamoDBArticleStore(tableName(articlesTable));
+export const repositories = /* @__PURE__ */ new DynamoDbRepositoryStore();
 export const poster = /* @__PURE__ */ new ManagementApiPoster({ endpoint: process.env.MANAGEMENT_API_ENDPOINT });
 export const hotPollLease = /* @__PURE__ */ new DynamoDbHotPollLease({ tableName: tableName(articlesTable) });
 /** Published notifications and their receipts: the publish function writes them, the stream function records deliveries. */
@@ -157,6 +160,14 @@ export function qiitaClientFor(account: Account): QiitaClient {
     qiitaClients.set(key, client);
   }
   return client;
+}
+
+let githubClient: { token: string; client: GitHubClient } | undefined;
+
+/** One GitHub client per token for the life of the instance, so its login and rate-limit state carry over. */
+export function githubClientFor(token: string): GitHubClient {
+  if (githubClient?.token !== token) githubClient = { token, client: new GitHubClient({ token }) };
+  return githubClient.client;
 }
 
 let lineSender: { token: string; sender: MessagingApiLineSender } | undefined;

@@ -43,7 +43,12 @@ export const ssmParameterSource: ParameterSource = async (name) => {
 };
 
 const tokenSecretSchema = z.string().min(MIN_TOKEN_SECRET_LENGTH);
-const accountsSchema = z.array(z.object({ userId: z.string().min(1), qiitaToken: z.string().min(1) }));
+// An account watches Qiita (qiitaToken), GitHub stars (githubLogin: the github-token's user), or both.
+const accountsSchema = z.array(
+  z
+    .object({ userId: z.string().min(1), qiitaToken: z.string().min(1).optional(), githubLogin: z.string().min(1).optional() })
+    .refine((account) => account.qiitaToken !== undefined || account.githubLogin !== undefined, "needs qiitaToken, githubLogin or both"),
+);
 const recipientsSchema = z.record(z.string().min(1), z.string().min(1));
 
 /**
@@ -68,6 +73,17 @@ export function createDeployedSettings(
     const name = nameOf(parameter);
     const value = await source(name);
     return { name, value: value === undefined || value.trim() === "" ? undefined : value };
+  };
+
+  const readAccountList = async () => {
+    const { name, value } = await read(settingParameters.qiitaAccounts);
+    if (value === undefined) return [];
+    const example = '[{"userId":"alice","qiitaToken":"…","githubLogin":"alice-gh"}]';
+    const parsed = accountsSchema.safeParse(parseJson(name, value, example));
+    if (!parsed.success) {
+      throw new SettingError(name, `The parameter ${name} must be a JSON list like ${example}: ${describe(parsed.error)}.`);
+    }
+    return parsed.data;
   };
 
   return {
@@ -103,18 +119,21 @@ export function createDeployedSettings(
       return new Map(Object.entries(parsed.data));
     },
 
-    /** The watched writers; empty until the operator puts the parameter. */
+    /** The watched writers (those with a qiitaToken); empty until the operator puts the parameter. */
     async readAccounts(): Promise<Account[]> {
-      const { name, value } = await read(settingParameters.qiitaAccounts);
-      if (value === undefined) return [];
-      const parsed = accountsSchema.safeParse(parseJson(name, value, '[{"userId":"alice","qiitaToken":"…"}]'));
-      if (!parsed.success) {
-        throw new SettingError(
-          name,
-          `The parameter ${name} must be a JSON list like [{"userId":"alice","qiitaToken":"…"}]: ${describe(parsed.error)}.`,
-        );
-      }
-      return parsed.data.map(({ userId, qiitaToken }) => ({ userId, qiitaToken }));
+      return (await readAccountList()).flatMap(({ userId, qiitaToken }) => (qiitaToken ? [{ userId, qiitaToken }] : []));
+    },
+
+    /** GitHub login (lower case: logins are case-insensitive) → the user its stars go to, from the accounts' `githubLogin`. */
+    async readGitHubLogins(): Promise<ReadonlyMap<string, string>> {
+      return new Map(
+        (await readAccountList()).flatMap(({ userId, githubLogin }) => (githubLogin ? [[githubLogin.toLowerCase(), userId] as const] : [])),
+      );
+    },
+
+    /** The GitHub token whose user's repositories are watched for stars; undefined when not set up. */
+    async readGitHubToken(): Promise<string | undefined> {
+      return (await read(settingParameters.githubToken)).value?.trim();
     },
   };
 }
@@ -144,3 +163,7 @@ export const readLineChannelToken = (): Promise<string | undefined> => deployed.
 export const readLineRecipients = (): Promise<ReadonlyMap<string, string>> => deployed.readLineRecipients();
 /** The watched writers and their Qiita tokens (QIITA_ACCOUNTS_PARAMETER); the collector's only. */
 export const readAccounts = (): Promise<Account[]> => deployed.readAccounts();
+/** GitHub login → user, from the same accounts parameter (its `githubLogin`s); the collector's only. */
+export const readGitHubLogins = (): Promise<ReadonlyMap<string, string>> => deployed.readGitHubLogins();
+/** The GitHub token (GITHUB_TOKEN_PARAMETER); undefined when stars are not set up. */
+export const readGitHubToken = (): Promise<string | undefined> => deployed.readGitHubToken();

@@ -38,7 +38,13 @@ export const settingParameters = {
   qiitaAccounts: {
     name: "qiita-accounts",
     envVar: "QIITA_ACCOUNTS_PARAMETER",
-    description: 'JSON list of watched writers: [{"userId":"alice","qiitaToken":"..."}]; absent: nothing is polled',
+    description:
+      'JSON list of watched writers: [{"userId":"alice","qiitaToken":"...","githubLogin":"alice-gh"}] (either source may be left out); absent: nothing is polled',
+  },
+  githubToken: {
+    name: "github-token",
+    envVar: "GITHUB_TOKEN_PARAMETER",
+    description: "GitHub personal access token whose user's repositories are watched for stars (no scope needed); absent: no stars",
   },
 } as const satisfies Record<string, SettingParameter>;
 
