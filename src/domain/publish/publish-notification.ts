@@ -37,7 +37,7 @@ export const MAX_FRAME_BYTES = 32 * 1024;
 export const MAX_REQUEST_BYTES = MAX_BODY_BYTES + 16 * 1024;
 /**
  * The most members one group message goes to: their ids are kept on its item (a DynamoDB item
- * holds 400 KB) and one stream invocation delivers them all.
+ * holds 400 KB); past 250 it is delivered in parts (delivery/group-parts.ts).
  */
 export const MAX_GROUP_MEMBERS = 2_000;
 /** How long an Idempotency-Key holds. */
