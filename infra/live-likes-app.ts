@@ -22,16 +22,21 @@ export function buildLiveLikesApp(app: App): { stateful: StatefulStack; stateles
     description: "live-likes: WebSocket API, publish HTTP API, functions, schedule, alarms, the page",
     connections: stateful.connections,
     articles: stateful.articles,
+    repositories: stateful.repositories,
     events: stateful.events,
     revocations: stateful.revocations,
     deliveries: stateful.deliveries,
     notifications: stateful.notifications,
     publishKeys: stateful.publishKeys,
     groups: stateful.groups,
+    rollups: stateful.rollups,
+    bodiesExports: stateful.bodiesExports,
     settings,
   });
   Tags.of(app).add("project", "live-likes");
   // An unacknowledged AwsSolutions error fails the synth; every acknowledgement carries its reason.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // Also through the tables; said here because the bodies bucket is imported by export name.
+  stateless.addDependency(stateful);
   return { stateful, stateless };
 }

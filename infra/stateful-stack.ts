@@ -3,10 +3,12 @@
  * typed props, so replacing functions or the API never touches data. The secret settings are SSM
  * parameters the operator puts (infra/project-parameters.ts), outside both stacks.
  */
-import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
 import {
   articlesTable,
+  repositoriesTable,
   connectionsTable,
   deliveriesTable,
   eventsTable,
@@ -14,18 +16,30 @@ import {
   notificationsTable,
   publishKeysTable,
   revocationsTable,
+  rollupsTable,
 } from "#adapters/dynamodb/table-definitions.ts";
+import { BODY_KEY_PREFIX, BODY_RETENTION_DAYS, SCHEDULED_BODY_KEY_PREFIX, SCHEDULED_BODY_RETENTION_DAYS } from "#domain/large-bodies.ts";
 import { projectTable, type ProjectTable } from "./project-table.ts";
 
 export class StatefulStack extends Stack {
   readonly connections: ProjectTable;
   readonly articles: ProjectTable;
+  readonly repositories: ProjectTable;
   readonly events: ProjectTable;
   readonly revocations: ProjectTable;
   readonly deliveries: ProjectTable;
   readonly notifications: ProjectTable;
   readonly publishKeys: ProjectTable;
   readonly groups: ProjectTable;
+  readonly rollups: ProjectTable;
+  /** Published bodies too large for a frame (src/domain/large-bodies.ts), read through presigned URLs. */
+  readonly bodies: Bucket;
+  /**
+   * The export names of the bodies bucket's ARN and name. The stateless stack imports the bucket
+   * by them, not through CDK's generated exports, whose hashed names could not be acknowledged
+   * to cdk-nag on the functions' prefix grants.
+   */
+  readonly bodiesExports: { readonly arn: string; readonly name: string };
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -38,6 +52,13 @@ export class StatefulStack extends Stack {
     // The only data that cannot be rebuilt for free: known likers and the baseline (a lost
     // baseline means re-polling every liker list from Qiita's 1000 requests/hour).
     this.articles = projectTable(this, "Articles", articlesTable, {
+      removalPolicy: RemovalPolicy.RETAIN,
+      pointInTimeRecovery: true,
+      deletionProtection: true,
+    });
+    // Stars (issue 12): known stargazers, the baseline and the list pages' ETags. Kept and backed
+    // up like the articles: a lost baseline is re-taken silently, but the stars in between are lost.
+    this.repositories = projectTable(this, "Repositories", repositoriesTable, {
       removalPolicy: RemovalPolicy.RETAIN,
       pointInTimeRecovery: true,
       deletionProtection: true,
@@ -74,6 +95,43 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       pointInTimeRecovery: true,
       deletionProtection: true,
+    });
+    // A person's daily likes and stars for `stats`, up to 400 days: they cannot be counted again
+    // (the events log keeps 24 h, the sources only today's totals), so kept and backed up.
+    this.rollups = projectTable(this, "Rollups", rollupsTable, {
+      removalPolicy: RemovalPolicy.RETAIN,
+      pointInTimeRecovery: true,
+      deletionProtection: true,
+    });
+    // Bodies too large for a frame: put by the publish function, read by whoever holds a presigned
+    // URL. Never public; each object expires once nothing can ask for it (live, or resume's 24 h;
+    // a scheduled one's after its sendAt, up to 366 days ahead).
+    this.bodies = new Bucket(this, "Bodies", {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        { id: "expire-bodies", prefix: BODY_KEY_PREFIX, expiration: Duration.days(BODY_RETENTION_DAYS) },
+        { id: "expire-scheduled-bodies", prefix: SCHEDULED_BODY_KEY_PREFIX, expiration: Duration.days(SCHEDULED_BODY_RETENTION_DAYS) },
+        // A body put by a request that then failed is never read; nothing is uploaded in parts.
+        { id: "abort-incomplete-uploads", abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      // Retained when the stack is deleted: CloudFormation cannot delete a bucket with objects, and
+      // emptying it on delete would take a custom-resource function; the rules above empty it anyway.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.bodiesExports = { arn: `${this.stackName}-BodiesBucketArn`, name: `${this.stackName}-BodiesBucketName` };
+    new CfnOutput(this, "BodiesBucketArn", { value: this.bodies.bucketArn, exportName: this.bodiesExports.arn });
+    new CfnOutput(this, "BodiesBucketName", {
+      value: this.bodies.bucketName,
+      exportName: this.bodiesExports.name,
+      description: "Bodies of published notifications too large for a frame (BODIES_BUCKET); objects expire by themselves",
+    });
+    Validations.of(this.bodies).acknowledge({
+      id: "AwsSolutions-S1",
+      reason:
+        "Objects are written only by the publish function (its API has its own access log) and read through presigned URLs that expire in 2 h; server access logs would need a second bucket and record nothing the API log does not, except who opened a link.",
     });
     for (const shortLived of [this.connections, this.events, this.deliveries, this.notifications]) {
       Validations.of(shortLived.table).acknowledge({
