@@ -1,5 +1,5 @@
 /**
- * The four SSM Parameter Store SecureStrings a deployment reads its secrets from (named in
+ * The five SSM Parameter Store SecureStrings a deployment reads its secrets from (named in
  * src/adapters/secrets/setting-parameters.ts), imported by name: CloudFormation cannot create a
  * SecureString, so the operator puts each one with the AWS CLI (docs/DEPLOY.md), and no value
  * ever passes through a template. Deleting the stacks leaves them in place.
@@ -27,6 +27,7 @@ export class ProjectParameters extends Construct {
   readonly lineChannelToken: ProjectParameter;
   readonly lineRecipients: ProjectParameter;
   readonly qiitaAccounts: ProjectParameter;
+  readonly githubToken: ProjectParameter;
 
   constructor(scope: Construct, id: string, props: { readonly prefix: string }) {
     super(scope, id);
@@ -40,9 +41,10 @@ export class ProjectParameters extends Construct {
     this.lineChannelToken = imported("LineChannelToken", settingParameters.lineChannelToken);
     this.lineRecipients = imported("LineRecipients", settingParameters.lineRecipients);
     this.qiitaAccounts = imported("QiitaAccounts", settingParameters.qiitaAccounts);
+    this.githubToken = imported("GitHubToken", settingParameters.githubToken);
   }
 
   get all(): readonly ProjectParameter[] {
-    return [this.tokenSecret, this.lineChannelToken, this.lineRecipients, this.qiitaAccounts];
+    return [this.tokenSecret, this.lineChannelToken, this.lineRecipients, this.qiitaAccounts, this.githubToken];
   }
 }

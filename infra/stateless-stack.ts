@@ -10,11 +10,11 @@
  *   open page ──hot ping every 15 s──▶ function URL ──▶ hot-poll ──▶ articles (first page)
  *   CloudFront ──▶ S3: web/ + config.json {"websocketUrl", "hotPollUrl"}
  */
-import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
+import { type CfnElement, CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { FilterCriteria, FilterRule, FunctionUrlAuthType, HttpMethod, StartingPosition, type FunctionUrl } from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from "aws-cdk-lib/aws-s3";
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { Construct } from "constructs";
@@ -25,12 +25,15 @@ import { PageHosting } from "./page-hosting.ts";
 import { PublishHttpApi } from "./publish-http-api.ts";
 import { ProjectParameters } from "./project-parameters.ts";
 import type { ProjectTable } from "./project-table.ts";
+import { DUE_INDEX } from "#adapters/dynamodb/table-definitions.ts";
 import { S3AsyncFailureDestination, S3FailureDestination } from "./s3-failure-destination.ts";
 import { LiveLikesWebSocketApi, STAGE_NAME } from "./websocket-api.ts";
 
 export interface StatelessStackProps extends StackProps {
   readonly connections: ProjectTable;
   readonly articles: ProjectTable;
+  /** GitHub stars (issue 12): written by the collector, its stream read by the stream function. */
+  readonly repositories: ProjectTable;
   readonly events: ProjectTable;
   readonly revocations: ProjectTable;
   readonly deliveries: ProjectTable;
@@ -38,8 +41,8 @@ export interface StatelessStackProps extends StackProps {
   readonly publishKeys: ProjectTable;
   readonly groups: ProjectTable;
   readonly rollups: ProjectTable;
-  /** Bodies too large for a frame (the stateful stack's bucket). */
-  readonly bodies: IBucket;
+  /** The export names of the stateful stack's bucket of bodies too large for a frame. */
+  readonly bodiesExports: { readonly arn: string; readonly name: string };
   readonly settings: DeploySettings;
 }
 
@@ -61,14 +64,35 @@ export const NOTIFYING_RECORDS = FilterCriteria.filter({
 
 /**
  * Only records the stream handler turns into a published notification
- * (src/domain/published-events.ts): the INSERT of an item with `kind` "notification". The
- * `idem#<key>` claims written beside them (no kind), the handler's own receipt writes (MODIFY)
+ * (src/domain/published-events.ts deliversPublication): the INSERT of an item with `kind`
+ * "notification" and no `status` (sent at once). The `idem#<key>` claims written beside them (no
+ * kind), a scheduled one's INSERT (`status` "scheduled"), the handler's own receipt writes (MODIFY)
  * and TTL deletions (REMOVE) never invoke the function.
  */
 export const PUBLISHED_RECORDS = FilterCriteria.filter({
   eventName: FilterRule.isEqual("INSERT"),
-  dynamodb: { NewImage: { kind: { S: FilterRule.isEqual("notification") } } },
+  dynamodb: { NewImage: { kind: { S: FilterRule.isEqual("notification") }, status: { S: FilterRule.notExists() } } },
 });
+
+/**
+ * The release of a scheduled notification: the MODIFY whose new image has `status` "due" and no
+ * `parts` (a large group's part receipts, which leave the status as it was). The receipt sets
+ * `status` "sent" and a cancel "cancelled", so neither passes; `exists` matches leaves only, hence
+ * `status.S` and `parts.N`.
+ */
+export const RELEASED_RECORDS = FilterCriteria.filter({
+  eventName: FilterRule.isEqual("MODIFY"),
+  dynamodb: {
+    NewImage: {
+      kind: { S: FilterRule.isEqual("notification") },
+      status: { S: FilterRule.isEqual("due") },
+      parts: { N: FilterRule.notExists() },
+    },
+  },
+});
+
+/** Told apart from the collector's schedule by `npm run cost` (scripts/cost/template-inventory.ts). */
+export const RELEASE_SCHEDULE_DESCRIPTION = "live-likes: release the scheduled notifications due within the next minute, every minute";
 
 /** How long a failed batch is kept in the failure bucket to be replayed. */
 export const FAILURE_RETENTION = Duration.days(30);
@@ -90,13 +114,21 @@ export class StatelessStack extends Stack {
   readonly parameters: ProjectParameters;
   readonly failureBucket: Bucket;
   readonly collectSchedule: Schedule;
+  /** The per-minute sweep releasing scheduled notifications, and its schedule. */
+  readonly releaseScheduled: LiveLikesFunction;
+  readonly releaseSchedule: Schedule;
   readonly page: PageHosting;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { connections, articles, events, revocations, deliveries, notifications, publishKeys, groups, settings } = props;
-    const { rollups, bodies } = props;
+    const { rollups } = props;
+    const { repositories } = props;
+    const bodies = Bucket.fromBucketAttributes(this, "Bodies", {
+      bucketArn: Fn.importValue(props.bodiesExports.arn),
+      bucketName: Fn.importValue(props.bodiesExports.name),
+    });
     const common = { logLevel: settings.logLevel, customMetrics: settings.detailedMonitoring };
     this.parameters = new ProjectParameters(this, "Parameters", { prefix: settings.parameterPrefix });
     const parameters = this.parameters;
@@ -252,6 +284,24 @@ export class StatelessStack extends Stack {
         filters: [NOTIFYING_RECORDS],
       }),
     );
+    // Stars (issue 12): the articles mapping's settings and filter, for the same handler. A star's
+    // item carries the same lastDelta/baseline fields as a like's, so the same records pass.
+    stream.addEventSource(
+      new DynamoEventSource(repositories.table, {
+        // LATEST, as the articles: a recreated mapping must not replay old stars to clients.
+        startingPosition: StartingPosition.LATEST,
+        // One collector run writes its changed repositories together: one batch, one LINE push.
+        maxBatchingWindow: Duration.seconds(5),
+        batchSize: 100,
+        parallelizationFactor: 1,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(1),
+        onFailure: streamFailures,
+        filters: [NOTIFYING_RECORDS],
+      }),
+    );
     // Published notifications: the articles mapping's failure handling, for the same handler.
     stream.addEventSource(
       new DynamoEventSource(notifications.table, {
@@ -269,7 +319,7 @@ export class StatelessStack extends Stack {
         retryAttempts: 5,
         maxRecordAge: Duration.hours(1),
         onFailure: streamFailures,
-        filters: [PUBLISHED_RECORDS],
+        filters: [PUBLISHED_RECORDS, RELEASED_RECORDS],
       }),
     );
     Validations.of(stream.role!).acknowledge({
@@ -287,13 +337,16 @@ export class StatelessStack extends Stack {
     const collectTimeout = Duration.seconds(Math.min(settings.collectRateMinutes * 60 - 10, 120));
     const collect = new LiveLikesFunction(this, "Collect", {
       entry: "collect",
-      description: "schedule: polls Qiita, writes only the articles whose like count changed",
+      description: "schedule: polls Qiita and GitHub, writes only the articles and repositories whose count changed",
       ...common,
       timeout: collectTimeout,
     })
       // One Query per account, then conditional PutItems; the article store never updates in place.
       .bindTable(articles, ["Query", "PutItem"])
-      .bindParameter(parameters.qiitaAccounts);
+      .bindParameter(parameters.qiitaAccounts)
+      // Stars: Queries of the partition, conditional PutItems, and DeleteItem of a list page past a shrunk list's end.
+      .bindTable(repositories, ["Query", "PutItem", "DeleteItem"])
+      .bindParameter(parameters.githubToken);
     // No retry of a failed poll: the next scheduled one starts again from the stored counts, and
     // a retry would only spend Qiita's 1000 requests/hour sooner. Scheduler invokes
     // asynchronously, so Lambda's own async retries are turned off too.
@@ -350,8 +403,9 @@ export class StatelessStack extends Stack {
       ...common,
     })
       // A notification and its idempotency claim are Puts (conditional) in one TransactWriteItems;
-      // a repeated key and a receipt are read back with GetItem. Nothing else on this table.
-      .bindTable(notifications, ["PutItem", "GetItem"])
+      // a repeated key and a receipt are read back with GetItem; a cancel is one conditional
+      // UpdateItem (scheduled → cancelled). Nothing else on this table.
+      .bindTable(notifications, ["PutItem", "GetItem", "UpdateItem"])
       // The Bearer key's hash item: one consistent GetItem per request.
       .bindTable(publishKeys, ["GetItem"])
       // Membership: PUT is one PutItem (its old item says whether the member is new), DELETE one
@@ -360,6 +414,31 @@ export class StatelessStack extends Stack {
       // A body too large for a frame is put before its notification is written; never read back.
       .bindBodies(bodies, "put");
     this.publishApi = new PublishHttpApi(this, "PublishApi", { handler: publish });
+
+    // Scheduled notifications (docs/ARCHITECTURE.md "Scheduled notifications"; cost in docs/SCALE.md):
+    // a sweep of the due index every minute that releases, each at its sendAt, what falls due
+    // before the next sweep; the release's MODIFY then reaches the stream function (RELEASED_RECORDS).
+    const releaseScheduled = new LiveLikesFunction(this, "ReleaseScheduled", {
+      entry: "release-scheduled",
+      description: "schedule, every minute: releases the scheduled notifications due before the next run, each at its sendAt",
+      ...common,
+      // It waits for sendAts up to 65 s ahead (SWEEP_LOOKAHEAD_MS) and stops waiting 10 s before this.
+      timeout: Duration.seconds(90),
+      // It waits and makes a few small DynamoDB calls: 128 MB halves the GB-seconds of its waits.
+      memorySize: 128,
+    })
+      // Which scheduled items are due: a Query of the sparse due index, never of the table.
+      .bindTable(notifications, ["Query"], { index: DUE_INDEX })
+      // The release: one conditional UpdateItem per item, scheduled → due.
+      .bindTable(notifications, ["UpdateItem"]);
+    // A failed run is not retried: the next one, a minute later, finds the same items still scheduled.
+    releaseScheduled.configureAsyncInvoke({ retryAttempts: 0 });
+    this.releaseScheduled = releaseScheduled;
+    this.releaseSchedule = new Schedule(this, "ReleaseSchedule", {
+      description: RELEASE_SCHEDULE_DESCRIPTION,
+      schedule: ScheduleExpression.rate(Duration.minutes(1)),
+      target: new LambdaInvoke(releaseScheduled, { retryAttempts: 0 }),
+    });
 
     this.functions = { connect, disconnect, default: defaultRoute, stream, groupPart, collect, hotPoll, publish };
 
@@ -379,6 +458,7 @@ export class StatelessStack extends Stack {
         Collect: collect,
         HotPoll: hotPoll,
         Publish: publish,
+        ReleaseScheduled: releaseScheduled,
       },
       streamFunction: stream,
       failureBucket: this.failureBucket,
@@ -430,6 +510,7 @@ function pascal(name: string): string {
 /** CDK's own singletons of this stack: the bucket-notifications handler and the Scheduler's role. */
 function acknowledgeCdkSingletons(stack: StatelessStack): void {
   const collect = stack.getLogicalId(stack.functions.collect.node.defaultChild as CfnElement);
+  const release = stack.getLogicalId(stack.releaseScheduled.node.defaultChild as CfnElement);
   const findings: Record<string, readonly (readonly [string, string])[]> = {
     BucketNotificationsHandler: [
       [
@@ -446,6 +527,10 @@ function acknowledgeCdkSingletons(stack: StatelessStack): void {
       [
         `AwsSolutions-IAM5[Resource::<${collect}.Arn>:*]`,
         "The Scheduler's role may invoke the collector function and its versions/aliases (ARN:*), nothing else.",
+      ],
+      [
+        `AwsSolutions-IAM5[Resource::<${release}.Arn>:*]`,
+        "The Scheduler's role may invoke the scheduled-notification sweep and its versions/aliases (ARN:*), nothing else.",
       ],
     ],
   };

@@ -122,7 +122,9 @@ describe("StatelessStack", () => {
       const expected: Record<TabledFunction, string[]> = {
         connect: ["CONNECTIONS_TABLE", "REVOCATIONS_TABLE", "TOKEN_SECRET_PARAMETER", "MAX_CONNECTIONS_PER_USER"],
         disconnect: ["CONNECTIONS_TABLE"],
-        default: ["CONNECTIONS_TABLE", "EVENTS_TABLE", "MANAGEMENT_API_ENDPOINT"],
+        // BODIES_BUCKET: resume presigns the bodies kept in S3 (test/infra/bodies-bucket.test.ts).
+        // ROLLUPS_TABLE, TIME_ZONE: stats (test/infra/rollups-infra.test.ts).
+        default: ["CONNECTIONS_TABLE", "EVENTS_TABLE", "MANAGEMENT_API_ENDPOINT", "BODIES_BUCKET", "ROLLUPS_TABLE", "TIME_ZONE"],
         stream: [
           "CONNECTIONS_TABLE",
           "EVENTS_TABLE",
@@ -134,10 +136,14 @@ describe("StatelessStack", () => {
           "NOTIFICATIONS_TABLE",
           // The GroupPart function, queued with a large group message's parts.
           "GROUP_PART_FUNCTION",
+          "BODIES_BUCKET",
+          // The daily rollups, days counted in TIME_ZONE.
+          "ROLLUPS_TABLE",
+          "TIME_ZONE",
         ],
         collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER"],
         hotPoll: ["ARTICLES_TABLE", "REVOCATIONS_TABLE", "TOKEN_SECRET_PARAMETER", "QIITA_ACCOUNTS_PARAMETER", "SWEEP_INTERVAL_SECONDS"],
-        publish: ["NOTIFICATIONS_TABLE", "PUBLISH_KEYS_TABLE", "GROUPS_TABLE"],
+        publish: ["NOTIFICATIONS_TABLE", "PUBLISH_KEYS_TABLE", "GROUPS_TABLE", "BODIES_BUCKET"],
       };
       const common = [
         "POWERTOOLS_SERVICE_NAME",
@@ -293,6 +299,8 @@ describe("StatelessStack", () => {
           { action: "dynamodb:PutItem", on: table("notifications") },
           // A repeated Idempotency-Key's claim, and the receipt.
           { action: "dynamodb:GetItem", on: table("notifications") },
+          // A cancel: scheduled → cancelled, one conditional update.
+          { action: "dynamodb:UpdateItem", on: table("notifications") },
           // The Bearer key's hash item.
           { action: "dynamodb:GetItem", on: table("publishKeys") },
           // Group membership: add, remove, list (and resolve for a group message).
@@ -507,7 +515,7 @@ describe("StatelessStack", () => {
       const bucketId = logicalId(stack.failureBucket);
 
       // Assess
-      expect(mappings()).toHaveLength(2);
+      expect(mappings()).toHaveLength(3);
       expect(mapping.Properties).toMatchObject({
         FunctionName: { Ref: fnId("stream") },
         EventSourceArn: { "Fn::ImportValue": expect.stringMatching(/Articles.*StreamArn/) },
@@ -552,13 +560,17 @@ describe("StatelessStack", () => {
     });
 
     it("lets the stream function only put objects into the failure bucket (and list it), never read or delete them", () => {
+      // Prepare: the bodies bucket's grants are test/infra/bodies-bucket.test.ts's.
+      const besidesBodies = (grants: ReturnType<typeof grantsOf>) =>
+        grants.filter(({ resource }) => !JSON.stringify(resource).includes("BodiesBucketArn"));
+
       // Act
-      const s3 = grantsOf("stream", "s3:");
+      const s3 = besidesBodies(grantsOf("stream", "s3:"));
 
       // Assess
       expect(s3.map(({ action }) => action).sort()).toEqual(["s3:ListBucket", "s3:PutObject"]);
       expect(JSON.stringify(s3)).toContain(logicalId(stack.failureBucket));
-      for (const name of FUNCTIONS.filter((other) => other !== "stream")) expect(grantsOf(name, "s3:"), name).toEqual([]);
+      for (const name of FUNCTIONS.filter((other) => other !== "stream")) expect(besidesBodies(grantsOf(name, "s3:")), name).toEqual([]);
     });
 
     it("invokes the function only for records that can notify: INSERT/MODIFY with lastDelta > 0 and no baseline", () => {
@@ -600,16 +612,21 @@ describe("StatelessStack", () => {
       expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
     });
 
-    it("invokes the function for the notifications table only on the INSERT of a notification item", () => {
+    it("invokes the function for the notifications table only on a notification's INSERT sent at once, or its release", () => {
       // Act
       const { FilterCriteria } = mappingOf("Notifications").Properties;
 
       // Assess
-      expect(FilterCriteria.Filters).toHaveLength(1);
-      expect(JSON.parse(FilterCriteria.Filters[0].Pattern)).toEqual({
-        eventName: ["INSERT"],
-        dynamodb: { NewImage: { kind: { S: ["notification"] } } },
-      });
+      expect(FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern))).toEqual([
+        {
+          eventName: ["INSERT"],
+          dynamodb: { NewImage: { kind: { S: ["notification"] }, status: { S: [{ exists: false }] } } },
+        },
+        {
+          eventName: ["MODIFY"],
+          dynamodb: { NewImage: { kind: { S: ["notification"] }, status: { S: ["due"] }, parts: { N: [{ exists: false }] } } },
+        },
+      ]);
     });
 
     it("lets the stream function read both tables' streams, and nothing else's", () => {
@@ -685,10 +702,76 @@ describe("StatelessStack", () => {
     });
   });
 
+  describe("scheduled notifications sweep", () => {
+    const sweepId = () => logicalId(stack.releaseScheduled);
+    const sweepSchedule = () =>
+      Object.values(template.findResources("AWS::Scheduler::Schedule")).filter(
+        (schedule) => schedule.Properties.Target.Arn["Fn::GetAtt"][0] === sweepId(),
+      );
+
+    it("runs every minute from EventBridge Scheduler, without retries (the next run finds what is still scheduled)", () => {
+      // Act
+      const schedules = sweepSchedule();
+
+      // Assess
+      expect(schedules).toHaveLength(1);
+      expect(schedules[0]!.Properties).toMatchObject({
+        ScheduleExpression: "rate(1 minute)",
+        State: "ENABLED",
+        FlexibleTimeWindow: { Mode: "OFF" },
+        Target: { RetryPolicy: { MaximumRetryAttempts: 0 } },
+      });
+      template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", { FunctionName: { Ref: sweepId() }, MaximumRetryAttempts: 0 });
+    });
+
+    it("waits for sendAts within the next 65 s inside a 90 s timeout, at 128 MB, on Node.js 22 arm64", () => {
+      const { Properties } = resources[sweepId()]!;
+
+      expect(Properties).toMatchObject({ Timeout: 90, MemorySize: 128, Runtime: "nodejs22.x", Architectures: ["arm64"] });
+      expect(Object.keys(Properties.Environment.Variables)).toContain("NOTIFICATIONS_TABLE");
+    });
+
+    it("may only Query the due index and UpdateItem the notifications table (the conditional release)", () => {
+      // Prepare
+      const arn = `ExportsOutputFnGetAtt${logicalId(stateful.notifications.table)}Arn`;
+
+      // Act
+      const grants = statementsOfFunction(template, sweepId()).flatMap((statement) =>
+        actionsOf(statement)
+          .filter((action) => !action.startsWith("logs:"))
+          .map((action) => ({ action, resource: JSON.stringify(statement.Resource) })),
+      );
+
+      // Assess
+      expect(grants.map(({ action }) => action).sort()).toEqual(["dynamodb:Query", "dynamodb:UpdateItem"]);
+      expect(grants.find(({ action }) => action === "dynamodb:Query")?.resource).toMatch(
+        new RegExp(`${arn}[0-9A-F]{8}"},"/index/byDueTime"`),
+      );
+      expect(grants.find(({ action }) => action === "dynamodb:UpdateItem")?.resource).toMatch(
+        new RegExp(`^\\{"Fn::ImportValue":"[^"]*${arn}[0-9A-F]{8}"\\}$`),
+      );
+    });
+
+    it("gives its schedule a role that may invoke only the sweep", () => {
+      // Act
+      const roleId = sweepSchedule()[0]!.Properties.Target.RoleArn["Fn::GetAtt"][0];
+      const statements = Object.values(template.findResources("AWS::IAM::Policy"))
+        .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+
+      // Assess
+      expect(statements.flatMap(actionsOf)).toEqual(["lambda:InvokeFunction"]);
+      expect(JSON.stringify(statements.map((statement) => statement.Resource))).toContain(sweepId());
+      expect(JSON.stringify(statements.map((statement) => statement.Resource))).not.toContain(fnId("collect"));
+    });
+  });
+
   describe("collector schedule", () => {
     it("runs the collector from EventBridge Scheduler every collectRateMinutes (5 by default) without retrying a failed poll", () => {
       // Act
-      const schedules = Object.values(template.findResources("AWS::Scheduler::Schedule"));
+      const schedules = Object.values(template.findResources("AWS::Scheduler::Schedule")).filter(
+        (schedule) => schedule.Properties.Target.Arn["Fn::GetAtt"][0] === fnId("collect"),
+      );
 
       // Assess
       template.resourceCountIs("AWS::Events::Rule", 0);
@@ -709,7 +792,9 @@ describe("StatelessStack", () => {
 
     it("gives the schedule a role that Scheduler alone assumes and that may invoke only the collector", () => {
       // Act
-      const roleId = Object.values(template.findResources("AWS::Scheduler::Schedule"))[0]!.Properties.Target.RoleArn["Fn::GetAtt"][0];
+      const roleId = Object.values(template.findResources("AWS::Scheduler::Schedule")).find(
+        (schedule) => schedule.Properties.Target.Arn["Fn::GetAtt"][0] === fnId("collect"),
+      )!.Properties.Target.RoleArn["Fn::GetAtt"][0];
       const role = resources[roleId]!;
       const statements = Object.values(template.findResources("AWS::IAM::Policy"))
         .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId))
