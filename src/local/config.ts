@@ -5,8 +5,9 @@
  */
 import { z } from "zod";
 import { type TableRole, tableNames } from "#adapters/dynamodb/table-definitions.ts";
+import { DEFAULT_LINE_MONTHLY_LIMIT } from "#domain/delivery/line-quota.ts";
 import { LINE_MODES, type LineMode } from "#domain/line-mode.ts";
-import { CHANNEL_MODES, type ChannelMode } from "#domain/preferences/preferences.ts";
+import { CHANNEL_MODES, type ChannelMode, DEFAULT_DIGEST_HOUR } from "#domain/preferences/preferences.ts";
 import { SettingError } from "#domain/setting-error.ts";
 import { DEFAULT_TIME_ZONE, isTimeZone } from "#domain/stats/days.ts";
 import { MIN_TOKEN_SECRET_LENGTH } from "#domain/token.ts";
@@ -65,6 +66,10 @@ export interface LocalConfig {
   };
   /** IANA zone days are counted in (stats) for whoever did not choose their own. */
   readonly timeZone: string;
+  /** Hour (0-23, in the person's zone) of the daily digest for whoever did not choose their own (DIGEST_HOUR). */
+  readonly digestHour: number;
+  /** LINE messages a month the channel may send (LINE_MONTHLY_LIMIT): its plan's allowance. */
+  readonly lineMonthlyLimit: number;
   /**
    * E-mail (issue 13): through the SES v2 endpoint at `sesEndpoint`, or the emulator npm start runs
    * on `sesPort`; from `from`; to `to` for the user served here when they set no address of their own;
@@ -236,6 +241,14 @@ const environment = z.object({
   }),
   EMAIL_MODE: oneOf("EMAIL_MODE", CHANNEL_MODES, DEFAULT_EMAIL_MODE),
   PAGE_URL: url("PAGE_URL"),
+  DIGEST_HOUR: optional.transform((raw, context) => {
+    if (raw === undefined) return DEFAULT_DIGEST_HOUR;
+    if (!/^\d{1,2}$/.test(raw) || Number(raw) > 23)
+      return fail(context, `DIGEST_HOUR is "${raw}": use a whole hour from 0 to 23, e.g. DIGEST_HOUR=${DEFAULT_DIGEST_HOUR}.`);
+    return Number(raw);
+  }),
+  // The messages the LINE plan allows a month (200 on the free plan).
+  LINE_MONTHLY_LIMIT: wholeNumber("LINE_MONTHLY_LIMIT", DEFAULT_LINE_MONTHLY_LIMIT, "a whole number of messages"),
   TIME_ZONE: optional.transform((raw, context) => {
     if (raw === undefined) return DEFAULT_TIME_ZONE;
     if (!isTimeZone(raw))
@@ -328,6 +341,8 @@ export function loadConfig(env: Env): LocalConfig {
       ...(e.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY ?? "" } } : {}),
     },
     timeZone: e.TIME_ZONE,
+    digestHour: e.DIGEST_HOUR,
+    lineMonthlyLimit: e.LINE_MONTHLY_LIMIT,
     email: {
       sesPort: e.SES_PORT,
       ...(e.SES_ENDPOINT ? { sesEndpoint: e.SES_ENDPOINT } : {}),

@@ -27,7 +27,7 @@ import { DynamoDbRollupStore } from "#adapters/dynamodb/dynamodb-rollup-store.ts
 import { DynamoDbPreferenceStore } from "#adapters/dynamodb/dynamodb-preference-store.ts";
 import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
 import { SesV2EmailSender } from "#adapters/ses/sesv2-email-sender.ts";
-import { DEFAULT_DIGEST_HOUR, type Preferences, withDefaults } from "#domain/preferences/preferences.ts";
+import { type Preferences, withDefaults } from "#domain/preferences/preferences.ts";
 import type { PreferencePorts } from "#domain/preferences/update-preferences.ts";
 import { DynamoDbPublishKeyStore } from "#adapters/dynamodb/dynamodb-publish-key-store.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
@@ -48,7 +48,13 @@ import { createDefaultHandler } from "#handlers/default.handler.ts";
 import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
 import { createPublishHandler } from "#handlers/publish.handler.ts";
 import { createStreamHandler } from "#handlers/stream.handler.ts";
-import type { LineTarget } from "#domain/delivery/deliver-batch.ts";
+import type { EmailChannel, LineTarget } from "#domain/delivery/deliver-batch.ts";
+import { limitedLineFor, lineQuotaGuard, pacedPreferencesFor } from "#domain/delivery/line-quota.ts";
+import { emailDigestChannel, lineDigestChannel } from "#domain/digest/digest-channels.ts";
+import { sendDigests } from "#domain/digest/send-digests.ts";
+import { DynamoDbDigestQueue } from "#adapters/dynamodb/dynamodb-digest-queue.ts";
+import { DynamoDbLineQuota } from "#adapters/dynamodb/dynamodb-line-quota.ts";
+import { type DigestLoop, startDigestLoop } from "./digest-loop.ts";
 import { userTimeZones } from "#domain/stats/time-zone-of.ts";
 import { type CollectorLoop, createCollectorLoop } from "./collector-loop.ts";
 import { startHotPoller } from "./hot-poller.ts";
@@ -91,6 +97,8 @@ export interface LocalRuntime {
   readonly notificationsPoller: StreamPoller;
   /** Releases scheduled notifications when due (runs at start, then every few seconds). */
   readonly scheduler: SchedulerLoop;
+  /** Sends the daily digests when due (runs at start, then every minute). */
+  readonly digests: DigestLoop;
   readonly emulator: WebSocketEmulator;
   /** Runs one collector poll now (the timer then plans the next from the source's health). */
   collectNow(): Promise<CollectResult[]>;
@@ -120,6 +128,8 @@ export interface RuntimeOptions {
   readonly repositorySource?: RepositorySource;
   /** Stars in the demo arrive every this many ms. */
   readonly demoStarEveryMs?: number;
+  /** Epoch ms for the digests and LINE's monthly quota (tests set the day and hour). */
+  readonly clock?: () => number;
 }
 
 const webRoot = fileURLToPath(new URL("../../web/", import.meta.url));
@@ -213,15 +223,23 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
         line: config.lineMode,
         email: config.email.mode,
         timeZone: config.timeZone,
-        digestHour: DEFAULT_DIGEST_HOUR,
+        digestHour: config.digestHour,
         ...(config.email.to && userId === servedUser() ? { emailAddress: config.email.to } : {}),
       }),
     };
     const preferencesFor = async (userId: string) => withDefaults(await preferenceStore.get(userId), preferences.defaultsFor(userId));
-    // Daily likes and stars for `stats`, days in TIME_ZONE (a person's own zone once preferences are wired here).
+    // Daily digests and LINE's monthly quota (issue 13): what `digest` modes owe, the month's LINE count.
+    const clock = options.clock ?? Date.now;
+    const digestQueue = new DynamoDbDigestQueue({ tableName: config.tables.digests, client: doc, now: clock });
+    const lineQuota = lineQuotaGuard({
+      quota: new DynamoDbLineQuota({ tableName: config.tables.deliveries, client: doc, now: clock }),
+      limit: config.lineMonthlyLimit,
+      nowMs: clock,
+    });
+    // Daily likes and stars for `stats`, days in the person's own time zone, else TIME_ZONE.
     const stats = {
       rollups: new DynamoDbRollupStore({ tableName: config.tables.rollups, client: doc }),
-      timeZoneOf: userTimeZones(config.timeZone),
+      timeZoneOf: userTimeZones(config.timeZone, preferenceStore),
     };
 
     // 3. The WebSocket side. The Management API lives on the emulator's own port, known once it listens.
@@ -289,6 +307,12 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       : undefined;
     // Nobody reads CloudWatch metrics on a laptop; Powertools would print them to stdout.
     process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+    // Every LINE push, live or digest, takes a slot of LINE_MONTHLY_LIMIT first.
+    const lineFor = limitedLineFor(async () => lineTarget, lineQuota);
+    const emailChannel: EmailChannel = {
+      sender: new SesV2EmailSender(config.email.from, ses),
+      pageUrl: config.email.pageUrl ?? `${emulator.managementEndpoint}/`,
+    };
     const metrics = new Metrics({ namespace: "LiveLikes", serviceName: "live-likes-local" });
     const streamHandler = createStreamHandler({
       connections,
@@ -296,10 +320,11 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       events,
       ledger,
       lineMode: config.lineMode,
-      lineFor: async () => lineTarget,
+      lineFor,
       emailMode: config.email.mode,
-      preferencesFor,
-      email: { sender: new SesV2EmailSender(config.email.from, ses), pageUrl: config.email.pageUrl ?? `${emulator.managementEndpoint}/` },
+      preferencesFor: pacedPreferencesFor(preferencesFor, lineQuota),
+      email: emailChannel,
+      digests: digestQueue,
       logger,
       metrics,
       publications,
@@ -333,6 +358,19 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
     // After the poller: on a first start it reads from the stream's end, so an earlier release would be lost.
     const scheduler = startSchedulerLoop({ store: publications, logger });
     stops.push(() => scheduler.stop());
+    // At start, so a digest whose hour passed while npm start was stopped goes out now.
+    const digests = startDigestLoop({
+      run: () =>
+        sendDigests({
+          backlog: digestQueue,
+          ledger,
+          preferencesFor,
+          channels: { line: lineDigestChannel({ lineFor, noteFor: lineQuota.noteFor }), email: emailDigestChannel(emailChannel) },
+          nowMs: clock,
+        }),
+      logger,
+    });
+    stops.push(() => digests.stop());
 
     // 5. The collectors: the configured Qiita account, or the demo's simulated one; with GITHUB_TOKEN alone, no Qiita at all.
     const githubOnly = !config.qiita && !options.source && config.github !== undefined;
@@ -425,6 +463,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       poller,
       notificationsPoller,
       scheduler,
+      digests,
       emulator,
       collectNow: () => loop?.collectNow() ?? Promise.resolve([]),
       sourceStatus: () => sourceStatus((loop ?? github)!.health()),

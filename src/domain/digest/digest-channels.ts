@@ -2,12 +2,15 @@
  * The digest route of each channel: where a user's digest goes and how it reads. LINE lists the
  * day's notifications with line-message.ts (at most 5 texts of 5000 units a push; what does not
  * fit says "…and N more") under a title, and the quota's note once when LINE switched to digests.
+ * E-mail is email-message.ts's mail of the day's notifications, its subject saying it is the digest,
+ * to the address the person set (none: not set up).
  *
  * @example
  *   const channels = { line: lineDigestChannel({ lineFor, noteFor: guard.noteFor }) };
  *   await sendDigests({ backlog, ledger, preferencesFor, channels });
  */
-import type { LineTarget } from "../delivery/deliver-batch.ts";
+import type { EmailChannel, LineTarget } from "../delivery/deliver-batch.ts";
+import { emailFromTexts, emailPushKey, emailTexts } from "../email-message.ts";
 import { lineRetryKey, lineTexts } from "../line-message.ts";
 import type { DigestChannel } from "./send-digests.ts";
 
@@ -36,6 +39,22 @@ export function lineDigestChannel(options: {
       },
       keyOf: lineRetryKey,
       send: (push) => target.sender.push(push.to, push.texts, push.key),
+    };
+  };
+}
+
+export function emailDigestChannel(email: EmailChannel): DigestChannel {
+  return async (_userId, day, preferences) => {
+    const to = preferences.emailAddress;
+    if (!to) return undefined;
+    return {
+      to,
+      render: (notifications) => {
+        const [subject = "", text = "", html = ""] = emailTexts(notifications, email.pageUrl);
+        return [`Your live-likes digest for ${day}: ${subject}`, text, html];
+      },
+      keyOf: emailPushKey,
+      send: (push) => email.sender.send(push.to, emailFromTexts(push.texts), push.key),
     };
   };
 }

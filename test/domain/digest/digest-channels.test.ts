@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { digestTitle, lineDigestChannel } from "#domain/digest/digest-channels.ts";
+import { digestTitle, emailDigestChannel, lineDigestChannel } from "#domain/digest/digest-channels.ts";
+import { emailPushKey } from "#domain/email-message.ts";
 import { LINE_MAX_MESSAGES, LINE_MAX_TEXT_UNITS, lineRetryKey } from "#domain/line-message.ts";
-import type { LineSender } from "#domain/ports.ts";
+import type { EmailMessage, LineSender } from "#domain/ports.ts";
 import { likeEvent } from "#test/support/like-events.ts";
 
 const sender: LineSender = { push: async () => "sent" };
@@ -72,5 +73,35 @@ describe("digestTitle", () => {
   it("is one line, two with a note", () => {
     expect(digestTitle("2026-11-30")).toBe("📬 Your digest for 2026-11-30");
     expect(digestTitle("2026-11-30", "note")).toBe("📬 Your digest for 2026-11-30\nnote");
+  });
+});
+
+describe("emailDigestChannel", () => {
+  it("mails the day's notifications to the person's address, its subject saying it is the digest", async () => {
+    // Prepare
+    const mails: { to: string; message: EmailMessage; key: string }[] = [];
+    const channel = emailDigestChannel({
+      sender: { send: async (to, message, key) => void mails.push({ to, message, key }) },
+      pageUrl: "http://localhost:3001/",
+    });
+    const likes = [likeEvent("alice", 1), { ...likeEvent("alice", 2), title: "<b>bold</b>" }];
+
+    // Act
+    const route = await channel("alice", "2026-11-30", { ...preferences, emailAddress: "alice@example.com" });
+    const texts = route?.render(likes) ?? [];
+    await route?.send({ key: "k", channel: "email", to: route.to, texts, notificationIds: [], sent: false });
+
+    // Assess
+    expect(route?.to).toBe("alice@example.com");
+    expect(mails[0]?.message.subject).toMatch(/^Your live-likes digest for 2026-11-30: /);
+    expect(mails[0]?.message.text).toContain("Article 1");
+    expect(mails[0]?.message.html).toContain("&#60;b&#62;bold&#60;/b&#62;");
+    expect(mails[0]?.message.html).not.toContain("<b>bold");
+    expect(route?.keyOf("alice", ["a"])).toBe(emailPushKey("alice", ["a"]));
+  });
+
+  it("has no route for a person without an address", async () => {
+    const channel = emailDigestChannel({ sender: { send: async () => {} }, pageUrl: "http://localhost:3001/" });
+    expect(await channel("bob", "2026-11-30", preferences)).toBeUndefined();
   });
 });
