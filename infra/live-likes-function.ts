@@ -38,7 +38,16 @@ export type TableAction =
   | "BatchWriteItem";
 
 /** The deployed entry files, src/lambda/<name>.ts, each exporting `handler`. */
-export type EntryName = "connect" | "disconnect" | "default" | "stream" | "group-part" | "collect" | "hot-poll" | "publish";
+export type EntryName =
+  | "connect"
+  | "disconnect"
+  | "default"
+  | "stream"
+  | "group-part"
+  | "collect"
+  | "hot-poll"
+  | "publish"
+  | "release-scheduled";
 
 /** How long every function's logs are kept: two weeks to look into an alarm, then gone. */
 export const LOG_RETENTION = RetentionDays.TWO_WEEKS;
@@ -189,11 +198,12 @@ export class LiveLikesFunction extends NodejsFunction {
         resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
       }),
     );
-    // cdk-nag names the bucket by its logical id in its own stack, imported or not.
-    const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement);
+    // cdk-nag names an imported bucket by its export, one of this stack by its logical id.
+    const imported = (Stack.of(this).resolve(bucket.bucketArn) as { "Fn::ImportValue"?: string })["Fn::ImportValue"];
+    const arn = imported ?? `<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>`;
     for (const prefix of prefixes) {
       Validations.of(this.role!).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        id: `AwsSolutions-IAM5[Resource::${arn}/${prefix}*]`,
         reason: `Each body's key is its request's hash, known only at run time, so the grant is on the ${prefix} prefix of the bodies bucket and on nothing else.`,
       });
     }

@@ -5,13 +5,15 @@
  * 2. At most MAX_RESUMES_PER_MINUTE per connection; beyond, an error frame says when to retry.
  * 3. "0" (a first load) gets the RECENT_ON_FIRST_LOAD newest; an id gets what came after it,
  *    at most RESUME_PAGE_SIZE, reading one more to know whether more remain.
- * 4. Post them one at a time, so they arrive in the order they were first sent; a connection
- *    that is gone loses its row and gets nothing more.
+ * 4. Post them one at a time, so they arrive in the order they were first sent (a body kept in
+ *    S3 with a URL presigned now: the log keeps only its key); a connection that is gone loses
+ *    its row and gets nothing more.
  * 5. End with {"type":"resumed","count":N,"more":BOOL}; with more, the client asks again from
  *    the last id it received.
  */
 import { errorFrame, FROM_THE_START, notificationFrame, resumedFrame } from "./frames.ts";
-import type { ConnectionStore, EventLog, FramePoster } from "./ports.ts";
+import { linkBodies } from "./large-bodies.ts";
+import type { BodyStore, ConnectionStore, EventLog, FramePoster } from "./ports.ts";
 
 /** One page: with a 10 ms round trip per post it ends well inside API Gateway's 29 s limit. */
 export const RESUME_PAGE_SIZE = 100;
@@ -24,6 +26,8 @@ export interface ResumePorts {
   readonly connections: ConnectionStore;
   readonly events: EventLog;
   readonly poster: FramePoster;
+  /** Presigns the bodies kept in S3; absent: resuming a page that holds one fails (wire it wherever bodies are published). */
+  readonly bodies?: Pick<BodyStore, "urlFor">;
   readonly nowMs?: () => number;
 }
 
@@ -58,7 +62,7 @@ export async function resume(connectionId: string, since: string, ports: ResumeP
   const missed = page.slice(0, RESUME_PAGE_SIZE);
 
   // 4. In order, one at a time.
-  for (const notification of missed) {
+  for (const notification of await linkBodies(missed, ports.bodies)) {
     if ((await ports.poster.post(connectionId, notificationFrame(notification))) === "gone") {
       await ports.connections.remove(connectionId);
       return { outcome: "gone" };

@@ -1,5 +1,6 @@
 /** Lambda entry of the WebSocket $default route: see src/handlers/default.handler.ts. */
 import { createDefaultHandler } from "#handlers/default.handler.ts";
-import { connections, events, logger, poster } from "./deployed-dependencies.ts";
+import { connections, deployedBodies, deployedStats, events, logger, poster } from "./deployed-dependencies.ts";
 
-export const handler = createDefaultHandler({ connections, events, poster, logger });
+// resume presigns the bodies kept in S3 it replays.
+export const handler = createDefaultHandler({ connections, events, poster, bodies: deployedBodies(), logger, stats: deployedStats() });

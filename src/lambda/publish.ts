@@ -1,8 +1,10 @@
 /** Lambda entry of the `/v1` HTTP API (payload 2.0): see src/handlers/publish.handler.ts. */
 import { createPublishHandler } from "#handlers/publish.handler.ts";
-import { groups, logger, publications, publishKeys, publishSettings } from "./deployed-dependencies.ts";
+import { deployedBodies, groups, logger, publications, publishKeys, publishSettings } from "./deployed-dependencies.ts";
 
 // Fails the instance's start with one line naming the missing table, before any request.
 publishSettings();
 
-export const handler = createPublishHandler({ publications, keys: publishKeys, groups, logger });
+const bodies = deployedBodies();
+
+export const handler = createPublishHandler({ publications, keys: publishKeys, groups, ...(bodies ? { bodies } : {}), logger });
