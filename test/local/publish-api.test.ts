@@ -106,7 +106,7 @@ describe("publish API on the local runtime", () => {
         title: "Build 7 passed",
         status: "sent",
         sentAt: expect.any(String),
-        deliveries: { live: 2, line: "not-needed" },
+        deliveries: { live: 2, line: "not-needed", email: "not-needed" },
       },
     });
   });
@@ -166,7 +166,7 @@ describe("publish API on the local runtime", () => {
       const got = await call("GET", `/v1/notifications/${answer.body?.id}`);
       return got.body?.status === "sent" ? got.body : undefined;
     });
-    expect(receipt.deliveries).toEqual({ live: 0, line: "sent" });
+    expect(receipt.deliveries).toEqual({ live: 0, line: "sent", email: "not-configured" });
     expect(line.deliveries.slice(before)).toEqual([
       expect.objectContaining({ texts: ["🔔 1 notification\n\nYour export is ready\n3 files\nready\nhttps://ci.example/e"] }),
     ]);

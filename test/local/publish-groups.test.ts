@@ -127,7 +127,7 @@ describe("groups on the local runtime", () => {
         title: "Deploy 12 done",
         status: "sent",
         sentAt: expect.any(String),
-        deliveries: { live: 3, line: "sent" },
+        deliveries: { live: 3, line: "sent", email: "not-configured" },
       });
       for (const tab of [erin1!, erin2!, frank!]) {
         await settled(tab);
@@ -180,7 +180,7 @@ describe("groups on the local runtime", () => {
 
       const answer = await publish({ to: "group:night", title: "Backup done" });
 
-      expect((await sentReceipt(answer.body?.id)).body?.deliveries).toEqual({ live: 1, line: "not-needed" });
+      expect((await sentReceipt(answer.body?.id)).body?.deliveries).toEqual({ live: 1, line: "not-needed", email: "not-needed" });
       await settled(ivan!);
       await settled(judy!);
       expect(notificationFrames(ivan!)).toHaveLength(1);
@@ -202,7 +202,7 @@ describe("groups on the local runtime", () => {
       expect(first.status).toBe(202);
       expect(again).toEqual(first);
       expect(other).toEqual({ status: 409, body: { error: { field: "Idempotency-Key", message: expect.any(String) } } });
-      expect((await sentReceipt(first.body?.id)).body?.deliveries).toEqual({ live: 2, line: "not-needed" });
+      expect((await sentReceipt(first.body?.id)).body?.deliveries).toEqual({ live: 2, line: "not-needed", email: "not-needed" });
       for (const tab of [kate!, leo!]) {
         await settled(tab);
         expect(notificationFrames(tab).map((frame) => frame.title)).toEqual(["Standup in 5"]);

@@ -103,7 +103,7 @@ describe("scheduled notifications on the local runtime", () => {
       status: "sent",
       sendAt,
       sentAt: expect.any(String),
-      deliveries: { live: 1, line: "not-needed" },
+      deliveries: { live: 1, line: "not-needed", email: "not-needed" },
     });
     expect(Date.parse(receipt.sentAt)).toBeGreaterThanOrEqual(Date.parse(sendAt));
     await settled(tab);
