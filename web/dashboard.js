@@ -12,7 +12,7 @@
 export const DASHBOARD_DAYS = 30;
 /** The "last 7 days" figure. */
 export const WEEK_DAYS = 7;
-/** Top items listed per source (the server sends its top 5 over both). */
+/** Top items listed per source (the server sends up to 5 of each). */
 export const TOP_SHOWN = 5;
 /** Asked again this often while shown, so a new day starts at zero without a reload. */
 export const REFRESH_MS = 10 * 60_000;

@@ -5,14 +5,18 @@
  * 2. Today in the user's time zone, and the D days ending with it.
  * 3. Read the stored days and item counts of that range (one Query over the user's day keys).
  * 4. Every day present, oldest first, zeros where nothing was counted; totals over the period.
- * 5. The top items: the articles and repositories with the most likes or stars over the period.
+ * 5. The top items: the TOP_ITEMS articles with the most likes and the TOP_ITEMS repositories with
+ *    the most stars over the period.
  */
 import { statsFrame, type StatsTopItem } from "../frames.ts";
 import type { ConnectionStore } from "../ports.ts";
 import { datesEnding, localDate } from "./days.ts";
 import type { RollupItemDay, RollupStore, TimeZoneOf } from "./rollups.ts";
 
-/** Top items in a stats frame: what fits a phone screen without scrolling. */
+/**
+ * Top items per kind in a stats frame (up to 5 articles and 5 repositories): what fits a phone
+ * screen per source, and a busy month of likes cannot push every repository out.
+ */
 export const TOP_ITEMS = 5;
 
 export interface ReadStatsPorts {
@@ -49,8 +53,8 @@ export async function readStats(connectionId: string, days: number, ports: ReadS
 }
 
 /**
- * The `count` items with the most over the days given, most first (ties: the more recent, then by
- * title), each under its latest title and url (an article may be renamed).
+ * Per kind, the `count` items with the most over the days given; together most first (ties: the
+ * more recent, then by title), each under its latest title and url (an article may be renamed).
  */
 export function topItems(itemDays: readonly RollupItemDay[], count: number): StatsTopItem[] {
   const totals = new Map<string, StatsTopItem & { readonly last: string }>();
@@ -66,8 +70,9 @@ export function topItems(itemDays: readonly RollupItemDay[], count: number): Sta
       last: latest ? day.date : (seen?.last as string),
     });
   }
-  return [...totals.values()]
-    .sort((a, b) => b.count - a.count || b.last.localeCompare(a.last) || a.title.localeCompare(b.title))
-    .slice(0, count)
+  const ranked = [...totals.values()].sort((a, b) => b.count - a.count || b.last.localeCompare(a.last) || a.title.localeCompare(b.title));
+  return (["like", "star"] as const)
+    .flatMap((kind) => ranked.filter((item) => item.kind === kind).slice(0, count))
+    .sort((a, b) => ranked.indexOf(a) - ranked.indexOf(b))
     .map(({ kind, title, url, count: total }) => ({ kind, title, url, count: total }));
 }

@@ -134,6 +134,29 @@ describe("topItems", () => {
     expect(top.map((item) => item.count)).toEqual([21, 8, 7, 6, 5]);
   });
 
+  it("keeps the top few of each kind, so a month of likes cannot push every repository out", () => {
+    const likes = Array.from({ length: 7 }, (_, n) => ({
+      date: "2026-11-01",
+      kind: "like" as const,
+      item: `i${n}`,
+      title: `T${n}`,
+      url: `https://qiita.com/i${n}`,
+      count: 100 + n,
+    }));
+    const star = {
+      date: "2026-11-01",
+      kind: "star" as const,
+      item: "me/tool",
+      title: "me/tool",
+      url: "https://github.com/me/tool",
+      count: 1,
+    };
+
+    const top = topItems([...likes, star], TOP_ITEMS);
+
+    expect(top.map((item) => item.title)).toEqual(["T6", "T5", "T4", "T3", "T2", "me/tool"]);
+  });
+
   it("keeps a like and a star of the same name apart", () => {
     const top = topItems(
       [
