@@ -1,6 +1,7 @@
 /** The stream handler counts likes into the daily rollups once, and retries a record whose count failed. */
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { marshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBRecord, DynamoDBStreamEvent, AttributeValue as LambdaAttributeValue } from "aws-lambda";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DynamoDbConnectionStore } from "#adapters/dynamodb/dynamodb-connection-store.ts";
 import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-ledger.ts";
@@ -11,10 +12,29 @@ import type { RollupStore } from "#domain/stats/rollups.ts";
 import { createStreamHandler } from "#handlers/stream.handler.ts";
 import { likeRecord } from "#test/support/article-records.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
+import { streamRecord } from "#test/support/events.ts";
 import { RecordingPoster } from "#test/support/recording-poster.ts";
 
 const logger = new Logger({ logLevel: "SILENT" });
 const batch = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
+
+/** A repositories-table MODIFY (the GitHub collector's write) whose stargazer count went from `from` to `to`. */
+function starRecord(sequence: number, userId: string, repo: string, from: number, to: number): DynamoDBRecord {
+  const record = streamRecord("modify");
+  const image = (stargazersCount: number, extra: Record<string, unknown> = {}) =>
+    marshall({ userId, repo, url: `https://github.com/${repo}`, stargazersCount, stargazers: [], ...extra }) as Record<
+      string,
+      LambdaAttributeValue
+    >;
+  record.dynamodb = {
+    ...record.dynamodb,
+    Keys: marshall({ userId, repo }) as Record<string, LambdaAttributeValue>,
+    OldImage: image(from),
+    NewImage: image(to, { lastStargazers: ["octocat"], lastDelta: to - from, changedAt: Date.now() }),
+    SequenceNumber: String(sequence),
+  };
+  return record;
+}
 
 describe("stream handler: daily rollups", () => {
   let tables: TestTables;
@@ -60,6 +80,20 @@ describe("stream handler: daily rollups", () => {
     expect(await handler(batch(records.Records[1]!))).toEqual({ batchItemFailures: [] });
 
     expect(await todaysLikes()).toBe(3);
+  });
+
+  it("counts a star from the repositories stream into the stars of its day", async () => {
+    const handler = handlerWith(rollups);
+    const records = batch(starRecord(21, "alice", "alice/tool", 4, 7), likeRecord(22, "alice", "item-c", 0, 1, ["e"]));
+
+    expect(await handler(records)).toEqual({ batchItemFailures: [] });
+    expect(await handler(records)).toEqual({ batchItemFailures: [] });
+
+    const { days, items } = await rollups.read("alice", localDate(Date.now() - 86_400_000, "UTC"), localDate(Date.now(), "UTC"));
+    expect(days.reduce((sum, day) => sum + day.stars, 0)).toBe(3);
+    expect(items.filter((item) => item.kind === "star")).toEqual([
+      expect.objectContaining({ item: "alice/tool", title: "alice/tool", url: "https://github.com/alice/tool", count: 3 }),
+    ]);
   });
 
   it("fails the record whose count failed, and its retry counts it once without posting it again", async () => {
