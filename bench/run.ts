@@ -16,6 +16,8 @@ import { PRICES } from "./collector/prices.ts";
 import { benchCollector } from "./collector/collector-bench.ts";
 import { benchEndToEnd } from "./e2e/e2e-bench.ts";
 import { benchFanout } from "./fanout/fanout-bench.ts";
+import { benchGitHub } from "./github/github-bench.ts";
+import { githubMarkdown } from "./github/github-rows.ts";
 import { benchGroupBroadcast } from "./group-broadcast/group-broadcast-bench.ts";
 import { benchLikeNotice } from "./like-notice/like-notice-bench.ts";
 import { benchPublishLatency } from "./publish-latency/publish-latency-bench.ts";
@@ -28,7 +30,7 @@ import { describeMachine } from "./support/machine.ts";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
-const ALONE = ["like-notice", "group-broadcast", "publish-latency"];
+const ALONE = ["like-notice", "group-broadcast", "publish-latency", "github"];
 if (only !== undefined && !ALONE.includes(only)) throw new Error(`--only ${only}: the sections that run alone are ${ALONE.join(", ")}.`);
 const plan = quick
   ? {
@@ -89,6 +91,17 @@ if (only === "like-notice") {
   log("done");
   process.exit(0);
 }
+/** The issue's account sizes for the GitHub row: an idle poll at 10, 100 and 1,000 repositories. */
+const GITHUB_SIZES = [10, 100, 1_000];
+if (only === "github") {
+  try {
+    console.log(githubMarkdown(await benchGitHub({ dynamodbEndpoint: dynamo.endpoint, sizes: GITHUB_SIZES, log })).join("\n"));
+  } finally {
+    await dynamo.stop();
+  }
+  log("done");
+  process.exit(0);
+}
 const clients = ClientLoad.start();
 const groupBroadcast = () =>
   benchGroupBroadcast({
@@ -128,6 +141,7 @@ try {
   const e2e = await benchEndToEnd({ dynamodbEndpoint: dynamo.endpoint, clients, rates: plan.rates, durationSeconds: plan.seconds, log });
   const likeNotice = await benchLikeNotice({ dynamodbEndpoint: dynamo.endpoint, ...likeNoticePlan, log });
   const collector = await benchCollector({ dynamodbEndpoint: dynamo.endpoint, sizes: plan.collectorSizes, log });
+  const github = await benchGitHub({ dynamodbEndpoint: dynamo.endpoint, sizes: GITHUB_SIZES, log });
   const bundles = await benchBundles({ imports: plan.imports, log });
   const results: BenchResults = {
     date: new Date().toISOString(),
@@ -142,6 +156,7 @@ try {
     e2e,
     like_notice: likeNotice,
     collector,
+    github,
     bundles,
     prices: PRICES,
   };

@@ -1,4 +1,5 @@
 /** bench/results/latest.md: the machine, one table per measurement, and the targets. */
+import { githubMarkdown } from "../github/github-rows.ts";
 import {
   type BenchResults,
   fanoutVariants,
@@ -82,6 +83,7 @@ export function renderMarkdown(results: BenchResults): string {
     `Monthly: a poll every 5 minutes (${(730 * 12).toLocaleString("en-US")} polls), DynamoDB on-demand request units plus one Lambda request per poll, ${results.prices.region as string} list prices of ${results.prices.source_date as string} (bench/collector/prices.ts; verify before quoting).`,
   );
   lines.push("");
+  if (results.github) lines.push(...githubMarkdown(results.github));
   lines.push("## Bundles (esbuild as infra/ bundles them)");
   lines.push("");
   lines.push("| handler | bytes | import ms | with the runtime's SDK: bytes | import ms |");

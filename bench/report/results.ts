@@ -1,4 +1,5 @@
 /** The shape of bench/results/latest.json. Field names are the issue's; keep them exactly. */
+import type { GitHubBenchRow } from "../github/github-rows.ts";
 
 export interface FanoutRow {
   readonly connections: number;
@@ -152,6 +153,8 @@ export interface BenchResults {
   readonly group_broadcast?: GroupBroadcastRow;
   readonly publish_latency?: PublishLatencyRow;
   readonly collector: readonly CollectorRow[];
+  /** Absent in results from before issue 12: one idle GitHub poll per account size (bench/github). */
+  readonly github?: readonly GitHubBenchRow[];
   readonly bundles: readonly BundleRow[];
   readonly prices: Readonly<Record<string, unknown>>;
 }

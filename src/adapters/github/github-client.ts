@@ -101,8 +101,9 @@ export class GitHubClient implements RepositorySource, RequestCounting {
       let hasNext: boolean;
       if (answer.status === 304 && kept) {
         pages.push({ etag: kept.etag, repos: kept.repos, hasNext: kept.hasNext });
-        // A 304 carries no Link: a new repository sorting last on a full last page would hide behind it, so look one page further.
-        hasNext = kept.hasNext || (index === known.length - 1 && kept.repos.length === GITHUB_PAGE_SIZE);
+        // A 304 carries no Link: a new repository sorting last behind a full last page would hide, so a full page
+        // always looks one page further (a page kept from that look answers 304 too, and an empty one ends the list).
+        hasNext = kept.hasNext || kept.repos.length === GITHUB_PAGE_SIZE;
       } else {
         const repositories = parseRepositories(answer.data);
         hasNext = linkedPage(header(answer, "link"), "next") !== undefined;

@@ -181,3 +181,23 @@ describe("GitHubClient rate limits", () => {
     await expect(gh.login()).rejects.toBeInstanceOf(GitHubUnavailableError);
   });
 });
+
+describe("GitHubClient.listRepositories, a full last page", () => {
+  it("is idle at 2 requests, both 304, once the empty page past it is kept", async () => {
+    // Prepare: 100 repositories; the first listing, then the one that probes page 2
+    github.addRepos("alice", 100);
+    const gh = client();
+    const first = await gh.listRepositories([]);
+    const second = await gh.listRepositories(kept(first));
+    github.resetRequestCounts();
+
+    // Act
+    const third = await gh.listRepositories(kept(second));
+
+    // Assess
+    expect(second.map((page) => page.repos.length)).toEqual([100, 0]);
+    expect(third).toHaveLength(2);
+    expect(github.requests("/user/repos", 304)).toBe(2);
+    expect(github.requests("/user/repos")).toBe(2);
+  });
+});
