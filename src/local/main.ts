@@ -54,6 +54,7 @@ async function main(): Promise<void> {
             `  Or in a terminal:   npx wscat -c "${ws}/?token=TOKEN"`,
             `                      with TOKEN from: npm run --silent token -- ${writer}`,
           ]),
+      `  Your numbers:       the page's Dashboard (or #dashboard after its URL), days in ${config.timeZone} (TIME_ZONE)`,
       ...(runtime.github
         ? [
             `  GitHub stars:       ${runtime.demo ? "the simulated account" : `"${runtime.github.login() ?? "(not answered yet)"}"`}'s repositories, polled every ${runtime.demo ? config.pollIntervalSeconds : (config.github?.pollIntervalSeconds ?? 60)} s (an idle poll is all 304s)`,
