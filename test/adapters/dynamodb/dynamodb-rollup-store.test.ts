@@ -1,6 +1,7 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COUNTED_MARKER_TTL_SECONDS, DynamoDbRollupStore, ROLLUP_DAY_TTL_SECONDS } from "#adapters/dynamodb/dynamodb-rollup-store.ts";
+import { addDays } from "#domain/stats/days.ts";
 import type { RollupCount } from "#domain/stats/rollups.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
 
@@ -63,19 +64,30 @@ describe("DynamoDbRollupStore", () => {
 
   it("follows pages: a range larger than one Query answer", async () => {
     const user = "carol";
-    // ~1 KB titles make 1,200 item rows more than DynamoDB's 1 MB page.
-    const title = "t".repeat(1_000);
-    for (let start = 0; start < 1_200; start += 20) {
-      await Promise.all(
-        Array.from({ length: 20 }, (_, n) =>
-          rollups.count(count({ id: `c${start + n}`, userId: user, date: "2026-12-01", item: `item-${start + n}`, title })),
-        ),
-      );
+    // ~2 KB titles make 600 item rows more than DynamoDB's 1 MB page. Put as count() leaves them
+    // (one day row per day, one row per item), 25 at a time: the read is what is tested here.
+    const title = "t".repeat(2_000);
+    const dateOf = (n: number) => addDays("2026-11-02", n % 30);
+    const rows = [
+      ...Array.from({ length: 30 }, (_, n) => ({ userId: user, key: `d#${dateOf(n)}`, likes: 20 })),
+      ...Array.from({ length: 600 }, (_, n) => ({
+        userId: user,
+        key: `d#${dateOf(n)}#like#item-${n}`,
+        kind: "like",
+        title,
+        url: count().url,
+        count: 1,
+      })),
+    ];
+    for (let start = 0; start < rows.length; start += 25) {
+      const RequestItems = { [tables.rollups]: rows.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })) };
+      await tables.doc.send(new BatchWriteCommand({ RequestItems }));
     }
 
-    const range = await rollups.read(user, "2026-12-01", "2026-12-01");
+    const range = await rollups.read(user, "2026-11-02", "2026-12-01");
 
-    expect(range.items).toHaveLength(1_200);
-    expect(range.days).toEqual([{ date: "2026-12-01", likes: 1_200, stars: 0 }]);
+    expect(range.items).toHaveLength(600);
+    expect(range.days).toHaveLength(30);
+    expect(range.days.every((day) => day.likes === 20)).toBe(true);
   }, 120_000);
 });
