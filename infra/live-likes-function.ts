@@ -17,6 +17,7 @@ import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLev
 import { NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
+import type { IEmailIdentity } from "aws-cdk-lib/aws-ses";
 import type { Construct } from "constructs";
 import { BODY_KEY_PREFIX, SCHEDULED_BODY_KEY_PREFIX } from "#domain/large-bodies.ts";
 import type { LogLevel } from "./deploy-settings.ts";
@@ -47,7 +48,8 @@ export type EntryName =
   | "collect"
   | "hot-poll"
   | "publish"
-  | "release-scheduled";
+  | "release-scheduled"
+  | "send-digests";
 
 /** How long every function's logs are kept: two weeks to look into an alarm, then gone. */
 export const LOG_RETENTION = RetentionDays.TWO_WEEKS;
@@ -180,6 +182,16 @@ export class LiveLikesFunction extends NodejsFunction {
   bindParameter({ definition, parameter }: ProjectParameter): this {
     this.addEnvironment(definition.envVar, parameter.parameterName);
     this.addToRolePolicy(new PolicyStatement({ actions: ["ssm:GetParameter"], resources: [parameter.parameterArn] }));
+    return this;
+  }
+
+  /**
+   * Sets EMAIL_FROM and allows `ses:SendEmail` (the v2 API's simple message) from that one SES
+   * identity and nothing else: no raw mail, no other sender, no templates.
+   */
+  bindEmail(identity: IEmailIdentity, from: string): this {
+    this.addEnvironment("EMAIL_FROM", from);
+    this.addToRolePolicy(new PolicyStatement({ actions: ["ses:SendEmail"], resources: [identity.emailIdentityArn] }));
     return this;
   }
 

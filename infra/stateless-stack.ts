@@ -15,6 +15,7 @@ import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { FilterCriteria, FilterRule, FunctionUrlAuthType, HttpMethod, StartingPosition, type FunctionUrl } from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
+import type { IEmailIdentity } from "aws-cdk-lib/aws-ses";
 import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { Construct } from "constructs";
@@ -25,7 +26,7 @@ import { PageHosting } from "./page-hosting.ts";
 import { PublishHttpApi } from "./publish-http-api.ts";
 import { ProjectParameters } from "./project-parameters.ts";
 import type { ProjectTable } from "./project-table.ts";
-import { DUE_INDEX } from "#adapters/dynamodb/table-definitions.ts";
+import { DUE_INDEX, digestsTable } from "#adapters/dynamodb/table-definitions.ts";
 import { S3AsyncFailureDestination, S3FailureDestination } from "./s3-failure-destination.ts";
 import { LiveLikesWebSocketApi, STAGE_NAME } from "./websocket-api.ts";
 
@@ -41,6 +42,12 @@ export interface StatelessStackProps extends StackProps {
   readonly publishKeys: ProjectTable;
   readonly groups: ProjectTable;
   readonly rollups: ProjectTable;
+  /** What `digest` modes owe until each user's daily digest (issue 13). */
+  readonly digests: ProjectTable;
+  /** Each person's channel choices (issue 13). */
+  readonly preferences: ProjectTable;
+  /** The SES identity e-mail goes out from (settings.email); absent: no e-mail. */
+  readonly emailIdentity?: IEmailIdentity;
   /** The export names of the stateful stack's bucket of bodies too large for a frame. */
   readonly bodiesExports: { readonly arn: string; readonly name: string };
   readonly settings: DeploySettings;
@@ -94,6 +101,9 @@ export const RELEASED_RECORDS = FilterCriteria.filter({
 /** Told apart from the collector's schedule by `npm run cost` (scripts/cost/template-inventory.ts). */
 export const RELEASE_SCHEDULE_DESCRIPTION = "live-likes: release the scheduled notifications due within the next minute, every minute";
 
+/** Told apart from the other schedules by `npm run cost`. */
+export const DIGEST_SCHEDULE_DESCRIPTION = "live-likes: send the daily digests that are due, every 15 minutes";
+
 /** How long a failed batch is kept in the failure bucket to be replayed. */
 export const FAILURE_RETENTION = Duration.days(30);
 
@@ -117,6 +127,9 @@ export class StatelessStack extends Stack {
   /** The per-minute sweep releasing scheduled notifications, and its schedule. */
   readonly releaseScheduled: LiveLikesFunction;
   readonly releaseSchedule: Schedule;
+  /** The daily digests (issue 13): its function and its 15-minute schedule. */
+  readonly sendDigests: LiveLikesFunction;
+  readonly digestSchedule: Schedule;
   readonly page: PageHosting;
   readonly monitoring: Monitoring;
 
@@ -124,6 +137,7 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     const { connections, articles, events, revocations, deliveries, notifications, publishKeys, groups, settings } = props;
     const { rollups } = props;
+    const { digests } = props;
     const { repositories } = props;
     const bodies = Bucket.fromBucketAttributes(this, "Bodies", {
       bucketArn: Fn.importValue(props.bodiesExports.arn),
@@ -166,8 +180,11 @@ export class StatelessStack extends Stack {
       // stats: the user's days and items of the period, one Query.
       .bindTable(rollups, ["Query"])
       // resume presigns the GET of each replayed body kept in S3.
-      .bindBodies(bodies, "read");
+      .bindBodies(bodies, "read")
+      // {"action":"preferences"}: the user's own row, read (GetItem) and changed (one UpdateItem).
+      .bindTable(props.preferences, ["GetItem", "UpdateItem"]);
     defaultRoute.addEnvironment("TIME_ZONE", settings.timeZone);
+    channelDefaults(defaultRoute, settings);
 
     this.webSocket = new LiveLikesWebSocketApi(this, "WebSocket", {
       connect,
@@ -199,13 +216,21 @@ export class StatelessStack extends Stack {
       // The daily rollups: one transaction per like or star, the counted#<id> marker put only if
       // absent (PutItem) with ADD to its day and item (UpdateItem). No read, no delete.
       .bindTable(rollups, ["PutItem", "UpdateItem"])
+      // What a `digest` mode (or LINE's monthly limit) owes: one UpdateItem per notification, if_not_exists keeping its first time.
+      .bindTable(digests, ["UpdateItem"])
       // Presigns the GET of each body kept in S3 as its frame's bodyUrl.
       .bindBodies(bodies, "read")
       .bindManagementApi(stage)
       // LINE only: the stream function never holds a Qiita token.
       .bindParameter(parameters.lineChannelToken)
-      .bindParameter(parameters.lineRecipients);
+      .bindParameter(parameters.lineRecipients)
+      // Each user's channel choices, read once per user and batch.
+      .bindTable(props.preferences, ["GetItem"]);
+    channelDefaults(stream, settings);
+    if (props.emailIdentity && settings.email) stream.bindEmail(props.emailIdentity, settings.email.from);
     stream.addEnvironment("LINE_MODE", settings.lineMode);
+    // LINE's monthly count is kept in the deliveries table (GetItem, UpdateItem, PutItem above).
+    stream.addEnvironment("LINE_MONTHLY_LIMIT", String(settings.lineMonthlyLimit));
     stream.addEnvironment("TIME_ZONE", settings.timeZone);
 
     this.failureBucket = new Bucket(this, "StreamFailures", {
@@ -240,11 +265,16 @@ export class StatelessStack extends Stack {
       .bindTable(deliveries, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
       // The part's receipt, set under its index on the message's item.
       .bindTable(notifications, ["UpdateItem"])
+      .bindTable(digests, ["UpdateItem"])
       .bindBodies(bodies, "read")
       .bindManagementApi(stage)
       .bindParameter(parameters.lineChannelToken)
-      .bindParameter(parameters.lineRecipients);
+      .bindParameter(parameters.lineRecipients)
+      .bindTable(props.preferences, ["GetItem"]);
+    channelDefaults(groupPart, settings);
+    if (props.emailIdentity && settings.email) groupPart.bindEmail(props.emailIdentity, settings.email.from);
     groupPart.addEnvironment("LINE_MODE", settings.lineMode);
+    groupPart.addEnvironment("LINE_MONTHLY_LIMIT", String(settings.lineMonthlyLimit));
     // Lambda retries a failed part twice, then keeps the event in the failure bucket for replay.
     groupPart.configureAsyncInvoke({
       retryAttempts: 2,
@@ -412,7 +442,10 @@ export class StatelessStack extends Stack {
       // DeleteItem, a group's members (listed, or resolved for a group message) one Query.
       .bindTable(groups, ["PutItem", "DeleteItem", "Query"])
       // A body too large for a frame is put before its notification is written; never read back.
-      .bindBodies(bodies, "put");
+      .bindBodies(bodies, "put")
+      // PUT/GET /v1/users/USER_ID/preferences: one UpdateItem, one GetItem.
+      .bindTable(props.preferences, ["GetItem", "UpdateItem"]);
+    channelDefaults(publish, settings);
     this.publishApi = new PublishHttpApi(this, "PublishApi", { handler: publish });
 
     // Scheduled notifications (docs/ARCHITECTURE.md "Scheduled notifications"; cost in docs/SCALE.md):
@@ -440,6 +473,38 @@ export class StatelessStack extends Stack {
       target: new LambdaInvoke(releaseScheduled, { retryAttempts: 0 }),
     });
 
+    // The daily digests (issue 13). Every 15 minutes: a digest goes out within 15 minutes of its
+    // hour in any zone (India's and Nepal's are on the half and quarter hour), and a failed run is
+    // tried again 15 minutes later. 2,976 invocations a month: far inside Scheduler's 14 million
+    // free ones, and well under a cent of Lambda at 128 MB and a few hundred ms each.
+    const sendDigests = new LiveLikesFunction(this, "SendDigests", {
+      entry: "send-digests",
+      description: "schedule, every 15 minutes: sends each user's daily digest once its hour came (LINE, under its monthly limit)",
+      ...common,
+      // A run is a Query per channel, a few reads and one push per user with something owed.
+      timeout: Duration.seconds(60),
+      memorySize: 128,
+    })
+      // Who is owed: one Query of the byChannel index per channel; what: one Query per user.
+      .bindTable(digests, ["Query"], { index: digestsTable.globalSecondaryIndexes[0].indexName })
+      // The day's marker (GetItem, PutItem), then the settled items deleted in batches.
+      .bindTable(digests, ["Query", "GetItem", "PutItem", "BatchWriteItem"])
+      // The ledger (claims, the push, marked sent) and LINE's monthly count, as in the stream function.
+      .bindTable(deliveries, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
+      .bindParameter(parameters.lineChannelToken)
+      .bindParameter(parameters.lineRecipients);
+    sendDigests.addEnvironment("TIME_ZONE", settings.timeZone);
+    sendDigests.addEnvironment("DIGEST_HOUR", String(settings.digestHour));
+    sendDigests.addEnvironment("LINE_MONTHLY_LIMIT", String(settings.lineMonthlyLimit));
+    // A failed run is not retried: the next one, 15 minutes later, finds everything still owed.
+    sendDigests.configureAsyncInvoke({ retryAttempts: 0 });
+    this.sendDigests = sendDigests;
+    this.digestSchedule = new Schedule(this, "DigestSchedule", {
+      description: DIGEST_SCHEDULE_DESCRIPTION,
+      schedule: ScheduleExpression.rate(Duration.minutes(15)),
+      target: new LambdaInvoke(sendDigests, { retryAttempts: 0 }),
+    });
+
     this.functions = { connect, disconnect, default: defaultRoute, stream, groupPart, collect, hotPoll, publish };
 
     this.page = new PageHosting(this, "Page", {
@@ -447,6 +512,8 @@ export class StatelessStack extends Stack {
       webSocketOrigin: api.apiEndpoint,
       hotPollUrl: this.hotPollUrl.url,
     });
+    // The page each mail links to.
+    for (const mailer of [stream, groupPart]) mailer.addEnvironment("PAGE_URL", this.page.pageUrl);
 
     this.monitoring = new Monitoring(this, "Monitoring", {
       functions: {
@@ -511,6 +578,7 @@ function pascal(name: string): string {
 function acknowledgeCdkSingletons(stack: StatelessStack): void {
   const collect = stack.getLogicalId(stack.functions.collect.node.defaultChild as CfnElement);
   const release = stack.getLogicalId(stack.releaseScheduled.node.defaultChild as CfnElement);
+  const digests = stack.getLogicalId(stack.sendDigests.node.defaultChild as CfnElement);
   const findings: Record<string, readonly (readonly [string, string])[]> = {
     BucketNotificationsHandler: [
       [
@@ -532,6 +600,10 @@ function acknowledgeCdkSingletons(stack: StatelessStack): void {
         `AwsSolutions-IAM5[Resource::<${release}.Arn>:*]`,
         "The Scheduler's role may invoke the scheduled-notification sweep and its versions/aliases (ARN:*), nothing else.",
       ],
+      [
+        `AwsSolutions-IAM5[Resource::<${digests}.Arn>:*]`,
+        "The Scheduler's role may invoke the daily digests function and its versions/aliases (ARN:*), nothing else.",
+      ],
     ],
   };
   for (const child of stack.node.children) {
@@ -540,4 +612,15 @@ function acknowledgeCdkSingletons(stack: StatelessStack): void {
       for (const [id, reason] of list) Validations.of(child).acknowledge({ id, reason });
     }
   }
+}
+
+/**
+ * The defaults of every person's channel choices (what GET preferences answers for someone who
+ * never chose, and what deliveries use): LINE_MODE, EMAIL_MODE, TIME_ZONE, DIGEST_HOUR.
+ */
+function channelDefaults(fn: LiveLikesFunction, settings: DeploySettings): void {
+  fn.addEnvironment("LINE_MODE", settings.lineMode);
+  fn.addEnvironment("EMAIL_MODE", settings.emailMode);
+  fn.addEnvironment("TIME_ZONE", settings.timeZone);
+  fn.addEnvironment("DIGEST_HOUR", String(settings.digestHour));
 }

@@ -25,6 +25,8 @@ export interface Bill {
 
 /** Custom metrics the handlers emit when detailedMonitoring is on (stream 4, collector 5). */
 export const CUSTOM_METRIC_COUNT = 9;
+/** The sweep's memory (infra/stateless-stack.ts ReleaseScheduled). */
+const SWEEP_MEMORY_MB = 128;
 
 export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PRICES, behaviour: typeof BEHAVIOUR = BEHAVIOUR): Bill {
   const counts = monthlyCounts(usage, behaviour);
@@ -35,13 +37,17 @@ export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PR
     lines.push({ service, item, quantity, price, usd: quantity * unit, arithmetic: `${formatQuantity(quantity)} × $${formatUnit(unit)}` });
   };
 
+  // The scheduled notifications' sweep: one run a minute, a Query of the due index that finds nothing
+  // (waiting for a sendAt adds up to 65 s × memory per scheduled notification: docs/SCALE.md).
+  const sweepRuns = inv.releaseSweeps * usage.daysPerMonth * 24 * 60;
   // Lambda
   const gbSeconds =
     counts.collectorRuns * counts.collectorSeconds * gb +
     counts.defaultInvocations * behaviour.defaultSeconds * gb +
     counts.connects * (behaviour.connectSeconds + behaviour.disconnectSeconds) * gb +
-    counts.streamInvocations * behaviour.streamSeconds * gb;
-  const invocations = counts.collectorRuns + counts.defaultInvocations + 2 * counts.connects + counts.streamInvocations;
+    counts.streamInvocations * behaviour.streamSeconds * gb +
+    sweepRuns * behaviour.sweepSeconds * (SWEEP_MEMORY_MB / 1024);
+  const invocations = counts.collectorRuns + counts.defaultInvocations + 2 * counts.connects + counts.streamInvocations + sweepRuns;
   line("Lambda", `compute, ${inv.functionMemoryMb} MB arm64 (GB-s)`, gbSeconds, "lambdaArmGbSecond");
   line("Lambda", "requests", invocations, "lambdaRequest");
 
@@ -53,6 +59,8 @@ export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PR
   // DynamoDB
   line("DynamoDB", "read request units", counts.readUnits, "dynamoReadUnit");
   line("DynamoDB", "write request units", counts.writeUnits, "dynamoWriteUnit");
+  // An eventually consistent Query reading nothing costs half a read unit.
+  if (sweepRuns > 0) line("DynamoDB", "read request units, due-index sweeps", sweepRuns * 0.5, "dynamoReadUnit");
   line("DynamoDB", "storage, articles (GB-month)", counts.articleStorageGb, "dynamoStorageGbMonth");
   line("DynamoDB", "point-in-time recovery, articles (GB-month)", counts.articleStorageGb, "dynamoPitrGbMonth");
 
@@ -68,6 +76,7 @@ export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PR
   // Schedule
   if (inv.schedules > 0)
     line("EventBridge Scheduler", "collector invocations", counts.collectorRuns * inv.schedules, "schedulerInvocation");
+  if (sweepRuns > 0) line("EventBridge Scheduler", "scheduled-notification sweeps (1 a minute)", sweepRuns, "schedulerInvocation");
 
   // CloudWatch
   line("CloudWatch", `alarms (${inv.alarmMetrics} alarm metrics)`, inv.alarmMetrics, "alarmMetric");

@@ -4,6 +4,8 @@
  * function memory, log retention). Pure: takes template JSON, does no I/O.
  */
 
+import { RELEASE_SCHEDULE_DESCRIPTION } from "../../infra/stateless-stack.ts";
+
 interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, any>;
@@ -20,7 +22,10 @@ export interface Inventory {
   readonly secrets: number;
   readonly queues: number;
   readonly customerKeys: number;
+  /** The collector's schedules (every poll interval). */
   readonly schedules: number;
+  /** The scheduled notifications' sweeps (every minute; infra/stateless-stack.ts RELEASE_SCHEDULE_DESCRIPTION). */
+  readonly releaseSweeps: number;
   readonly distributions: number;
   /** Whether any project function emits Powertools custom metrics. */
   readonly customMetrics: boolean;
@@ -42,6 +47,9 @@ export function inventory(templates: readonly CfnTemplate[]): Inventory {
   const projectFunctions = ofType("AWS::Lambda::Function").filter(
     (fn) => fn.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === PROJECT_SERVICE,
   );
+  const releaseSweeps = ofType("AWS::Scheduler::Schedule").filter(
+    (schedule) => schedule.Properties?.Description === RELEASE_SCHEDULE_DESCRIPTION,
+  ).length;
   const alarmMetrics = ofType("AWS::CloudWatch::Alarm").reduce((sum, alarm) => {
     const metrics = alarm.Properties?.Metrics as { MetricStat?: unknown }[] | undefined;
     return sum + (metrics ? metrics.filter((metric) => metric.MetricStat !== undefined).length : 1);
@@ -54,7 +62,11 @@ export function inventory(templates: readonly CfnTemplate[]): Inventory {
     secrets: count("AWS::SecretsManager::Secret"),
     queues: count("AWS::SQS::Queue"),
     customerKeys: count("AWS::KMS::Key"),
-    schedules: count("AWS::Scheduler::Schedule") + ofType("AWS::Events::Rule").filter((rule) => rule.Properties?.ScheduleExpression).length,
+    schedules:
+      count("AWS::Scheduler::Schedule") -
+      releaseSweeps +
+      ofType("AWS::Events::Rule").filter((rule) => rule.Properties?.ScheduleExpression).length,
+    releaseSweeps,
     distributions: count("AWS::CloudFront::Distribution"),
     customMetrics: projectFunctions.some((fn) => fn.Properties?.Environment?.Variables?.POWERTOOLS_METRICS_DISABLED !== "true"),
     functionMemoryMb: Math.max(128, ...projectFunctions.map((fn) => Number(fn.Properties?.MemorySize ?? 128))),

@@ -28,6 +28,8 @@ export const DEFAULT_USAGE: Usage = {
 
 /** How the code behaves, measured or read from it; change with the code. */
 export const BEHAVIOUR = {
+  /** A scheduled-notification sweep that finds nothing due: one Query and return. */
+  sweepSeconds: 0.1,
   /** web/app.js PING_EVERY_MS. */
   pingIntervalMinutes: 5,
   /** API Gateway closes a WebSocket after 2 h; the page reconnects and resumes. */

@@ -15,18 +15,31 @@ import { DynamoDbDeliveryLedger } from "#adapters/dynamodb/dynamodb-delivery-led
 import { DynamoDbEventLog } from "#adapters/dynamodb/dynamodb-event-log.ts";
 import { DynamoDbGroupDirectory } from "#adapters/dynamodb/dynamodb-group-directory.ts";
 import { DynamoDbHotPollLease } from "#adapters/dynamodb/dynamodb-hot-poll-lease.ts";
+import { DynamoDbPreferenceStore } from "#adapters/dynamodb/dynamodb-preference-store.ts";
 import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
+import { SesV2EmailSender } from "#adapters/ses/sesv2-email-sender.ts";
 import { DynamoDbPublishKeyStore } from "#adapters/dynamodb/dynamodb-publish-key-store.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
 import { DynamoDbRepositoryStore } from "#adapters/dynamodb/dynamodb-repository-store.ts";
 import { GitHubClient } from "#adapters/github/github-client.ts";
 import { DynamoDbRollupStore } from "#adapters/dynamodb/dynamodb-rollup-store.ts";
+import { DynamoDbDigestQueue } from "#adapters/dynamodb/dynamodb-digest-queue.ts";
+import { DynamoDbLineQuota } from "#adapters/dynamodb/dynamodb-line-quota.ts";
 import { articlesTable, groupsTable, notificationsTable, publishKeysTable, tableName } from "#adapters/dynamodb/table-definitions.ts";
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import { S3BodyStore } from "#adapters/s3/s3-body-store.ts";
 import { type Account, readLineChannelToken, readLineRecipients } from "#adapters/secrets/deployed-settings.ts";
-import type { LineTarget } from "#domain/delivery/deliver-batch.ts";
+import type { ChannelChoices, DeliverBatchPorts, EmailChannel, LineTarget } from "#domain/delivery/deliver-batch.ts";
+import {
+  DEFAULT_LINE_MONTHLY_LIMIT,
+  type LineQuotaGuard,
+  limitedLineFor,
+  lineQuotaGuard,
+  pacedPreferencesFor,
+} from "#domain/delivery/line-quota.ts";
+import { CHANNEL_MODES, DEFAULT_DIGEST_HOUR, type Preferences, withDefaults } from "#domain/preferences/preferences.ts";
+import type { PreferencePorts } from "#domain/preferences/update-preferences.ts";
 import { LINE_MODES } from "#domain/line-mode.ts";
 import type { GroupPartDispatcher } from "#domain/ports.ts";
 import { SettingError } from "#domain/setting-error.ts";
@@ -40,6 +53,13 @@ const environment = z.object({
   MANAGEMENT_API_ENDPOINT: z.string().url().optional(),
   MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(DEFAULT_MAX_CONNECTIONS_PER_USER),
   TIME_ZONE: z.string().default(DEFAULT_TIME_ZONE).refine(isTimeZone, "is not an IANA time zone name (e.g. Asia/Tokyo, UTC)"),
+  LINE_MONTHLY_LIMIT: z.coerce.number().int().positive("must be 1 or more").default(DEFAULT_LINE_MONTHLY_LIMIT),
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23, "must be a whole hour from 0 to 23").default(DEFAULT_DIGEST_HOUR),
+  EMAIL_MODE: z.enum(CHANNEL_MODES as [string, ...string[]]).default("fallback"),
+  // The SES identity's address (the stack's emailFrom); unset: e-mail is not wired ("not-configured").
+  EMAIL_FROM: z.string().email("is not an e-mail address").optional(),
+  // The page a mail links to (the stack sets the page's URL).
+  PAGE_URL: z.string().url().optional(),
 });
 
 /** The deployed settings, checked once: a wrong one fails every invocation with one clear line. */
@@ -124,6 +144,54 @@ export const publications = /* @__PURE__ */ new DynamoDbPublicationStore();
 export const publishKeys = /* @__PURE__ */ new DynamoDbPublishKeyStore();
 export const groups = /* @__PURE__ */ new DynamoDbGroupDirectory();
 export const rollups = /* @__PURE__ */ new DynamoDbRollupStore();
+/** What `digest` modes owe each user until their daily digest (DIGESTS_TABLE). */
+export const digests = /* @__PURE__ */ new DynamoDbDigestQueue();
+const lineQuota = /* @__PURE__ */ new DynamoDbLineQuota();
+
+/** LINE_MONTHLY_LIMIT over the deliveries table's monthly count. */
+export function deployedLineQuota(): LineQuotaGuard {
+  return lineQuotaGuard({ quota: lineQuota, limit: deployedSettings().LINE_MONTHLY_LIMIT });
+}
+
+/**
+ * LINE under its monthly quota, for every function that pushes (stream, group part): each push
+ * takes a slot first, the pace may turn LINE_MODE into `digest`, and what goes to a digest is
+ * owed in the digests table. A preferences lookup deployed later is to be wrapped the same way.
+ */
+export function deployedLineDelivery(): Pick<DeliverBatchPorts, "lineFor" | "preferencesFor" | "digests" | "emailMode"> {
+  const guard = deployedLineQuota();
+  return {
+    lineFor: limitedLineFor(deployedLineFor, guard),
+    preferencesFor: pacedPreferencesFor(deployedPreferencesFor, guard),
+    digests,
+    emailMode: deployedSettings().EMAIL_MODE as ChannelChoices["email"],
+  };
+}
+
+/** Each person's channel choices (PREFERENCES_TABLE) over LINE_MODE, EMAIL_MODE, TIME_ZONE and DIGEST_HOUR. */
+export const preferenceStore = /* @__PURE__ */ new DynamoDbPreferenceStore();
+
+export function deployedPreferences(): PreferencePorts {
+  const settings = deployedSettings();
+  const defaults: Preferences = {
+    line: settings.lineMode,
+    email: settings.EMAIL_MODE as Preferences["email"],
+    timeZone: settings.TIME_ZONE,
+    digestHour: settings.DIGEST_HOUR,
+  };
+  return { store: preferenceStore, defaultsFor: () => defaults };
+}
+
+/** A user's effective choices, read per batch so a change from the page holds from the next notification. */
+export async function deployedPreferencesFor(userId: string): Promise<Preferences> {
+  return withDefaults(await preferenceStore.get(userId), deployedPreferences().defaultsFor(userId));
+}
+
+/** E-mail through SES v2 from EMAIL_FROM (the stack's verified identity), linking to PAGE_URL; unset: not wired. */
+export function deployedEmail(): EmailChannel | undefined {
+  const { EMAIL_FROM, PAGE_URL } = deployedSettings();
+  return EMAIL_FROM ? { sender: new SesV2EmailSender(EMAIL_FROM), pageUrl: PAGE_URL ?? "" } : undefined;
+}
 
 /** The daily rollups of `stats`, days in TIME_ZONE (a person's own zone once the preferences table is wired here). */
 export function deployedStats(): { readonly rollups: DynamoDbRollupStore; readonly timeZoneOf: TimeZoneOf } {

@@ -47,11 +47,21 @@ describe("cdk synth (the CLI, offline, bundling with the local esbuild)", () => 
 
     // Assess
     expect(files).toEqual(expect.arrayContaining(["LiveLikesStateful.template.json", "LiveLikesStateless.template.json"]));
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(9);
   });
 
   it("builds every function from its deployed entry file src/lambda/<name>.ts", () => {
-    for (const name of ["connect", "disconnect", "default", "stream", "collect", "hot-poll", "publish"] as const) {
+    for (const name of [
+      "connect",
+      "disconnect",
+      "default",
+      "stream",
+      "group-part",
+      "collect",
+      "hot-poll",
+      "publish",
+      "release-scheduled",
+    ] as const) {
       expect(entryFile(name)).toBe(fileURLToPath(new URL(`src/lambda/${name}.ts`, repoRoot)));
       expect(existsSync(entryFile(name)), name).toBe(true);
     }

@@ -1,9 +1,11 @@
 /**
- * The notifications stream's FilterCriteria (PUBLISHED_RECORDS) must let through the INSERT of a
- * published notification and nothing else the table's stream carries. The records are built from
- * what the publish path itself writes: the publish use case with the DynamoDB publication store on
- * a client that records its commands, the receipt the stream handler then sets, and TTL's REMOVE;
- * then filtered by the evaluator of Lambda's pattern subset (event-filter.ts).
+ * The notifications stream's FilterCriteria (PUBLISHED_RECORDS, RELEASED_RECORDS) must let through
+ * the INSERT of a notification sent at once and the release of a scheduled one, and nothing else the
+ * table's stream carries. The records are built from what the publish path itself writes: the
+ * publish use case with the DynamoDB publication store on a client that records its commands, the
+ * release and cancel, the receipt the stream handler then sets, and TTL's REMOVE; then filtered by
+ * the evaluator of Lambda's pattern subset (event-filter.ts) and compared with the handler's own
+ * reading (deliversPublication).
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
@@ -11,7 +13,9 @@ import type { DynamoDBRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { DynamoDbPublicationStore } from "#adapters/dynamodb/dynamodb-publication-store.ts";
 import { publishNotification } from "#domain/publish/publish-notification.ts";
-import { PUBLISHED_RECORDS } from "../../infra/stateless-stack.ts";
+import { articleChangeFromRecord } from "#adapters/dynamodb/stream-record.ts";
+import { deliversPublication } from "#domain/published-events.ts";
+import { PUBLISHED_RECORDS, RELEASED_RECORDS } from "../../infra/stateless-stack.ts";
 import { matches, type Pattern } from "./event-filter.ts";
 
 type Item = Record<string, unknown>;
@@ -27,14 +31,37 @@ function recordingClient() {
         return {};
       }
       if (name === "UpdateCommand") {
-        const { Key, ExpressionAttributeValues } = command.input;
-        items.set(Key.id, { ...items.get(Key.id), delivery: ExpressionAttributeValues[":delivery"] });
+        items.set(command.input.Key.id, applyUpdate(items.get(command.input.Key.id) ?? {}, command.input));
         return {};
       }
       throw new Error(`not recorded: ${name}`);
     },
   };
   return { client: client as unknown as DynamoDBDocumentClient, items };
+}
+
+/** What an UpdateExpression of SET and REMOVE clauses (top-level attributes) leaves of `item`. */
+function applyUpdate(
+  item: Item,
+  input: {
+    UpdateExpression: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  },
+): Item {
+  const next = { ...item };
+  const nameOf = (token: string) => input.ExpressionAttributeNames?.[token] ?? token;
+  for (const [, verb, body] of input.UpdateExpression.matchAll(/(SET|REMOVE)\s+(.*?)(?=\s+(?:SET|REMOVE)\s|$)/g)) {
+    for (const part of (body as string).split(",").map((clause) => clause.trim())) {
+      if (verb === "REMOVE") delete next[nameOf(part)];
+      else {
+        const [target, value] = part.split("=").map((side) => side.trim()) as [string, string];
+        if (target.includes(".")) throw new Error(`nested SET not recorded: ${target}`);
+        next[nameOf(target)] = input.ExpressionAttributeValues?.[value];
+      }
+    }
+  }
+  return next;
 }
 
 function record(eventName: "INSERT" | "MODIFY" | "REMOVE", item: Item, sequence: number): DynamoDBRecord {
@@ -53,6 +80,8 @@ function record(eventName: "INSERT" | "MODIFY" | "REMOVE", item: Item, sequence:
 }
 
 const pattern = JSON.parse(PUBLISHED_RECORDS.pattern as string) as Pattern;
+/** Every filter of the notifications event source: a record passes when one matches. */
+const PUBLISHED_PATTERNS = [PUBLISHED_RECORDS, RELEASED_RECORDS].map((filter) => JSON.parse(filter.pattern as string) as Pattern);
 
 describe("the notifications stream's FilterCriteria", () => {
   it("passes the INSERT of a published notification only: not its idempotency claim, its receipt or its expiry", async () => {
@@ -119,5 +148,58 @@ describe("the notifications stream's FilterCriteria", () => {
     // Act / Assess
     expect([...items.keys()]).toEqual([published.id]);
     expect(matches(pattern, record("INSERT", items.get(published.id)!, 1))).toBe(true);
+  });
+
+  it("passes a scheduled notification's release only: not its INSERT, a cancel, nor the receipt or part receipts after it", async () => {
+    // Prepare: what the publish path, the scheduler, a cancel and the stream handler write
+    const { client, items } = recordingClient();
+    const store = new DynamoDbPublicationStore({ tableName: "notifications", client });
+    const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await publishNotification({ body: JSON.stringify({ to: "user:alice", title: "later", sendAt }) }, { store });
+    const cancelled = await publishNotification({ body: JSON.stringify({ to: "user:bob", title: "never", sendAt }) }, { store });
+    if (!scheduled.ok || !cancelled.ok) throw new Error("not published");
+    const inserted = items.get(scheduled.id)!;
+    await store.release(scheduled.id, Date.now());
+    const released = items.get(scheduled.id)!;
+    await store.recordDelivery(scheduled.id, { sentAt: "2026-01-01T00:00:00.000Z", live: 1, line: "not-needed" });
+    const receipt = items.get(scheduled.id)!;
+    await store.cancel(cancelled.id, Date.now());
+    const cancel = items.get(cancelled.id)!;
+    const cases: [string, DynamoDBRecord][] = [
+      ["the scheduled INSERT", record("INSERT", inserted, 1)],
+      ["the release", record("MODIFY", released, 2)],
+      ["the receipt after the release", record("MODIFY", receipt, 3)],
+      // A large group's part receipts (group-part.handler.ts) leave the status at "due" and add parts.
+      ["a part receipt after the release", record("MODIFY", { ...released, parts: 2, partDeliveries: {} }, 4)],
+      ["the cancel", record("MODIFY", cancel, 5)],
+    ];
+
+    // Act
+    const through = cases.filter(([, streamRecord]) => PUBLISHED_PATTERNS.some((pattern) => matches(pattern, streamRecord)));
+    const delivering = cases.filter(([, streamRecord]) => deliversPublication(articleChangeFromRecord(streamRecord)));
+
+    // Assess: the filter and the handler's own reading agree
+    expect(inserted).toMatchObject({ status: "scheduled", schedule: "pending", sendAt });
+    expect(released).toMatchObject({ status: "due" });
+    expect(released.schedule).toBeUndefined();
+    expect(through.map(([name]) => name)).toEqual(["the release"]);
+    expect(delivering.map(([name]) => name)).toEqual(["the release"]);
+  });
+
+  it("agrees with the handler's reading on every record of the other cases too", async () => {
+    const { client, items } = recordingClient();
+    const store = new DynamoDbPublicationStore({ tableName: "notifications", client });
+    const now = await publishNotification({ body: JSON.stringify({ to: "user:alice", title: "now" }), idempotencyKey: "k" }, { store });
+    if (!now.ok) throw new Error("not published");
+    const insert = record("INSERT", items.get(now.id)!, 1);
+    await store.recordDelivery(now.id, { sentAt: "2026-01-01T00:00:00.000Z", live: 1, line: "not-needed" });
+    const receipt = record("MODIFY", items.get(now.id)!, 2);
+    const claim = record("INSERT", items.get("idem#k")!, 3);
+
+    for (const streamRecord of [insert, receipt, claim]) {
+      expect(PUBLISHED_PATTERNS.some((pattern) => matches(pattern, streamRecord))).toBe(
+        deliversPublication(articleChangeFromRecord(streamRecord)),
+      );
+    }
   });
 });

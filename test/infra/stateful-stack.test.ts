@@ -126,6 +126,29 @@ describe("StatefulStack", () => {
     expect(resource.Properties.BillingMode).toBe("PAY_PER_REQUEST");
   });
 
+  it("indexes the notifications table's scheduled items by due time, and only the id and sendAt of them", () => {
+    // Act
+    const resource = table(ids.notifications);
+
+    // Assess: sparse, as only a scheduled item carries `schedule`
+    expect(resource.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: "byDueTime",
+        KeySchema: [
+          { AttributeName: "schedule", KeyType: "HASH" },
+          { AttributeName: "dueAt", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["sendAt"] },
+      },
+    ]);
+    expect(resource.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: "schedule", AttributeType: "S" },
+        { AttributeName: "dueAt", AttributeType: "N" },
+      ]),
+    );
+  });
+
   it("keeps publish keys (hashes only) in their own table, keyed by id, with no stream or TTL", () => {
     // Act
     const { Properties } = table(ids.publishKeys);

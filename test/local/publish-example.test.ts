@@ -16,9 +16,10 @@ import { waitFor } from "#test/support/wait-for.ts";
 const run = promisify(execFile);
 const script = new URL("../../docs/examples/publish-notification.sh", import.meta.url);
 const groupScript = new URL("../../docs/examples/publish-to-group.sh", import.meta.url);
+const scheduleScript = new URL("../../docs/examples/schedule-notification.sh", import.meta.url);
 
 describe("README publish example", () => {
-  it.each([script, groupScript])("shows %s verbatim from its first step on", (file) => {
+  it.each([script, groupScript, scheduleScript])("shows %s verbatim from its first step on", (file) => {
     const text = readFileSync(file, "utf8");
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 
@@ -94,4 +95,35 @@ describe("README publish example", () => {
     await waitFor(() => (carol!.frames.some((f) => JSON.parse(f).type === "pong") ? true : undefined), { what: "pong" });
     expect(carol!.frames.map((f) => JSON.parse(f).type)).not.toContain("notification");
   });
+
+  it("schedules a notification that reaches alice's tab at its sendAt, and cancels another that never does", async ({ local }) => {
+    // Prepare
+    const env = localRuntimeEnv({ QIITA_TOKEN, QIITA_BASE_URL: local.qiita.baseUrl });
+    const runtime = await local.start(loadConfig(env));
+    const key = (await runKeyCli(["create", "readme"], env)).at(-1) as string;
+    const tab = await local.open("alice");
+    const notifications = () => tab.frames.map((f) => JSON.parse(f) as Record<string, unknown>).filter((f) => f.type === "notification");
+
+    // Act
+    const { stdout } = await run("sh", [scheduleScript.pathname], {
+      env: { ...process.env, BASE: runtime.httpUrl, KEY: key },
+      encoding: "utf8",
+    });
+
+    // Assess
+    const [answer, receipt, cancel, cancelled] = stdout.trim().split("\n");
+    const scheduled = JSON.parse(answer as string) as Record<string, string>;
+    expect(scheduled).toEqual({ id: expect.stringMatching(/^\d{40}$/), status: "scheduled", sendAt: expect.stringMatching(/Z$/) });
+    expect(JSON.parse(receipt as string)).toMatchObject({ id: scheduled.id, status: "scheduled", sendAt: scheduled.sendAt });
+    expect(cancel).toBe("204");
+    expect(JSON.parse(cancelled as string)).toMatchObject({ title: "Cancelled meeting", status: "cancelled", sendAt: scheduled.sendAt });
+    const [frame] = await waitFor(() => (notifications().length ? notifications() : undefined), { timeoutMs: 15_000, what: "frame" });
+    expect(frame).toMatchObject({ id: scheduled.id, title: "Standup in 5 minutes", at: scheduled.sendAt });
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(scheduled.sendAt as string));
+    await runtime.scheduler.runNow();
+    await runtime.notificationsPoller.drained();
+    tab.socket.send('{"action":"ping"}');
+    await waitFor(() => (tab.frames.some((f) => JSON.parse(f).type === "pong") ? true : undefined), { what: "pong" });
+    expect(notifications().map((f) => f.title)).toEqual(["Standup in 5 minutes"]);
+  }, 30_000);
 });

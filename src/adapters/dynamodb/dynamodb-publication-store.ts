@@ -23,15 +23,13 @@ import type {
 } from "#domain/ports.ts";
 import { combineDeliveries } from "#domain/delivery/group-parts.ts";
 import { createDocumentClient } from "./document-client.ts";
-import { notificationsTable, tableName } from "./table-definitions.ts";
+import { DUE_INDEX, notificationsTable, tableName } from "./table-definitions.ts";
 
 /** How long a receipt can be asked for: a week, the issue's retention for S3 bodies too. */
 export const RECEIPT_TTL_SECONDS = 7 * 86_400;
 export const IDEMPOTENCY_PREFIX = "idem#";
 /** The `schedule` value of every scheduled item: the due index's one partition, read in due-time order. */
 export const SCHEDULE_PENDING = "pending";
-/** The sparse index of scheduled items by due time (table-definitions.ts). */
-export const DUE_INDEX = notificationsTable.globalSecondaryIndexes[0].indexName;
 /** How often a publish whose key another request is claiming at that moment tries again. */
 const CONFLICT_ATTEMPTS = 5;
 

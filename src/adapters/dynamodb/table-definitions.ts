@@ -110,6 +110,9 @@ export const deliveriesTable = {
  * A scheduled one (`sendAt`) carries `schedule` and `dueAt` (epoch ms) until it is released or
  * cancelled: the sparse index `byDueTime` holds only those, so the scheduler reads only what waits.
  */
+/** The notifications table's sparse index of scheduled items by due time. */
+export const DUE_INDEX = "byDueTime";
+
 export const notificationsTable = {
   defaultName: "live-likes-notifications",
   envVar: "NOTIFICATIONS_TABLE",
@@ -118,7 +121,7 @@ export const notificationsTable = {
   stream: "NEW_IMAGE",
   globalSecondaryIndexes: [
     {
-      indexName: "byDueTime",
+      indexName: DUE_INDEX,
       partitionKey: { name: "schedule", type: "S" },
       sortKey: { name: "dueAt", type: "N" },
       // The release needs the id only (the table's key, always projected); sendAt makes a listing readable.

@@ -4,6 +4,7 @@ import { PRICES } from "../../../scripts/cost/prices.ts";
 import { renderBill, renderSummary, usd } from "../../../scripts/cost/render.ts";
 import { inventory, type CfnTemplate } from "../../../scripts/cost/template-inventory.ts";
 import { BEHAVIOUR, DEFAULT_USAGE, monthlyCounts } from "../../../scripts/cost/usage.ts";
+import { RELEASE_SCHEDULE_DESCRIPTION } from "../../../infra/stateless-stack.ts";
 
 const fn = (env: Record<string, string> = {}, memory = 256) => ({
   Type: "AWS::Lambda::Function",
@@ -104,6 +105,30 @@ describe("monthlyBill", () => {
     expect(alarms.usd).toBeCloseTo(0.3, 12);
     const reads = bill.lines.find((line) => line.price === "dynamoReadUnit")!;
     expect(reads.quantity).toBe(monthlyCounts(DEFAULT_USAGE).readUnits);
+  });
+
+  it("bills the scheduled-notification sweep apart from the collector: a run, a Scheduler invocation and half a read unit a minute", () => {
+    // Prepare
+    const sweep = { Type: "AWS::Scheduler::Schedule", Properties: { Description: RELEASE_SCHEDULE_DESCRIPTION } };
+    const withSweep: CfnTemplate = { Resources: { ...lean.Resources, Sweep: sweep } };
+    const runs = DEFAULT_USAGE.daysPerMonth * 24 * 60;
+
+    // Act
+    const inv = inventory([withSweep]);
+    const bill = monthlyBill(inv, DEFAULT_USAGE);
+    const without = monthlyBill(inventory([lean]), DEFAULT_USAGE);
+
+    // Assess
+    expect(inv).toMatchObject({ schedules: 1, releaseSweeps: 1 });
+    expect(bill.lines).toContainEqual(
+      expect.objectContaining({ price: "schedulerInvocation", quantity: runs, item: expect.stringMatching(/sweep/) }),
+    );
+    expect(bill.lines).toContainEqual(expect.objectContaining({ price: "dynamoReadUnit", quantity: runs / 2 }));
+    const requests = (b: typeof bill) => b.lines.find((line) => line.item === "requests")!.quantity;
+    expect(requests(bill) - requests(without)).toBe(runs);
+    // 43,200 × ($1/M Scheduler + $0.20/M requests + 0.1 s × 128 MB + 0.5 × $0.125/M reads): under a dime.
+    expect(bill.totalUsd - without.totalUsd).toBeGreaterThan(0.04);
+    expect(bill.totalUsd - without.totalUsd).toBeLessThan(0.1);
   });
 
   it("keeps the default writer at or under $0.50 a month with the lean template", () => {
