@@ -318,6 +318,8 @@ function onFrame(ws, data) {
         // A resume that failed (e.g. "unknown connection") would leave the page catching up
         // forever: a new connection, after the usual backoff, asks again from the same point.
         if (feed.catchingUp) ws.close(4000, "resume failed");
+        // Stats are asked only once caught up: an error then is the dashboard's answer.
+        else dashboard.refused(frame.message);
         return;
       }
       // Too many resumes: ask again from the last like in hand once the server allows it.

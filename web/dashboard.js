@@ -216,9 +216,14 @@ export function createDashboard({ root, feedTab, dashboardTab, ask }) {
   const request = () => {
     if (ask()) model.asked();
   };
+  /** @type {string | undefined} */
+  let problem;
   const render = () => {
     const stats = model.stats;
-    if (!stats) return void root.replaceChildren(element("p", { className: "loading", textContent: "Loading your numbers…" }));
+    if (!stats) {
+      const text = problem === undefined ? "Loading your numbers…" : `Your numbers are not available: ${problem}`;
+      return void root.replaceChildren(element("p", { className: "loading", textContent: text }));
+    }
     root.replaceChildren(.../** @type {Source[]} */ (["likes", "stars"]).map((source) => panel(stats, source)));
   };
   /**
@@ -254,8 +259,20 @@ export function createDashboard({ root, feedTab, dashboardTab, ask }) {
     connected() {
       request();
     },
+    /**
+     * The server answered a request with an error (e.g. a server that keeps no stats): said in
+     * the view instead of loading forever, while no numbers are in hand.
+     * @param {string} message
+     */
+    refused(message) {
+      if (!model.asking) return;
+      model.asking = false;
+      problem = message;
+      if (!root.hidden) render();
+    },
     /** @param {StatsFrame} frame */
     received(frame) {
+      problem = undefined;
       model.received(frame);
       if (!root.hidden) render();
     },
