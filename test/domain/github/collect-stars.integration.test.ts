@@ -133,6 +133,19 @@ describe("collectStars", () => {
     expect(await stored(repo)).toMatchObject({ stargazersCount: 2, lastStargazers: ["carol"] });
   });
 
+  it("a primary limit (403, x-ratelimit-remaining 0) pauses until x-ratelimit-reset and writes nothing", async () => {
+    const repo = github.addRepo("alice", "hello", { stars: 1 });
+    await poll();
+    github.star(repo, "carol");
+    const reset = Math.floor(clock / 1000) + 900;
+    github.setRateRemaining(TOKEN, 0, reset);
+
+    const limited = await poll();
+
+    expect(limited).toMatchObject({ written: 0, skippedUntil: reset * 1000 });
+    expect((await stored(repo))?.stargazersCount).toBe(1);
+  });
+
   it("a lost race keeps the old ETags, so the next poll reads the change again instead of a 304", async () => {
     // Prepare: another collector writes the repository between this one's read and write.
     const repo = github.addRepo("alice", "hello", { stars: 1 });
