@@ -36,6 +36,13 @@ export const BODY_URL_ALLOWANCE = 4 * 1024;
  */
 export const bodyKeyOf = (requestHash: string, prefix: string = BODY_KEY_PREFIX): string => `${prefix}${requestHash}`;
 
+/** A notification as kept (digest queue, log): a large body's key stays, its presigned URL goes. */
+export function withoutBodyUrl(notification: Notification): Notification {
+  if (notification.kind !== "notification" || notification.bodyUrl === undefined) return notification;
+  const { bodyUrl: _expires, ...kept } = notification;
+  return kept;
+}
+
 /**
  * The notifications as frames show them: each one with a `bodyKey` gets a fresh `bodyUrl` (one
  * URL per key, however many copies carry it); the others are returned as they are.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { notificationFrame } from "#domain/frames.ts";
-import { BODY_KEY_PREFIX, bodyKeyOf, linkBodies } from "#domain/large-bodies.ts";
+import { BODY_KEY_PREFIX, bodyKeyOf, linkBodies, withoutBodyUrl } from "#domain/large-bodies.ts";
 import { lineTexts } from "#domain/line-message.ts";
 import type { LikeNotification, PublishedNotification } from "#domain/notification.ts";
 
@@ -84,6 +84,15 @@ describe("linkBodies", () => {
   it("rejects a body kept in S3 when no store is wired, naming the setting", async () => {
     await expect(linkBodies([published({ bodyKey: "bodies/k1" })], undefined)).rejects.toThrow(/BODIES_BUCKET/);
     await expect(linkBodies([like], undefined)).resolves.toEqual([like]);
+  });
+});
+
+describe("withoutBodyUrl", () => {
+  it("drops the presigned URL and keeps the key; anything else is returned as it is", () => {
+    const linked = published({ bodyKey: "bodies/k1", bodyUrl: "https://bodies.example/k1?sig" });
+
+    expect(withoutBodyUrl(linked)).toEqual(published({ bodyKey: "bodies/k1" }));
+    expect(withoutBodyUrl(like)).toBe(like);
   });
 });
 

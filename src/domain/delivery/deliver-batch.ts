@@ -20,7 +20,7 @@
  */
 import { createLimiter } from "../concurrency.ts";
 import { emailFromTexts, emailPushKey, emailTexts } from "../email-message.ts";
-import { linkBodies } from "../large-bodies.ts";
+import { linkBodies, withoutBodyUrl } from "../large-bodies.ts";
 import { lineRetryKey, lineTexts } from "../line-message.ts";
 import type { LineMode } from "../line-mode.ts";
 import type { Notification } from "../notification.ts";
@@ -252,9 +252,11 @@ async function deliverOnChannel(
   ports: DeliverBatchPorts,
 ): Promise<number | "digest" | "not-configured"> {
   const notifications = owed.map((item) => item.notification);
+  // A digest goes out hours later: it keeps a large body's key, not a link that will have expired.
+  const kept = notifications.map(withoutBodyUrl);
   if (mode === "digest") {
     if (!ports.digests) return "not-configured";
-    await ports.digests.owe(channel, userId, notifications);
+    await ports.digests.owe(channel, userId, kept);
     return "digest";
   }
   if (channel === "line") {
@@ -269,7 +271,7 @@ async function deliverOnChannel(
       // LINE's monthly limit is used up (line-quota.ts): the push stays recorded and unsent, and
       // the digest sends it once a slot exists (next month if need be), instead of a retry loop.
       if (!(error instanceof LineQuotaExhaustedError) || !ports.digests) throw error;
-      await ports.digests.owe(channel, userId, notifications);
+      await ports.digests.owe(channel, userId, kept);
       return "digest";
     }
   }
