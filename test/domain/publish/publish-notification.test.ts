@@ -26,6 +26,7 @@ class MemoryPublicationStore implements PublicationStore {
   }
 
   async recordDelivery(): Promise<void> {}
+  async recordFailure(): Promise<void> {}
   async due() {
     return [];
   }
@@ -199,12 +200,17 @@ describe("publishNotification", () => {
     expect((await publish("[1]")).outcome).toMatchObject({ ok: false, refusal: "invalid" });
   });
 
-  it("answers too-large for a body over 256 KB, and for a frame over 32 KB until S3 bodies exist", async () => {
+  it("answers too-large for a body over 256 KB, and for a frame over 32 KB where no body store is wired", async () => {
     const huge = await publish({ to: "user:alice", title: "t", body: "x".repeat(MAX_BODY_BYTES + 1) });
     const overFrame = await publish({ to: "user:alice", title: "t", body: "x".repeat(40_000) });
 
     expect(huge.outcome).toMatchObject({ ok: false, refusal: "too-large", field: "body" });
-    expect(overFrame.outcome).toMatchObject({ ok: false, refusal: "too-large", field: "body", message: /need S3, not supported yet/ });
+    expect(overFrame.outcome).toMatchObject({
+      ok: false,
+      refusal: "too-large",
+      field: "body",
+      message: /need S3, which is not set up here/,
+    });
     expect([...huge.store.written, ...overFrame.store.written]).toEqual([]);
   });
 
