@@ -117,13 +117,13 @@ describe("the dashboard in Chromium, at phone size", () => {
     await tab.tap();
 
     // Assess: the month as the table holds it
-    await expect.poll(() => figure(page, "likes", "total").innerText(), { timeout: UI_TIMEOUT_MS }).toBe(String(sum("likes")));
+    await expect.poll(() => figure(page, "likes", "total").textContent(), { timeout: UI_TIMEOUT_MS }).toBe(String(sum("likes")));
     expect(await page.locator("#feed").isVisible()).toBe(false);
-    expect(await figure(page, "likes", "today").innerText()).toBe(String(month[29]!.likes));
-    expect(await figure(page, "likes", "week").innerText()).toBe(String(sum("likes", month.slice(-7))));
-    expect(await figure(page, "stars", "total").innerText()).toBe(String(sum("stars")));
+    expect(await figure(page, "likes", "today").textContent()).toBe(String(month[29]!.likes));
+    expect(await figure(page, "likes", "week").textContent()).toBe(String(sum("likes", month.slice(-7))));
+    expect(await figure(page, "stars", "total").textContent()).toBe(String(sum("stars")));
     expect(await page.locator('#dashboard [data-source="likes"] rect.bar').count()).toBe(30);
-    expect(await page.locator('#dashboard [data-source="likes"] .top li').first().innerText()).toMatch(
+    expect(await page.locator('#dashboard [data-source="likes"] .top li').first().textContent()).toMatch(
       /Real-time like notifications[\s\S]*\+\d+/,
     );
 
@@ -133,11 +133,11 @@ describe("the dashboard in Chromium, at phone size", () => {
     await runtime.collectNow();
 
     // Assess: today, the week, the total and today's bar went up by 2 without a reload
-    await expect.poll(() => figure(page, "likes", "today").innerText(), { timeout: UI_TIMEOUT_MS }).toBe(String(month[29]!.likes + 2));
-    expect(await figure(page, "likes", "total").innerText()).toBe(String(sum("likes") + 2));
-    expect(await figure(page, "likes", "week").innerText()).toBe(String(sum("likes", month.slice(-7)) + 2));
+    await expect.poll(() => figure(page, "likes", "today").textContent(), { timeout: UI_TIMEOUT_MS }).toBe(String(month[29]!.likes + 2));
+    expect(await figure(page, "likes", "total").textContent()).toBe(String(sum("likes") + 2));
+    expect(await figure(page, "likes", "week").textContent()).toBe(String(sum("likes", month.slice(-7)) + 2));
     expect(await lastBar(page, "likes").getAttribute("data-value")).toBe(String(month[29]!.likes + 2));
-    expect(await figure(page, "stars", "today").innerText()).toBe(String(month[29]!.stars));
+    expect(await figure(page, "stars", "today").textContent()).toBe(String(month[29]!.stars));
 
     // No sideways scrolling at 390 px.
     const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
@@ -151,7 +151,7 @@ describe("the dashboard in Chromium, at phone size", () => {
     const { page, errors } = await openPhone(`?token=${testToken()}#dashboard`);
 
     // Assess: the answer alone (no live frame this time) holds them
-    await expect.poll(() => figure(page, "likes", "today").innerText(), { timeout: UI_TIMEOUT_MS }).toBe(String(month[29]!.likes + 2));
+    await expect.poll(() => figure(page, "likes", "today").textContent(), { timeout: UI_TIMEOUT_MS }).toBe(String(month[29]!.likes + 2));
 
     // Act
     await page.locator("#show-feed").tap();
