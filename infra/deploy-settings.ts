@@ -7,7 +7,10 @@
  */
 import type { Node } from "constructs";
 import { DEFAULT_PARAMETER_PREFIX } from "#adapters/secrets/setting-parameters.ts";
+import { DEFAULT_LINE_MONTHLY_LIMIT } from "#domain/delivery/line-quota.ts";
 import { LINE_MODES, type LineMode } from "#domain/line-mode.ts";
+import { CHANNEL_MODES, type ChannelMode } from "#domain/preferences/preferences.ts";
+import { DEFAULT_DIGEST_HOUR } from "#domain/preferences/preferences.ts";
 import { DEFAULT_TIME_ZONE, isTimeZone } from "#domain/stats/days.ts";
 
 export type { LineMode };
@@ -20,6 +23,18 @@ export interface DeploySettings {
   readonly lineMode: LineMode;
   /** TIME_ZONE of the stream and default functions: the IANA zone `stats` counts days in. */
   readonly timeZone: string;
+  /** LINE_MONTHLY_LIMIT of the functions that push to LINE: the messages the LINE plan allows a month. */
+  readonly lineMonthlyLimit: number;
+  /** DIGEST_HOUR of the digests function: the hour (0-23, in timeZone) everyone's daily digest goes out. */
+  readonly digestHour: number;
+  /**
+   * E-mail (issue 13): the sender's address (EMAIL_FROM), an SES identity this stack creates and
+   * grants `ses:SendEmail` on — the address itself, or `emailDomain` when given (verify the domain
+   * once, send from any address in it). undefined: no e-mail ("not-configured" on receipts).
+   */
+  readonly email?: { readonly from: string; readonly domain?: string };
+  /** EMAIL_MODE: e-mail's mode for whoever chose none. */
+  readonly emailMode: ChannelMode;
   /** LOG_LEVEL of every function (Powertools Logger). */
   readonly logLevel: LogLevel;
   /** Where alarm notifications are mailed; none: subscribe to the topic yourself. */
@@ -85,6 +100,18 @@ export function readDeploySettings(node: Node): DeploySettings {
       `timeZone must be an IANA time zone name (got ${timeZone}): pass -c timeZone=${DEFAULT_TIME_ZONE} or -c timeZone=UTC.`,
     );
   }
+  const lineMonthlyLimit = Number(get("lineMonthlyLimit") ?? DEFAULT_LINE_MONTHLY_LIMIT);
+  if (!Number.isInteger(lineMonthlyLimit) || lineMonthlyLimit < 1) {
+    throw new DeploySettingError(
+      `lineMonthlyLimit must be the whole number of messages your LINE plan allows a month (got ${String(get("lineMonthlyLimit"))}): pass -c lineMonthlyLimit=${DEFAULT_LINE_MONTHLY_LIMIT}.`,
+    );
+  }
+  const digestHour = Number(get("digestHour") ?? DEFAULT_DIGEST_HOUR);
+  if (!Number.isInteger(digestHour) || digestHour < 0 || digestHour > 23) {
+    throw new DeploySettingError(
+      `digestHour must be a whole hour from 0 to 23 (got ${String(get("digestHour"))}): pass -c digestHour=${DEFAULT_DIGEST_HOUR}.`,
+    );
+  }
   const email = get("alarmEmail");
   if (email !== undefined && email !== "" && !/^[^@\s]+@[^@\s]+$/.test(String(email))) {
     throw new DeploySettingError(
@@ -115,13 +142,33 @@ export function readDeploySettings(node: Node): DeploySettings {
       `groupPartConcurrency must be a whole number from 1 to 10, or none (got ${groupPartConcurrency}): pass -c groupPartConcurrency=3.`,
     );
   }
+  const emailFrom = get("emailFrom");
+  const emailDomain = get("emailDomain");
+  if (emailFrom !== undefined && emailFrom !== "" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(emailFrom))) {
+    throw new DeploySettingError(
+      `emailFrom is not an e-mail address (got ${String(emailFrom)}): pass -c emailFrom=likes@example.com or leave it out.`,
+    );
+  }
+  if (emailDomain !== undefined && emailDomain !== "" && !String(emailFrom ?? "").endsWith(`@${String(emailDomain)}`)) {
+    throw new DeploySettingError(
+      `emailDomain ${String(emailDomain)} must be the domain of emailFrom (got ${String(emailFrom)}): pass -c emailFrom=likes@${String(emailDomain)}.`,
+    );
+  }
+  const emailMode = String(get("emailMode") ?? "fallback") as ChannelMode;
+  if (!CHANNEL_MODES.includes(emailMode)) {
+    throw new DeploySettingError(`emailMode must be one of ${CHANNEL_MODES.join(", ")} (got ${emailMode}): pass -c emailMode=fallback.`);
+  }
   const logsRole = get("apiGatewayLogsRole");
   return {
     collectRateMinutes: rate,
     lineMode,
     timeZone,
+    lineMonthlyLimit,
+    digestHour,
     logLevel,
     ...(email ? { alarmEmail: String(email) } : {}),
+    ...(emailFrom ? { email: { from: String(emailFrom), ...(emailDomain ? { domain: String(emailDomain) } : {}) } } : {}),
+    emailMode,
     apiGatewayLogsRole: flag(logsRole, true),
     maxConnectionsPerUser: maxConnections,
     detailedMonitoring: flag(get("detailedMonitoring"), false),

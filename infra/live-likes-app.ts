@@ -17,6 +17,7 @@ export function buildLiveLikesApp(app: App): { stateful: StatefulStack; stateles
   // lookups; `cdk deploy` targets the account and region of the caller's AWS profile.
   const stateful = new StatefulStack(app, "LiveLikesStateful", {
     description: "live-likes: tables (kept across redeploys)",
+    ...(settings.email ? { email: settings.email } : {}),
   });
   const stateless = new StatelessStack(app, "LiveLikesStateless", {
     description: "live-likes: WebSocket API, publish HTTP API, functions, schedule, alarms, the page",
@@ -30,6 +31,9 @@ export function buildLiveLikesApp(app: App): { stateful: StatefulStack; stateles
     publishKeys: stateful.publishKeys,
     groups: stateful.groups,
     rollups: stateful.rollups,
+    preferences: stateful.preferences,
+    ...(stateful.emailIdentity ? { emailIdentity: stateful.emailIdentity } : {}),
+    digests: stateful.digests,
     bodiesExports: stateful.bodiesExports,
     settings,
   });

@@ -5,21 +5,29 @@
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
+import { EmailIdentity, Identity } from "aws-cdk-lib/aws-ses";
 import type { Construct } from "constructs";
 import {
   articlesTable,
   repositoriesTable,
   connectionsTable,
   deliveriesTable,
+  digestsTable,
   eventsTable,
   groupsTable,
   notificationsTable,
+  preferencesTable,
   publishKeysTable,
   revocationsTable,
   rollupsTable,
 } from "#adapters/dynamodb/table-definitions.ts";
 import { BODY_KEY_PREFIX, BODY_RETENTION_DAYS, SCHEDULED_BODY_KEY_PREFIX, SCHEDULED_BODY_RETENTION_DAYS } from "#domain/large-bodies.ts";
 import { projectTable, type ProjectTable } from "./project-table.ts";
+
+export interface StatefulStackProps extends StackProps {
+  /** The deploy settings' e-mail sender; undefined: no SES identity. */
+  readonly email?: { readonly from: string; readonly domain?: string };
+}
 
 export class StatefulStack extends Stack {
   readonly connections: ProjectTable;
@@ -32,6 +40,11 @@ export class StatefulStack extends Stack {
   readonly publishKeys: ProjectTable;
   readonly groups: ProjectTable;
   readonly rollups: ProjectTable;
+  /** Each person's channel choices (issue 13). */
+  readonly preferences: ProjectTable;
+  /** The SES identity e-mail is sent from (deploy setting emailFrom / emailDomain); undefined without one. */
+  readonly emailIdentity?: EmailIdentity;
+  readonly digests: ProjectTable;
   /** Published bodies too large for a frame (src/domain/large-bodies.ts), read through presigned URLs. */
   readonly bodies: Bucket;
   /**
@@ -41,7 +54,7 @@ export class StatefulStack extends Stack {
    */
   readonly bodiesExports: { readonly arn: string; readonly name: string };
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: StatefulStackProps) {
     super(scope, id, props);
 
     // Rows live at most 2 h (API Gateway's connection limit) and are rebuilt by reconnecting:
@@ -103,6 +116,33 @@ export class StatefulStack extends Stack {
       pointInTimeRecovery: true,
       deletionProtection: true,
     });
+    // What `digest` modes owe until each user's daily digest: at most a day or so of notifications
+    // (35 days if LINE's monthly limit holds a digest back), which a lost table only skips once.
+    this.digests = projectTable(this, "Digests", digestsTable, {
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.digests.table).acknowledge({
+      id: "AwsSolutions-DDB3",
+      reason:
+        "No point-in-time recovery: items are owed notifications kept until the next daily digest and expire by TTL; a restore would send digests of stale items, and a loss only skips one digest.",
+    });
+    // What each person chose: only they (or a publish-key holder) can set it again, so kept and backed up.
+    this.preferences = projectTable(this, "Preferences", preferencesTable, {
+      removalPolicy: RemovalPolicy.RETAIN,
+      pointInTimeRecovery: true,
+      deletionProtection: true,
+    });
+    // The sender's identity outlives code deploys: re-creating it would mean verifying it (and a
+    // domain's DKIM records) again.
+    if (props?.email) {
+      const { from, domain } = props.email;
+      this.emailIdentity = new EmailIdentity(this, "EmailIdentity", { identity: domain ? Identity.domain(domain) : Identity.email(from) });
+      this.emailIdentity.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      new CfnOutput(this, "EmailIdentityName", {
+        description: "Verify this SES identity before mail goes out (docs/DEPLOY.md, E-mail)",
+        value: this.emailIdentity.emailIdentityName,
+      });
+    }
     // Bodies too large for a frame: put by the publish function, read by whoever holds a presigned
     // URL. Never public; each object expires once nothing can ask for it (live, or resume's 24 h;
     // a scheduled one's after its sendAt, up to 366 days ahead).

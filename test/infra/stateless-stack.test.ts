@@ -124,7 +124,16 @@ describe("StatelessStack", () => {
         disconnect: ["CONNECTIONS_TABLE"],
         // BODIES_BUCKET: resume presigns the bodies kept in S3 (test/infra/bodies-bucket.test.ts).
         // ROLLUPS_TABLE, TIME_ZONE: stats (test/infra/rollups-infra.test.ts).
-        default: ["CONNECTIONS_TABLE", "EVENTS_TABLE", "MANAGEMENT_API_ENDPOINT", "BODIES_BUCKET", "ROLLUPS_TABLE", "TIME_ZONE"],
+        // PREFERENCES_TABLE and the channel defaults: {"action":"preferences"} (test/infra/email-infra.test.ts).
+        default: [
+          "CONNECTIONS_TABLE",
+          "EVENTS_TABLE",
+          "MANAGEMENT_API_ENDPOINT",
+          "BODIES_BUCKET",
+          "ROLLUPS_TABLE",
+          "TIME_ZONE",
+          ...["PREFERENCES_TABLE", "LINE_MODE", "EMAIL_MODE", "DIGEST_HOUR"],
+        ],
         stream: [
           "CONNECTIONS_TABLE",
           "EVENTS_TABLE",
@@ -140,10 +149,18 @@ describe("StatelessStack", () => {
           // The daily rollups, days counted in TIME_ZONE.
           "ROLLUPS_TABLE",
           "TIME_ZONE",
+          // Each person's channels, and the page a mail links to (EMAIL_FROM only with emailFrom set).
+          ...["PREFERENCES_TABLE", "EMAIL_MODE", "DIGEST_HOUR", "PAGE_URL"],
         ],
         collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER"],
         hotPoll: ["ARTICLES_TABLE", "REVOCATIONS_TABLE", "TOKEN_SECRET_PARAMETER", "QIITA_ACCOUNTS_PARAMETER", "SWEEP_INTERVAL_SECONDS"],
-        publish: ["NOTIFICATIONS_TABLE", "PUBLISH_KEYS_TABLE", "GROUPS_TABLE", "BODIES_BUCKET"],
+        publish: [
+          "NOTIFICATIONS_TABLE",
+          "PUBLISH_KEYS_TABLE",
+          "GROUPS_TABLE",
+          "BODIES_BUCKET",
+          ...["PREFERENCES_TABLE", "LINE_MODE", "EMAIL_MODE", "TIME_ZONE", "DIGEST_HOUR"],
+        ],
       };
       const common = [
         "POWERTOOLS_SERVICE_NAME",
@@ -266,6 +283,9 @@ describe("StatelessStack", () => {
           { action: "dynamodb:Query", on: table("events") },
           // stats: the user's days and items, one Query.
           { action: "dynamodb:Query", on: table("rollups") },
+          // {"action":"preferences"}: the user's own row.
+          { action: "dynamodb:GetItem", on: table("preferences") },
+          { action: "dynamodb:UpdateItem", on: table("preferences") },
         ],
         stream: [
           { action: "dynamodb:Query", on: index("connections", "byUser") },
@@ -283,6 +303,8 @@ describe("StatelessStack", () => {
           // The daily rollups: the counted#<id> marker (conditional Put) and the ADDs, in one transaction.
           { action: "dynamodb:PutItem", on: table("rollups") },
           { action: "dynamodb:UpdateItem", on: table("rollups") },
+          // Each user's channel choices.
+          { action: "dynamodb:GetItem", on: table("preferences") },
         ],
         collect: [
           { action: "dynamodb:PutItem", on: table("articles") },
@@ -307,6 +329,9 @@ describe("StatelessStack", () => {
           { action: "dynamodb:PutItem", on: table("groups") },
           { action: "dynamodb:DeleteItem", on: table("groups") },
           { action: "dynamodb:Query", on: table("groups") },
+          // PUT/GET /v1/users/USER_ID/preferences.
+          { action: "dynamodb:GetItem", on: table("preferences") },
+          { action: "dynamodb:UpdateItem", on: table("preferences") },
         ],
       };
 
@@ -480,6 +505,7 @@ describe("StatelessStack", () => {
           on("Deliveries"),
         ]),
         ["dynamodb:UpdateItem", on("Notifications")],
+        ["dynamodb:GetItem", on("Preferences")],
       ];
       expect(granted).toHaveLength(expected.length);
       for (const [action, table] of expected) {
