@@ -38,10 +38,12 @@ async function main(): Promise<void> {
   const ws = runtime.websocketUrl.replace("127.0.0.1", "localhost");
   const writer = runtime.userId ?? "YOUR_QIITA_USER_ID";
   const who = runtime.demo
-    ? ` — demo mode: the simulated Qiita writer "${runtime.userId}" gets likes every few seconds`
-    : runtime.userId
-      ? ` — watching Qiita writer "${runtime.userId}"`
-      : " — Qiita has not answered yet, so whose likes to watch is not known: a line says when it is";
+    ? ` — demo mode: the simulated Qiita writer "${runtime.userId}" gets likes (and stars) every few seconds`
+    : !config.qiita && runtime.github
+      ? ` — watching the GitHub stars of "${runtime.userId ?? "(GitHub has not answered yet)"}" (no Qiita settings)`
+      : runtime.userId
+        ? ` — watching Qiita writer "${runtime.userId}"`
+        : " — Qiita has not answered yet, so whose likes to watch is not known: a line says when it is";
   console.log(
     [
       "",
