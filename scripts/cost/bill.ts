@@ -27,6 +27,9 @@ export interface Bill {
 export const CUSTOM_METRIC_COUNT = 9;
 /** The sweep's memory (infra/stateless-stack.ts ReleaseScheduled). */
 const SWEEP_MEMORY_MB = 128;
+/** The daily digests' function: 128 MB, a run of two index Queries and nothing owed takes ~0.3 s. */
+const DIGEST_MEMORY_MB = 128;
+const DIGEST_RUN_SECONDS = 0.3;
 
 export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PRICES, behaviour: typeof BEHAVIOUR = BEHAVIOUR): Bill {
   const counts = monthlyCounts(usage, behaviour);
@@ -40,14 +43,18 @@ export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PR
   // The scheduled notifications' sweep: one run a minute, a Query of the due index that finds nothing
   // (waiting for a sendAt adds up to 65 s × memory per scheduled notification: docs/SCALE.md).
   const sweepRuns = inv.releaseSweeps * usage.daysPerMonth * 24 * 60;
+  // The daily digests: a run every 15 minutes, two Queries of the byChannel index (line, email).
+  const digestRuns = inv.digestSchedules * usage.daysPerMonth * 24 * 4;
   // Lambda
   const gbSeconds =
     counts.collectorRuns * counts.collectorSeconds * gb +
     counts.defaultInvocations * behaviour.defaultSeconds * gb +
     counts.connects * (behaviour.connectSeconds + behaviour.disconnectSeconds) * gb +
     counts.streamInvocations * behaviour.streamSeconds * gb +
-    sweepRuns * behaviour.sweepSeconds * (SWEEP_MEMORY_MB / 1024);
-  const invocations = counts.collectorRuns + counts.defaultInvocations + 2 * counts.connects + counts.streamInvocations + sweepRuns;
+    sweepRuns * behaviour.sweepSeconds * (SWEEP_MEMORY_MB / 1024) +
+    digestRuns * DIGEST_RUN_SECONDS * (DIGEST_MEMORY_MB / 1024);
+  const invocations =
+    counts.collectorRuns + counts.defaultInvocations + 2 * counts.connects + counts.streamInvocations + sweepRuns + digestRuns;
   line("Lambda", `compute, ${inv.functionMemoryMb} MB arm64 (GB-s)`, gbSeconds, "lambdaArmGbSecond");
   line("Lambda", "requests", invocations, "lambdaRequest");
 
@@ -61,6 +68,7 @@ export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PR
   line("DynamoDB", "write request units", counts.writeUnits, "dynamoWriteUnit");
   // An eventually consistent Query reading nothing costs half a read unit.
   if (sweepRuns > 0) line("DynamoDB", "read request units, due-index sweeps", sweepRuns * 0.5, "dynamoReadUnit");
+  if (digestRuns > 0) line("DynamoDB", "read request units, digest runs (2 index Queries)", digestRuns * 2 * 0.5, "dynamoReadUnit");
   line("DynamoDB", "storage, articles (GB-month)", counts.articleStorageGb, "dynamoStorageGbMonth");
   line("DynamoDB", "point-in-time recovery, articles (GB-month)", counts.articleStorageGb, "dynamoPitrGbMonth");
 
@@ -77,6 +85,7 @@ export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PR
   if (inv.schedules > 0)
     line("EventBridge Scheduler", "collector invocations", counts.collectorRuns * inv.schedules, "schedulerInvocation");
   if (sweepRuns > 0) line("EventBridge Scheduler", "scheduled-notification sweeps (1 a minute)", sweepRuns, "schedulerInvocation");
+  if (digestRuns > 0) line("EventBridge Scheduler", "daily-digest runs (1 every 15 minutes)", digestRuns, "schedulerInvocation");
 
   // CloudWatch
   line("CloudWatch", `alarms (${inv.alarmMetrics} alarm metrics)`, inv.alarmMetrics, "alarmMetric");

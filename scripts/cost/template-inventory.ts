@@ -4,7 +4,7 @@
  * function memory, log retention). Pure: takes template JSON, does no I/O.
  */
 
-import { RELEASE_SCHEDULE_DESCRIPTION } from "../../infra/stateless-stack.ts";
+import { DIGEST_SCHEDULE_DESCRIPTION, RELEASE_SCHEDULE_DESCRIPTION } from "../../infra/stateless-stack.ts";
 
 interface CfnResource {
   readonly Type: string;
@@ -26,6 +26,8 @@ export interface Inventory {
   readonly schedules: number;
   /** The scheduled notifications' sweeps (every minute; infra/stateless-stack.ts RELEASE_SCHEDULE_DESCRIPTION). */
   readonly releaseSweeps: number;
+  /** The daily digests' runs (every 15 minutes; infra/stateless-stack.ts DIGEST_SCHEDULE_DESCRIPTION). */
+  readonly digestSchedules: number;
   readonly distributions: number;
   /** Whether any project function emits Powertools custom metrics. */
   readonly customMetrics: boolean;
@@ -50,6 +52,9 @@ export function inventory(templates: readonly CfnTemplate[]): Inventory {
   const releaseSweeps = ofType("AWS::Scheduler::Schedule").filter(
     (schedule) => schedule.Properties?.Description === RELEASE_SCHEDULE_DESCRIPTION,
   ).length;
+  const digestSchedules = ofType("AWS::Scheduler::Schedule").filter(
+    (schedule) => schedule.Properties?.Description === DIGEST_SCHEDULE_DESCRIPTION,
+  ).length;
   const alarmMetrics = ofType("AWS::CloudWatch::Alarm").reduce((sum, alarm) => {
     const metrics = alarm.Properties?.Metrics as { MetricStat?: unknown }[] | undefined;
     return sum + (metrics ? metrics.filter((metric) => metric.MetricStat !== undefined).length : 1);
@@ -64,9 +69,11 @@ export function inventory(templates: readonly CfnTemplate[]): Inventory {
     customerKeys: count("AWS::KMS::Key"),
     schedules:
       count("AWS::Scheduler::Schedule") -
-      releaseSweeps +
+      releaseSweeps -
+      digestSchedules +
       ofType("AWS::Events::Rule").filter((rule) => rule.Properties?.ScheduleExpression).length,
     releaseSweeps,
+    digestSchedules,
     distributions: count("AWS::CloudFront::Distribution"),
     customMetrics: projectFunctions.some((fn) => fn.Properties?.Environment?.Variables?.POWERTOOLS_METRICS_DISABLED !== "true"),
     functionMemoryMb: Math.max(128, ...projectFunctions.map((fn) => Number(fn.Properties?.MemorySize ?? 128))),

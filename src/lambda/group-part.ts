@@ -1,6 +1,19 @@
 /** Lambda entry of one part of a large group message: see src/handlers/group-part.handler.ts. */
 import { createGroupPartHandler } from "#handlers/group-part.handler.ts";
-import { connections, deployedBodies, deployedLineFor, deployedSettings, events, ledger, logger, poster, publications } from "./deployed-dependencies.ts";
+import {
+  connections,
+  deployedBodies,
+  deployedEmail,
+  deployedLineDelivery,
+  deployedSettings,
+  events,
+  ledger,
+  logger,
+  poster,
+  publications,
+} from "./deployed-dependencies.ts";
+
+const email = deployedEmail();
 
 export const handler = createGroupPartHandler({
   connections,
@@ -8,7 +21,10 @@ export const handler = createGroupPartHandler({
   events,
   ledger,
   lineMode: deployedSettings().lineMode,
-  lineFor: deployedLineFor,
+  // LINE under LINE_MONTHLY_LIMIT, as in the stream function.
+  ...deployedLineDelivery(),
+  // E-mail through SES from EMAIL_FROM, per each person's preferences.
+  ...(email ? { email } : {}),
   logger,
   publications,
   // Presigns bodies kept in S3 as each frame's bodyUrl.

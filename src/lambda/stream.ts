@@ -4,7 +4,8 @@ import {
   connections,
   deployedBodies,
   deployedGroupParts,
-  deployedLineFor,
+  deployedEmail,
+  deployedLineDelivery,
   deployedSettings,
   deployedStats,
   events,
@@ -15,13 +16,18 @@ import {
   publications,
 } from "./deployed-dependencies.ts";
 
+const email = deployedEmail();
+
 export const handler = createStreamHandler({
   connections,
   poster,
   events,
   ledger,
   lineMode: deployedSettings().lineMode,
-  lineFor: deployedLineFor,
+  // LINE under LINE_MONTHLY_LIMIT: a slot per push, daily digests when the pace says so.
+  ...deployedLineDelivery(),
+  // E-mail through SES from EMAIL_FROM, per each person's preferences.
+  ...(email ? { email } : {}),
   logger,
   metrics,
   // Receipts of published notifications (the notifications stream's records).
