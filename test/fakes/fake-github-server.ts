@@ -46,6 +46,8 @@ export interface LoggedRequest {
 }
 
 const DOCS = "https://docs.github.com/rest";
+/** GitHub pages a repository's stargazers only this far (40,000 at 100 a page). */
+const MAX_STARGAZER_PAGES = 400;
 const BAD_CREDENTIALS = { message: "Bad credentials", documentation_url: DOCS, status: "401" };
 
 export class FakeGitHubServer {
@@ -295,6 +297,13 @@ export class FakeGitHubServer {
       const repo = this.#repos.find((r) => r.owner === stargazers[1] && r.name === stargazers[2]);
       if (!repo) return { error: 404, message: "Not Found" };
       if (!paging) return { error: 422, message: "Validation Failed" };
+      if (paging.page > MAX_STARGAZER_PAGES) {
+        return {
+          error: 422,
+          message:
+            "In order to keep the API fast for everyone, pagination is limited for this resource. Check the rel=last link relation in the Link response header to see how far back you can traverse.",
+        };
+      }
       const starJson = (req.headers.accept ?? "").includes("application/vnd.github.star+json");
       const user = (name: string) => ({ login: name, id: 1000, type: "User", html_url: `https://github.com/${name}` });
       const list = repo.stars.map((star) => (starJson ? { starred_at: star.starredAt, user: user(star.login) } : user(star.login)));

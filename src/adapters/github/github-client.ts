@@ -122,11 +122,18 @@ export class GitHubClient implements RepositorySource, RequestCounting {
     let page = Math.max(1, Math.ceil(stargazersCount / GITHUB_PAGE_SIZE));
     let first = true;
     while (page >= 1) {
-      const answer = await this.#get(
-        "GET /repos/{owner}/{repo}/stargazers",
-        { owner, repo: name, per_page: GITHUB_PAGE_SIZE, page },
-        { accept: STAR_JSON },
-      );
+      let answer: Answer;
+      try {
+        answer = await this.#get(
+          "GET /repos/{owner}/{repo}/stargazers",
+          { owner, repo: name, per_page: GITHUB_PAGE_SIZE, page },
+          { accept: STAR_JSON },
+        );
+      } catch (error) {
+        // GitHub pages stargazers only so far (400 pages): past that the newest cannot be named, but the star still counts.
+        if (error instanceof GitHubResponseError && error.status === 422) return found;
+        throw error;
+      }
       const logins = parseStargazers(answer.data);
       if (first) {
         first = false;
@@ -206,7 +213,7 @@ export class GitHubClient implements RepositorySource, RequestCounting {
       return new GitHubAuthError(status, message || "Forbidden");
     }
     if (status >= 500) return new GitHubUnavailableError(`HTTP ${status}`);
-    return new GitHubResponseError(`HTTP ${status}${message ? `: ${message.slice(0, 200)}` : ""}`);
+    return new GitHubResponseError(`HTTP ${status}${message ? `: ${message.slice(0, 200)}` : ""}`, undefined, status);
   }
 
   #hold(until: number, status: number): GitHubRateLimitError {

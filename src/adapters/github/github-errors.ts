@@ -47,7 +47,12 @@ export class GitHubUnavailableError extends Error {
 
 /** An answer that is not what the REST API documents (a missing field, a short page, an odd status). */
 export class GitHubResponseError extends Error {
-  constructor(detail: string, options?: { cause?: unknown }) {
+  constructor(
+    detail: string,
+    options?: { cause?: unknown },
+    /** The HTTP status, when the answer had one. */
+    readonly status?: number,
+  ) {
     super(
       `GitHub answered something unexpected: ${detail}. Nothing was written this poll; if it persists, check that GITHUB_API_BASE_URL points at the GitHub REST API.`,
       options,

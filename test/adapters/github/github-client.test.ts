@@ -201,3 +201,14 @@ describe("GitHubClient.listRepositories, a full last page", () => {
     expect(github.requests("/user/repos")).toBe(2);
   });
 });
+
+describe("GitHubClient.listStargazers past GitHub's 400 pages", () => {
+  it("names nobody instead of failing the poll when the newest page is beyond GitHub's limit", async () => {
+    const repo = github.addRepo("alice", "huge", { stars: 40_001 });
+
+    const found = await client().listStargazers(repo, 40_001, (soFar) => soFar.length >= 1);
+
+    expect(found).toEqual([]);
+    expect(github.requests("/repos/alice/huge/stargazers", 422)).toBe(1);
+  });
+});
