@@ -2,14 +2,15 @@
  * Daily digests in the local runtime as `npm start` wires it (fake Qiita, fake LINE, DynamoDB
  * Local), under a clock the test sets: a like owed to a digest reaches LINE at the user's digest
  * hour, not before; a runtime stopped across the hour sends it when it starts, once, and no later
- * run or restart sends it again.
+ * run or restart sends it again; an e-mail digest reaches the SES emulator the same way.
  */
 import { describe, expect } from "vitest";
 import { DynamoDbPreferenceStore } from "#adapters/dynamodb/dynamodb-preference-store.ts";
 import { createDocumentClient } from "#adapters/dynamodb/document-client.ts";
 import type { LocalConfig } from "#local/config.ts";
 import { localDynamoClient } from "#test/support/dynamodb.ts";
-import { LINE_TO, runtimeTest as it, WRITER as writer } from "#test/support/runtime-fixture.ts";
+import { LINE_TO, runtimeTest as it, WITHOUT_LINE, WRITER as writer } from "#test/support/runtime-fixture.ts";
+import { mailsTo } from "#test/support/ses-mail.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
 /** 08:30 and 09:30 on 2026-11-30 in Tokyo (TIME_ZONE's default); DIGEST_HOUR is 9. */
@@ -59,6 +60,39 @@ describe("local runtime, daily digests", () => {
     expect(digest?.texts.join("\n")).toContain("morning-fan");
     expect([again.pushes, afterRestart.pushes]).toEqual([0, 0]);
     expect(local.line.deliveries).toHaveLength(1);
+    client.destroy();
+  }, 90_000);
+
+  it("mails the e-mail digest through the SES emulator at the hour, once", async ({ local }) => {
+    // Prepare: no LINE; the writer's e-mail (EMAIL_TO) in digest mode, a like owed at 08:30
+    now = BEFORE_HOUR;
+    const address = `digest-${Date.now()}@example.com`;
+    const mailConfig = local.config({ ...WITHOUT_LINE, EMAIL_TO: address, DIGEST_HOUR: "9" });
+    const [itemId] = local.qiita.addArticles(writer, 1, { likers: 1 }) as [string];
+    const runtime = await local.start(mailConfig, { clock });
+    const client = localDynamoClient();
+    await new DynamoDbPreferenceStore({ tableName: mailConfig.tables.preferences, client: createDocumentClient(client) }).update(writer, {
+      email: "digest",
+    });
+    await runtime.collectNow();
+    local.qiita.like(itemId, "mail-fan");
+    await runtime.collectNow();
+    await runtime.poller.drained();
+
+    // Act
+    const early = await runtime.digests.runNow();
+    now = AFTER_HOUR;
+    const atHour = await runtime.digests.runNow();
+    const again = await runtime.digests.runNow();
+
+    // Assess
+    expect(early.pushes).toBe(0);
+    expect(atHour).toMatchObject({ digests: 1, pushes: 1, problems: [] });
+    expect(again.pushes).toBe(0);
+    const mails = await mailsTo(runtime.ses.endpoint, address);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.subject).toMatch(/^Your live-likes digest for 2026-11-30: /);
+    expect(mails[0]?.body.text).toContain("mail-fan");
     client.destroy();
   }, 90_000);
 });
