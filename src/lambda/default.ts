@@ -1,6 +1,14 @@
 /** Lambda entry of the WebSocket $default route: see src/handlers/default.handler.ts. */
 import { createDefaultHandler } from "#handlers/default.handler.ts";
-import { connections, deployedBodies, deployedStats, events, logger, poster } from "./deployed-dependencies.ts";
+import { connections, deployedBodies, deployedPreferences, deployedStats, events, logger, poster } from "./deployed-dependencies.ts";
 
-// resume presigns the bodies kept in S3 it replays.
-export const handler = createDefaultHandler({ connections, events, poster, bodies: deployedBodies(), logger, stats: deployedStats() });
+// resume presigns the bodies kept in S3 it replays; {"action":"preferences"} reads and changes the user's own row.
+export const handler = createDefaultHandler({
+  connections,
+  events,
+  poster,
+  bodies: deployedBodies(),
+  logger,
+  stats: deployedStats(),
+  preferences: deployedPreferences(),
+});

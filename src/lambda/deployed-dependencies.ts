@@ -48,6 +48,9 @@ import type { TimeZoneOf } from "#domain/stats/rollups.ts";
 import { userTimeZones } from "#domain/stats/time-zone-of.ts";
 import { DEFAULT_MAX_CONNECTIONS_PER_USER } from "#handlers/connect.handler.ts";
 
+/** An empty variable counts as unset, as a shell user expects. */
+const unsetIfEmpty = (value: unknown) => (value === "" ? undefined : value);
+
 const environment = z.object({
   LINE_MODE: z.enum(LINE_MODES as [string, ...string[]]).default("fallback"),
   MANAGEMENT_API_ENDPOINT: z.string().url().optional(),
@@ -57,9 +60,9 @@ const environment = z.object({
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23, "must be a whole hour from 0 to 23").default(DEFAULT_DIGEST_HOUR),
   EMAIL_MODE: z.enum(CHANNEL_MODES as [string, ...string[]]).default("fallback"),
   // The SES identity's address (the stack's emailFrom); unset: e-mail is not wired ("not-configured").
-  EMAIL_FROM: z.string().email("is not an e-mail address").optional(),
+  EMAIL_FROM: z.preprocess(unsetIfEmpty, z.string().email("is not an e-mail address").optional()),
   // The page a mail links to (the stack sets the page's URL).
-  PAGE_URL: z.string().url().optional(),
+  PAGE_URL: z.preprocess(unsetIfEmpty, z.string().url().optional()),
 });
 
 /** The deployed settings, checked once: a wrong one fails every invocation with one clear line. */

@@ -1,10 +1,26 @@
 /** Lambda entry of the `/v1` HTTP API (payload 2.0): see src/handlers/publish.handler.ts. */
 import { createPublishHandler } from "#handlers/publish.handler.ts";
-import { deployedBodies, groups, logger, publications, publishKeys, publishSettings } from "./deployed-dependencies.ts";
+import {
+  deployedBodies,
+  deployedPreferences,
+  groups,
+  logger,
+  publications,
+  publishKeys,
+  publishSettings,
+} from "./deployed-dependencies.ts";
 
 // Fails the instance's start with one line naming the missing table, before any request.
 publishSettings();
 
 const bodies = deployedBodies();
 
-export const handler = createPublishHandler({ publications, keys: publishKeys, groups, ...(bodies ? { bodies } : {}), logger });
+export const handler = createPublishHandler({
+  publications,
+  keys: publishKeys,
+  groups,
+  ...(bodies ? { bodies } : {}),
+  // PUT/GET /v1/users/USER_ID/preferences.
+  preferences: deployedPreferences(),
+  logger,
+});

@@ -14,7 +14,8 @@ type TableName =
   | "notifications"
   | "publishKeys"
   | "groups"
-  | "rollups";
+  | "rollups"
+  | "preferences";
 /** The functions the per-function tables below cover; the GroupPart function has its own describe. */
 type TabledFunction = Exclude<FunctionName, "groupPart">;
 const FUNCTIONS: readonly TabledFunction[] = ["connect", "disconnect", "default", "stream", "collect", "hotPoll", "publish"];
