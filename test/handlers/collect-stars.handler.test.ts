@@ -45,8 +45,8 @@ function handler(overrides: Partial<CollectStarsHandlerDeps> = {}) {
     token: async () => TOKEN,
     logins: async () => new Map([["alice-gh", "alice"]]),
     sourceFor: (token) => {
-      let client = clients.get(token);
-      if (!client) clients.set(token, (client = new GitHubClient({ token, baseUrl: github.baseUrl })));
+      const client = clients.get(token) ?? new GitHubClient({ token, baseUrl: github.baseUrl });
+      clients.set(token, client);
       return client;
     },
     store,
