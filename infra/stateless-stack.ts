@@ -479,7 +479,7 @@ export class StatelessStack extends Stack {
     // free ones, and well under a cent of Lambda at 128 MB and a few hundred ms each.
     const sendDigests = new LiveLikesFunction(this, "SendDigests", {
       entry: "send-digests",
-      description: "schedule, every 15 minutes: sends each user's daily digest once its hour came (LINE, under its monthly limit)",
+      description: "schedule, every 15 minutes: sends each user's daily digest once its hour came (LINE under its monthly limit, e-mail)",
       ...common,
       // A run is a Query per channel, a few reads and one push per user with something owed.
       timeout: Duration.seconds(60),
@@ -491,11 +491,13 @@ export class StatelessStack extends Stack {
       .bindTable(digests, ["Query", "GetItem", "PutItem", "BatchWriteItem"])
       // The ledger (claims, the push, marked sent) and LINE's monthly count, as in the stream function.
       .bindTable(deliveries, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
+      // Each person's zone, digest hour and e-mail address.
+      .bindTable(props.preferences, ["GetItem"])
       .bindParameter(parameters.lineChannelToken)
       .bindParameter(parameters.lineRecipients);
-    sendDigests.addEnvironment("TIME_ZONE", settings.timeZone);
-    sendDigests.addEnvironment("DIGEST_HOUR", String(settings.digestHour));
+    channelDefaults(sendDigests, settings);
     sendDigests.addEnvironment("LINE_MONTHLY_LIMIT", String(settings.lineMonthlyLimit));
+    if (props.emailIdentity && settings.email) sendDigests.bindEmail(props.emailIdentity, settings.email.from);
     // A failed run is not retried: the next one, 15 minutes later, finds everything still owed.
     sendDigests.configureAsyncInvoke({ retryAttempts: 0 });
     this.sendDigests = sendDigests;
@@ -513,7 +515,7 @@ export class StatelessStack extends Stack {
       hotPollUrl: this.hotPollUrl.url,
     });
     // The page each mail links to.
-    for (const mailer of [stream, groupPart]) mailer.addEnvironment("PAGE_URL", this.page.pageUrl);
+    for (const mailer of [stream, groupPart, sendDigests]) mailer.addEnvironment("PAGE_URL", this.page.pageUrl);
 
     this.monitoring = new Monitoring(this, "Monitoring", {
       functions: {

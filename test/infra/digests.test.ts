@@ -96,4 +96,23 @@ describe("daily digests, deployed", () => {
       expect(onDigests(id)).toEqual([]);
     }
   });
+
+  it("reads each person's preferences and mails e-mail digests from the stack's SES identity when one is set", () => {
+    // Prepare
+    const app = testApp({ emailFrom: "likes@example.com" });
+    const template = Template.fromStack(app.stateless);
+    const fnId = logicalId(app.stateless.sendDigests);
+    const preferencesId = logicalId(app.stateful.preferences.table);
+
+    // Act
+    const statements = statementsOfFunction(template, fnId);
+    const variables = template.toJSON().Resources[fnId].Properties.Environment.Variables;
+
+    // Assess
+    const onPreferences = statements.filter((statement) => JSON.stringify(statement.Resource).includes(preferencesId));
+    expect(onPreferences.flatMap(actionsOf)).toEqual(["dynamodb:GetItem"]);
+    expect(statements.flatMap(actionsOf)).toContain("ses:SendEmail");
+    expect(variables).toMatchObject({ EMAIL_FROM: "likes@example.com", LINE_MODE: "fallback", EMAIL_MODE: "fallback" });
+    expect(variables.PAGE_URL).toBeDefined();
+  });
 });
