@@ -5,7 +5,6 @@
  * polls share the invocation, and a GitHub problem must not fail them; it is logged instead.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { RequestCounting } from "#domain/collector/collect-account.ts";
 import { PollPause } from "#domain/collector/poll-pause.ts";
 import { type CollectStarsSummary, collectStars } from "#domain/github/collect-stars.ts";
@@ -19,8 +18,8 @@ export interface CollectStarsHandlerDeps {
   /** Return the same source for the same token, to keep its rate state and login. */
   sourceFor(token: string): RepositorySource & Partial<RequestCounting>;
   readonly store: RepositoryStore;
+  /** No custom metrics of its own: each would add $0.30 a month with detailedMonitoring; the summary is logged instead. */
   readonly logger: Logger;
-  readonly metrics: Metrics;
   readonly pause?: PollPause;
   readonly now?: () => number;
 }
@@ -31,7 +30,7 @@ export function createCollectStarsHandler(deps: CollectStarsHandlerDeps) {
   // GitHub's own pause: a GitHub limit never holds back Qiita's accounts.
   const pause = deps.pause ?? new PollPause();
   return async (): Promise<CollectStarsResult> => {
-    const { logger, metrics } = deps;
+    const { logger } = deps;
     try {
       const token = await deps.token();
       if (!token) return { skipped: "no GitHub token" };
@@ -49,9 +48,6 @@ export function createCollectStarsHandler(deps: CollectStarsHandlerDeps) {
       } else if (!summary.notModified) {
         logger.info("github polled", { ...summary });
       }
-      metrics.addMetric("GitHubRequests", MetricUnit.Count, summary.githubRequests);
-      metrics.addMetric("RepositoriesWritten", MetricUnit.Count, summary.written);
-      metrics.publishStoredMetrics();
       return summary;
     } catch (error) {
       // The error's message says what to fix (the github-token parameter, GitHub's status); the token never reaches it.

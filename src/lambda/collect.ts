@@ -23,7 +23,6 @@ const collectStars = createCollectStarsHandler({
   sourceFor: githubClientFor,
   store: repositories,
   logger,
-  metrics,
 });
 
 export const handler = async (event?: ScheduledEvent) => {

@@ -1,5 +1,4 @@
 /** The deployed stars poll: token and login mapping from the settings, the stand-in GitHub, DynamoDB Local. */
-import { Metrics } from "@aws-lambda-powertools/metrics";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DynamoDbRepositoryStore } from "#adapters/dynamodb/dynamodb-repository-store.ts";
 import { GitHubClient } from "#adapters/github/github-client.ts";
@@ -8,23 +7,10 @@ import { FakeGitHubServer } from "#test/fakes/fake-github-server.ts";
 import { createTestTables } from "#test/support/dynamodb.ts";
 import { RecordingLogger } from "#test/support/recording-logger.ts";
 
-/** Powertools' Metrics, keeping the values instead of printing EMF. */
-class RecordingMetrics extends Metrics {
-  readonly values = new Map<string, number>();
-  override addMetric(...[name, , value]: Parameters<Metrics["addMetric"]>): this {
-    this.values.set(name, value);
-    return this;
-  }
-  override publishStoredMetrics(): this {
-    return this;
-  }
-}
-
 const TOKEN = "ghp_alice";
 let github: FakeGitHubServer;
 let store: DynamoDbRepositoryStore;
 let logger: RecordingLogger;
-let metrics: RecordingMetrics;
 
 beforeEach(async () => {
   github = await FakeGitHubServer.start();
@@ -32,7 +18,6 @@ beforeEach(async () => {
   const tables = await createTestTables();
   store = new DynamoDbRepositoryStore({ tableName: tables.repositories, client: tables.doc });
   logger = new RecordingLogger();
-  metrics = new RecordingMetrics({ namespace: "Test" });
 });
 
 afterEach(async () => {
@@ -51,7 +36,6 @@ function handler(overrides: Partial<CollectStarsHandlerDeps> = {}) {
     },
     store,
     logger,
-    metrics,
     ...overrides,
   });
 }
@@ -70,7 +54,6 @@ describe("createCollectStarsHandler", () => {
     // Assess
     expect(result).toMatchObject({ userId: "alice", written: 1 });
     expect((await store.load("alice")).repositories.get(repo)).toMatchObject({ stargazersCount: 2, lastStargazers: ["carol"] });
-    expect(metrics.values.get("RepositoriesWritten")).toBe(1);
   });
 
   it("polls nothing without a token", async () => {
