@@ -23,6 +23,7 @@ import {
 } from "./live-feed.js";
 import { createAttention } from "./attention.js";
 import { createDashboard, parseStatsFrame, statsRequest } from "./dashboard.js";
+import { createPreferencesPanel, parsePreferencesFrame } from "./preferences.js";
 
 /** @typedef {import("./live-feed.js").LikeCard} LikeCard */
 /** @typedef {import("./live-feed.js").FeedFrame} FeedFrame */
@@ -56,6 +57,14 @@ const dashboard = createDashboard({
   ask: () => {
     if (socket?.readyState !== WebSocket.OPEN) return false;
     send(socket, statsRequest());
+    return true;
+  },
+});
+const preferences = createPreferencesPanel({
+  root: byId("preferences", HTMLElement),
+  ask: (request) => {
+    if (socket?.readyState !== WebSocket.OPEN) return false;
+    send(socket, request);
     return true;
   },
 });
@@ -185,7 +194,7 @@ function connect() {
 
 /**
  * @param {WebSocket} ws
- * @param {{ action: "ping" } | { action: "resume", since: string } | ReturnType<typeof statsRequest>} request
+ * @param {{ action: "ping" } | { action: "resume", since: string } | ReturnType<typeof statsRequest> | import("./preferences.js").PreferencesRequest} request
  */
 function send(ws, request) {
   if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(request));
@@ -290,6 +299,8 @@ function stop() {
 function onFrame(ws, data) {
   const stats = typeof data === "string" ? parseStatsFrame(data) : undefined;
   if (stats) return dashboard.received(stats);
+  const chosen = typeof data === "string" ? parsePreferencesFrame(data) : undefined;
+  if (chosen) return preferences.received(chosen);
   const frame = typeof data === "string" ? parseFrame(data) : undefined;
   if (!frame) return console.warn("live-likes: ignored a frame it cannot read:", data);
   switch (frame.type) {
@@ -306,6 +317,7 @@ function onFrame(ws, data) {
         ui.notice.textContent = caughtUpNotice(catchUp.count, catchUp.since, catchUp.onlyLikes) ?? "";
         setStatus("live", "live");
         dashboard.connected();
+        preferences.connected();
       } else {
         ui.notice.textContent = `Catching up… ${catchUp.count} likes so far.`;
         send(ws, { action: "resume", since: next });
@@ -318,7 +330,8 @@ function onFrame(ws, data) {
         // A resume that failed (e.g. "unknown connection") would leave the page catching up
         // forever: a new connection, after the usual backoff, asks again from the same point.
         if (feed.catchingUp) ws.close(4000, "resume failed");
-        // Stats are asked only once caught up: an error then is the dashboard's answer.
+        // A change of preferences refused names its field; otherwise stats, asked only once caught up.
+        else if (preferences.waiting()) preferences.refused(frame.message);
         else dashboard.refused(frame.message);
         return;
       }
