@@ -47,7 +47,7 @@ describe("cdk synth (the CLI, offline, bundling with the local esbuild)", () => 
 
     // Assess
     expect(files).toEqual(expect.arrayContaining(["LiveLikesStateful.template.json", "LiveLikesStateless.template.json"]));
-    expect(functions).toHaveLength(9);
+    expect(functions).toHaveLength(10);
   });
 
   it("builds every function from its deployed entry file src/lambda/<name>.ts", () => {
@@ -61,6 +61,7 @@ describe("cdk synth (the CLI, offline, bundling with the local esbuild)", () => 
       "hot-poll",
       "publish",
       "release-scheduled",
+      "send-digests",
     ] as const) {
       expect(entryFile(name)).toBe(fileURLToPath(new URL(`src/lambda/${name}.ts`, repoRoot)));
       expect(existsSync(entryFile(name)), name).toBe(true);
