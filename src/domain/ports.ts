@@ -204,10 +204,11 @@ export interface IdempotencyClaim {
 
 /**
  * Where a published notification stands, as kept: `scheduled` (waits for its sendAt), `due`
- * (released: its MODIFY delivers it), `cancelled`, `sent` (its receipt is recorded). One sent at
- * once has none until its receipt.
+ * (released: its MODIFY delivers it), `cancelled`, `sent` (its receipt is recorded), `failed`
+ * (LINE refused its push for good; a later try that sends it makes it `sent`). One sent at once
+ * has none until its receipt.
  */
-export type PublicationStatus = "scheduled" | "due" | "cancelled" | "sent";
+export type PublicationStatus = "scheduled" | "due" | "cancelled" | "sent" | "failed";
 
 /** When a scheduled notification is to go out. */
 export interface PublicationSchedule {
@@ -258,6 +259,11 @@ export interface PublicationStore {
   ): Promise<{ readonly written: true } | { readonly written: false; readonly id: string; readonly requestHash: string }>;
   get(id: string): Promise<StoredPublication | undefined>;
   recordDelivery(id: string, delivery: PublicationDelivery): Promise<void>;
+  /**
+   * Records a delivery that a channel refused for good (status `failed`, with what did go out);
+   * the first finished delivery (recordDelivery) still replaces it, never the reverse.
+   */
+  recordFailure(id: string, delivery: PublicationDelivery): Promise<void>;
   /** Scheduled notifications due at or before `untilMs` (epoch ms), earliest first, at most `limit`. */
   due(untilMs: number, limit: number): Promise<{ readonly id: string; readonly dueAt: number }[]>;
   /**

@@ -173,10 +173,12 @@ function segment(raw: string | undefined): string {
 }
 
 /**
- * The receipt's status: `sent` once delivered; `scheduled`, `cancelled` as kept; `accepted` while
- * written (or released) and its delivery not finished yet: the issue's statuses have no word for it.
+ * The receipt's status: `sent` once delivered; `failed` when LINE refused its push for good;
+ * `scheduled`, `cancelled` as kept; `accepted` while written (or released) and its delivery not
+ * finished yet: the issue's statuses have no word for it.
  */
-function receiptStatus({ status, delivery }: StoredPublication): "accepted" | "scheduled" | "sent" | "cancelled" {
+function receiptStatus({ status, delivery }: StoredPublication): "accepted" | "scheduled" | "sent" | "cancelled" | "failed" {
+  if (status === "failed") return "failed";
   if (delivery) return "sent";
   return status === "scheduled" || status === "cancelled" ? status : "accepted";
 }

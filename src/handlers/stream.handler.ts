@@ -10,7 +10,8 @@
  *    the users' days for `stats` (once per notification id); a record whose count failed is retried.
  * 3. Record on each published notification what its delivery did (its receipt; a group's added up
  *    over its members), once every copy of its record went; a failure to record is logged, not
- *    retried: the frames went out.
+ *    retried: the frames went out. A record whose LINE push was refused for good records a
+ *    `failed` receipt instead (and still retries).
  * 4. Report the records that failed (a group's when any member's copy did); Lambda retries from
  *    the lowest one, and the ledger keeps the members done from being sent to again.
  */
@@ -32,7 +33,7 @@ export interface StreamDeps extends DeliverBatchPorts {
   readonly logger: Logger;
   readonly metrics?: Metrics;
   /** Where published notifications' receipts are recorded; needed once the notifications stream is wired. */
-  readonly publications?: Pick<PublicationStore, "recordDelivery">;
+  readonly publications?: Pick<PublicationStore, "recordDelivery"> & Partial<Pick<PublicationStore, "recordFailure">>;
   /** Delivers a large group message in parts, each an invocation of its own (delivery/group-parts.ts); absent: here. */
   readonly groupParts?: GroupPartDispatcher;
   /** Members per part; default GROUP_PART_MEMBERS. */
@@ -163,8 +164,24 @@ export function createStreamHandler(deps: StreamDeps) {
     const failed = new Set([...result.failed, ...items.filter((item) => uncounted.has(item.notification.id)).map((item) => item.key)]);
     const failedRecords = records.filter((record) => undispatched.has(record) || record.items.some((item) => failed.has(item.key)));
     const sentAt = new Date(now()).toISOString();
+    // Users whose LINE push was refused for good (400/401/403): retrying cannot send it.
+    const refused = new Set(
+      result.problems.filter((problem) => problem.error instanceof LinePermanentError).map((problem) => problem.userId),
+    );
     for (const record of records) {
-      if (!record.published || failedRecords.includes(record) || !deps.publications) continue;
+      if (!record.published || !deps.publications) continue;
+      if (failedRecords.includes(record)) {
+        // Its receipt says "failed" (what did go out, and line "failed"); the record still retries,
+        // and a try that sends it once the setting is fixed records "sent" over it.
+        if (deps.publications.recordFailure && record.items.some((item) => refused.has(item.notification.userId))) {
+          await deps.publications
+            .recordFailure(record.published, receipt(record.items, result, sentAt, deps.email !== undefined))
+            .catch((error: unknown) =>
+              deps.logger.error("could not record a published notification's failure", { id: record.published, error: error as Error }),
+            );
+        }
+        continue;
+      }
       const delivery = receipt(record.items, result, sentAt, deps.email !== undefined);
       await deps.publications.recordDelivery(record.published, delivery).catch((error: unknown) => {
         deps.logger.error("could not record a published notification's receipt; it was delivered", {

@@ -34,6 +34,7 @@ const publications: PublicationStore = {
   publish: async () => ({ written: true }),
   get: async () => undefined,
   recordDelivery: async () => {},
+  recordFailure: async () => {},
   due: async () => [],
   release: async () => false,
   cancel: async () => "unknown",

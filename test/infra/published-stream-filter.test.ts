@@ -161,6 +161,8 @@ describe("the notifications stream's FilterCriteria", () => {
     const inserted = items.get(scheduled.id)!;
     await store.release(scheduled.id, Date.now());
     const released = items.get(scheduled.id)!;
+    await store.recordFailure(scheduled.id, { sentAt: "2026-01-01T00:00:00.000Z", live: 0, line: "failed" });
+    const failure = items.get(scheduled.id)!;
     await store.recordDelivery(scheduled.id, { sentAt: "2026-01-01T00:00:00.000Z", live: 1, line: "not-needed" });
     const receipt = items.get(scheduled.id)!;
     await store.cancel(cancelled.id, Date.now());
@@ -169,6 +171,7 @@ describe("the notifications stream's FilterCriteria", () => {
       ["the scheduled INSERT", record("INSERT", inserted, 1)],
       ["the release", record("MODIFY", released, 2)],
       ["the receipt after the release", record("MODIFY", receipt, 3)],
+      ["a failed receipt (LINE refused for good) after the release", record("MODIFY", failure, 6)],
       // A large group's part receipts (group-part.handler.ts) leave the status at "due" and add parts.
       ["a part receipt after the release", record("MODIFY", { ...released, parts: 2, partDeliveries: {} }, 4)],
       ["the cancel", record("MODIFY", cancel, 5)],

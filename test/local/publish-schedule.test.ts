@@ -185,6 +185,33 @@ describe("scheduled notifications on the local runtime", () => {
     expect(frames.map(({ frame }) => frame.title)).toEqual(["marker"]);
   });
 
+  it("answers failed when LINE refuses the push for good (a wrong channel token), with what went out", async ({ local }) => {
+    // Prepare: bob has no tab, so LINE is owed; LINE answers 401 to every try
+    const { call } = await started(local);
+    local.line.failNext(1_000, { status: 401 });
+
+    // Act
+    const answer = await call("POST", "/v1/notifications", { to: "user:bob", title: "nobody can read this" });
+
+    // Assess
+    const receipt = await waitFor(
+      async () => {
+        const read = await call("GET", `/v1/notifications/${answer.body?.id}`);
+        return read.body?.status === "failed" ? read.body : undefined;
+      },
+      { timeoutMs: 10_000, what: "receipt failed" },
+    );
+    expect(receipt).toEqual({
+      id: answer.body?.id,
+      to: "user:bob",
+      title: "nobody can read this",
+      status: "failed",
+      sentAt: expect.any(String),
+      deliveries: expect.objectContaining({ live: 0, line: "failed" }),
+    });
+    expect(local.line.deliveries).toEqual([]);
+  });
+
   it("two concurrent POSTs with one Idempotency-Key: the same body gets the winner's id, another body 409, never 500", async ({
     local,
   }) => {
@@ -219,8 +246,9 @@ describe("scheduled notifications on the local runtime", () => {
   it("releases each once when a second scheduler races the runtime's: one frame per notification, one LINE push each", async ({
     local,
   }) => {
-    // Prepare: the runtime's scheduler plus another loop on the same table
-    const { config, call } = await started(local);
+    // Prepare: the runtime's scheduler plus another loop on the same table; a LINE allowance that
+    // never turns to the daily digest (issue 13's pace guard), so every push is sent now
+    const { config, call } = await started(local, local.config({ LINE_MONTHLY_LIMIT: "100000" }));
     const tab = await local.open("alice");
     const frames = notificationsOf(tab);
     const store = new DynamoDbPublicationStore({

@@ -128,10 +128,11 @@ export class DynamoDbPublicationStore implements PublicationStore, GroupPartRece
           Key: { id },
           // status "sent": this MODIFY's new image must not look like a release ("due") and deliver again.
           UpdateExpression: "SET delivery = :delivery, #status = :sent",
-          // Never brings back an item TTL removed; the first finished delivery is the receipt's.
-          ConditionExpression: "attribute_exists(id) AND attribute_not_exists(delivery)",
+          // Never brings back an item TTL removed; the first finished delivery is the receipt's
+          // (a failure recorded before it gives way).
+          ConditionExpression: "attribute_exists(id) AND (attribute_not_exists(delivery) OR #status = :failed)",
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":delivery": delivery, ":sent": "sent" },
+          ExpressionAttributeValues: { ":delivery": delivery, ":sent": "sent", ":failed": "failed" },
         }),
       )
       .catch((error: Error) => {
@@ -168,6 +169,24 @@ export class DynamoDbPublicationStore implements PublicationStore, GroupPartRece
         }),
       )
       .catch(alreadyThere);
+  }
+
+  async recordFailure(id: string, delivery: PublicationDelivery): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: "SET delivery = :delivery, #status = :failed",
+          // Never over a finished delivery; a later failure of the same kind keeps the first one's record.
+          ConditionExpression: "attribute_exists(id) AND attribute_not_exists(delivery)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":delivery": delivery, ":failed": "failed" },
+        }),
+      )
+      .catch((error: Error) => {
+        if (error.name !== "ConditionalCheckFailedException") throw error;
+      });
   }
 
   async due(untilMs: number, limit: number): Promise<{ id: string; dueAt: number }[]> {
