@@ -17,6 +17,7 @@ echo "$answer"
 id=$(printf '%s' "$answer" | sed -n 's/.*"id":"\([0-9]*\)".*/\1/p')
 
 # 2. The receipt: "accepted" until the stream handler has delivered it, then
-#    {"status":"sent","sentAt":…,"deliveries":{"live":N,"line":"sent"|"not-needed"|"not-configured"|"failed"}}.
+#    {"status":"sent","sentAt":…,"deliveries":{"live":N,"line":…,"email":…}}, where each channel says
+#    "sent", "not-needed", "digest", "not-configured" or "failed".
 curl -sS --fail-with-body "$BASE/v1/notifications/$id" -H "Authorization: Bearer $KEY"
 echo
