@@ -111,6 +111,31 @@ describe("scheduled notifications on the local runtime", () => {
     expect(local.line.deliveries).toEqual([]);
   }, 30_000);
 
+  it("schedules a group message: at sendAt each member's tab gets its own copy once, a non-member nothing", async ({ local }) => {
+    // Prepare
+    const { call } = await started(local);
+    for (const member of ["alice", "bob"]) expect((await call("PUT", `/v1/groups/standup/members/${member}`)).status).toBe(201);
+    const [alice, bob, carol] = [await local.open("alice"), await local.open("bob"), await local.open("carol")];
+    const frames = [alice, bob, carol].map((tab) => notificationsOf(tab!));
+    const sendAt = inSeconds(2);
+
+    // Act
+    const answer = await call("POST", "/v1/notifications", { to: "group:standup", title: "Standup now", sendAt });
+
+    // Assess
+    expect(answer.body).toMatchObject({ status: "scheduled", sendAt });
+    for (const seen of frames.slice(0, 2)) {
+      const [got] = await waitFor(() => (seen.length ? seen : undefined), { timeoutMs: 15_000, what: "member frame" });
+      expect(got?.at).toBeGreaterThanOrEqual(Date.parse(sendAt));
+      expect(got?.frame).toMatchObject({ to: "group:standup", title: "Standup now", at: sendAt });
+    }
+    await waitFor(async () => ((await call("GET", `/v1/notifications/${answer.body?.id}`)).body?.status === "sent" ? true : undefined));
+    for (const tab of [alice, bob, carol]) await settled(tab!);
+    expect(frames.map((seen) => seen.length)).toEqual([1, 1, 0]);
+    expect(frames[0]![0]!.frame.id).not.toBe(frames[1]![0]!.frame.id);
+    expect((await call("GET", `/v1/notifications/${answer.body?.id}`)).body?.deliveries).toMatchObject({ live: 2 });
+  }, 30_000);
+
   it("cancels a scheduled one (204, again 204), delivers nothing after, and refuses to cancel a sent one (409)", async ({ local }) => {
     // Prepare
     const { runtime, call } = await started(local);
