@@ -15,7 +15,9 @@ type TableName =
   | "publishKeys"
   | "groups"
   | "rollups"
-  | "preferences";
+  | "repositories"
+  | "preferences"
+  | "digests";
 /** The functions the per-function tables below cover; the GroupPart function has its own describe. */
 type TabledFunction = Exclude<FunctionName, "groupPart">;
 const FUNCTIONS: readonly TabledFunction[] = ["connect", "disconnect", "default", "stream", "collect", "hotPoll", "publish"];
@@ -152,8 +154,11 @@ describe("StatelessStack", () => {
           "TIME_ZONE",
           // Each person's channels, and the page a mail links to (EMAIL_FROM only with emailFrom set).
           ...["PREFERENCES_TABLE", "EMAIL_MODE", "DIGEST_HOUR", "PAGE_URL"],
+          // What digest modes owe, and LINE's monthly limit (test/infra/digests.test.ts).
+          ...["DIGESTS_TABLE", "LINE_MONTHLY_LIMIT"],
         ],
-        collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER"],
+        // GitHub stars (issue 12) beside Qiita's accounts.
+        collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER", "REPOSITORIES_TABLE", "GITHUB_TOKEN_PARAMETER"],
         hotPoll: ["ARTICLES_TABLE", "REVOCATIONS_TABLE", "TOKEN_SECRET_PARAMETER", "QIITA_ACCOUNTS_PARAMETER", "SWEEP_INTERVAL_SECONDS"],
         publish: [
           "NOTIFICATIONS_TABLE",
@@ -237,7 +242,7 @@ describe("StatelessStack", () => {
         disconnect: [],
         default: [],
         stream: ["line-channel-token", "line-recipients"],
-        collect: ["qiita-accounts"],
+        collect: ["qiita-accounts", "github-token"],
         // Verifies the page's token, then polls with the writer's Qiita token; never LINE's.
         hotPoll: ["token-secret", "qiita-accounts"],
         // A publish key is checked against its hash in DynamoDB: no parameter.
@@ -306,10 +311,16 @@ describe("StatelessStack", () => {
           { action: "dynamodb:UpdateItem", on: table("rollups") },
           // Each user's channel choices.
           { action: "dynamodb:GetItem", on: table("preferences") },
+          // What a digest mode (or LINE's monthly limit) owes: one UpdateItem per notification.
+          { action: "dynamodb:UpdateItem", on: table("digests") },
         ],
         collect: [
           { action: "dynamodb:PutItem", on: table("articles") },
           { action: "dynamodb:Query", on: table("articles") },
+          // Stars: the partition's Query, conditional puts, and a list page past a shrunk list's end deleted.
+          { action: "dynamodb:PutItem", on: table("repositories") },
+          { action: "dynamodb:Query", on: table("repositories") },
+          { action: "dynamodb:DeleteItem", on: table("repositories") },
         ],
         hotPoll: [
           // The #hot-lease conditional put and the collector's conditional puts.
@@ -507,6 +518,7 @@ describe("StatelessStack", () => {
         ]),
         ["dynamodb:UpdateItem", on("Notifications")],
         ["dynamodb:GetItem", on("Preferences")],
+        ["dynamodb:UpdateItem", on("Digests")],
       ];
       expect(granted).toHaveLength(expected.length);
       for (const [action, table] of expected) {
@@ -656,7 +668,7 @@ describe("StatelessStack", () => {
       ]);
     });
 
-    it("lets the stream function read both tables' streams, and nothing else's", () => {
+    it("lets the stream function read the three tables' streams, and nothing else's", () => {
       // Act
       const reads = grantsOf("stream", "dynamodb:").length;
       const streamArns = statementsOfFunction(template, fnId("stream"))
@@ -666,8 +678,9 @@ describe("StatelessStack", () => {
 
       // Assess
       expect(reads).toBeGreaterThan(0);
-      expect(streamArns).toHaveLength(2);
+      expect(streamArns).toHaveLength(3);
       expect(streamArns.some((arn) => /Articles.*StreamArn/.test(arn))).toBe(true);
+      expect(streamArns.some((arn) => /Repositories.*StreamArn/.test(arn))).toBe(true);
       expect(streamArns.some((arn) => /Notifications.*StreamArn/.test(arn))).toBe(true);
     });
   });
@@ -876,6 +889,7 @@ describe("StatelessStack", () => {
       LineChannelTokenParameter: "/live-likes/line-channel-token",
       LineRecipientsParameter: "/live-likes/line-recipients",
       QiitaAccountsParameter: "/live-likes/qiita-accounts",
+      GithubTokenParameter: "/live-likes/github-token",
     });
   });
 
