@@ -3,8 +3,7 @@
  * (src/domain/resume.ts), then the sources' status; status → the sources' status; stats → the
  * user's daily numbers (src/domain/stats/read-stats.ts); preferences → the user's own channel
  * choices, changed first with `set` (src/domain/preferences/update-preferences.ts); anything else
- * → an error frame. The
- * connection always stays open.
+ * → an error frame. The connection always stays open.
  *
  * Why the status rides on resume: API Gateway cannot post to a connection from its own $connect,
  * and every client of the page sends a resume as soon as it is open, so the first answer it gets
