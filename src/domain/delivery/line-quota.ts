@@ -89,12 +89,24 @@ export function lineQuotaGuard(options: {
 }): LineQuotaGuard {
   const { quota, limit } = options;
   const now = options.nowMs ?? Date.now;
+  // A group message asks for every member at once: they share one read of the month's counter
+  // (one item read 2,000 times in a burst would be throttled). Only reads in flight are shared, so
+  // a read never answers with a count older than the asking.
+  const reading = new Map<string, ReturnType<LineQuota["usage"]>>();
+  const usageOf = (month: string): ReturnType<LineQuota["usage"]> => {
+    let usage = reading.get(month);
+    if (!usage) {
+      usage = quota.usage(month).finally(() => reading.delete(month));
+      reading.set(month, usage);
+    }
+    return usage;
+  };
   return {
     async modeFor(mode) {
       if (mode !== "always" && mode !== "fallback") return mode;
       const at = now();
       const month = quotaMonth(at);
-      const usage = await quota.usage(month.key);
+      const usage = await usageOf(month.key);
       if (usage.digestSince !== undefined) return "digest";
       if (!paceExceedsQuota(usage.used, limit, at, month)) return mode;
       await quota.switchToDigests(month.key, at);

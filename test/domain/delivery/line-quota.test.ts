@@ -147,3 +147,27 @@ describe("lineQuotaGuard", () => {
     expect(other).toBe(first);
   });
 });
+
+describe("lineQuotaGuard under a burst", () => {
+  it("reads the month's counter once for the users of one group message asking at once, and afresh afterwards", async () => {
+    // Prepare
+    const quota = new MemoryQuota();
+    let reads = 0;
+    const counting: LineQuota = Object.assign(Object.create(quota) as LineQuota, {
+      usage: (month: string) => {
+        reads++;
+        return quota.usage(month);
+      },
+    });
+    const guard = lineQuotaGuard({ quota: counting, limit: 200, nowMs: () => NOV_11_JST });
+
+    // Act
+    await Promise.all(Array.from({ length: 500 }, () => guard.modeFor("fallback")));
+    const burst = reads;
+    await guard.modeFor("fallback");
+
+    // Assess
+    expect(burst).toBe(1);
+    expect(reads).toBe(2);
+  });
+});
