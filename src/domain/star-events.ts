@@ -23,7 +23,8 @@ export function starEventFromChange(change: RepositoryChange): StarNotification 
   let delta: number;
   if (change.eventName === "INSERT") {
     if (next.baseline === true) return null;
-    delta = stargazersCount;
+    // A repository renamed or transferred in is written with lastDelta 0: its stars are not new.
+    delta = typeof next.lastDelta === "number" ? next.lastDelta : stargazersCount;
   } else {
     if (!change.oldImage) throw new MalformedChangeError("MODIFY record has no OldImage");
     delta = stargazersCount - count(change.oldImage, "stargazersCount");

@@ -55,6 +55,10 @@ describe("starEventFromChange", () => {
   it.each([
     ["a baseline INSERT", change({ eventName: "INSERT", oldImage: undefined, newImage: { ...repository, baseline: true } })],
     ["an INSERT with no stars", change({ eventName: "INSERT", oldImage: undefined, newImage: { ...repository, stargazersCount: 0 } })],
+    [
+      "an INSERT of a renamed repository (lastDelta 0)",
+      change({ eventName: "INSERT", oldImage: undefined, newImage: { ...repository, lastDelta: 0, lastStargazers: [], changedAt } }),
+    ],
     ["an unstar", change({ newImage: { ...repository, stargazersCount: 2, lastDelta: -1 } })],
     ["a url-only change", change({ newImage: { ...repository, url: "https://github.com/alice/renamed" } })],
     ["a REMOVE", change({ eventName: "REMOVE", newImage: undefined })],

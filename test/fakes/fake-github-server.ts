@@ -26,8 +26,9 @@ export interface FakeGitHubOptions {
 
 interface FakeRepo {
   readonly owner: string;
-  readonly name: string;
+  name: string;
   readonly id: number;
+  readonly createdAt: string;
   pushedAt: string;
   /** Oldest first, as the stargazers endpoint lists them. */
   readonly stars: { login: string; starredAt: string }[];
@@ -99,6 +100,8 @@ export class FakeGitHubServer {
       owner,
       name,
       id: this.#nextId++,
+      // The caller's clock (GitHub's created_at is the real time), so a test can compare it with a baseline.
+      createdAt: new Date(this.#now()).toISOString().replace(/\.\d{3}Z$/, "Z"),
       pushedAt: this.#tick(),
       stars: logins.map((login) => ({ login, starredAt: this.#tick() })),
     });
@@ -119,6 +122,13 @@ export class FakeGitHubServer {
     const index = stars.findIndex((star) => star.login === login);
     if (index < 0) throw new Error(`${login} has not starred ${fullName}`);
     stars.splice(index, 1);
+  }
+
+  /** Renames a repository (GitHub keeps its id, created_at and stars). Returns the new `OWNER/NAME`. */
+  rename(fullName: string, name: string): string {
+    const repo = this.#repo(fullName);
+    repo.name = name;
+    return `${repo.owner}/${name}`;
   }
 
   /** A push: the repository's `pushed_at` moves, so its page's ETag changes while its stars do not. */
@@ -286,6 +296,7 @@ export class FakeGitHubServer {
         owner: { login: repo.owner, type: "User" },
         html_url: `https://github.com/${repo.owner}/${repo.name}`,
         fork: false,
+        created_at: repo.createdAt,
         pushed_at: repo.pushedAt,
         stargazers_count: repo.stars.length,
         watchers_count: repo.stars.length,

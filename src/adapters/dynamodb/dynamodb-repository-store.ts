@@ -55,12 +55,12 @@ export class DynamoDbRepositoryStore implements RepositoryStore {
 
   async load(userId: string): Promise<RepositorySnapshot> {
     const repositories = new Map<string, StoredRepository>();
-    let baselined = false;
+    let baselinedAt: number | undefined;
     for (const item of await this.#query(userId, "userId = :userId", {})) {
-      if (item.repo === REPOSITORY_ACCOUNT_ITEM) baselined = item.baselinedAt !== undefined;
+      if (item.repo === REPOSITORY_ACCOUNT_ITEM) baselinedAt = typeof item.baselinedAt === "number" ? item.baselinedAt : undefined;
       else if (!String(item.repo).startsWith("#")) repositories.set(String(item.repo), toStoredRepository(item));
     }
-    return { baselined, repositories };
+    return { baselined: baselinedAt !== undefined, ...(baselinedAt !== undefined ? { baselinedAt } : {}), repositories };
   }
 
   async write(next: StoredRepository, previousCount: number | undefined): Promise<boolean> {

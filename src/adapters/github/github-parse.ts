@@ -14,6 +14,7 @@ const repositories = z.array(
     full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/, "is not OWNER/NAME"),
     html_url: z.string().regex(/^https?:\/\//, "is not an http(s) URL"),
     stargazers_count: z.number().int().nonnegative(),
+    created_at: z.string().optional(),
   }),
 );
 
@@ -36,7 +37,13 @@ export function parseRepositories(body: unknown): Repository[] {
     repo: entry.full_name,
     url: entry.html_url,
     stargazersCount: entry.stargazers_count,
+    ...createdAt(entry.created_at),
   }));
+}
+
+function createdAt(value: string | undefined): { createdAt?: number } {
+  const ms = value === undefined ? Number.NaN : Date.parse(value);
+  return Number.isFinite(ms) ? { createdAt: ms } : {};
 }
 
 /** One page of `GET /repos/{owner}/{repo}/stargazers` (star+json), newest first (GitHub lists oldest first). */

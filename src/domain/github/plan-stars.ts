@@ -27,14 +27,21 @@ export function planStars(snapshot: RepositorySnapshot, fresh: readonly Reposito
     const stored = snapshot.repositories.get(repository.repo);
     // A page answers 200 when any repository on it changed (a push moves pushed_at): only star counts and urls matter here.
     if (stored && stored.stargazersCount === repository.stargazersCount && stored.url === repository.url) continue;
-    changes.push({
-      repository,
-      stored,
-      delta: snapshot.baselined ? repository.stargazersCount - (stored?.stargazersCount ?? 0) : 0,
-      known: stored?.stargazers ?? [],
-    });
+    changes.push({ repository, stored, delta: deltaOf(snapshot, repository, stored), known: stored?.stargazers ?? [] });
   }
   return { baseline: !snapshot.baselined, changes };
+}
+
+/**
+ * New stars: the count's rise; none in a baseline. A repository first seen after the baseline
+ * counts from 0 when it was created after the baseline too; one created before it (renamed, or
+ * transferred to the user) brings stars that are not new: 0, written silently.
+ */
+function deltaOf(snapshot: RepositorySnapshot, repository: Repository, stored: StoredRepository | undefined): number {
+  if (!snapshot.baselined) return 0;
+  if (stored) return repository.stargazersCount - stored.stargazersCount;
+  const older = repository.createdAt !== undefined && snapshot.baselinedAt !== undefined && repository.createdAt < snapshot.baselinedAt;
+  return older ? 0 : repository.stargazersCount;
 }
 
 /**

@@ -10,6 +10,11 @@ export interface Repository {
   /** The repository's page (`html_url`). */
   readonly url: string;
   readonly stargazersCount: number;
+  /**
+   * Epoch ms the repository was created (`created_at`), when known: a repository first seen after
+   * the baseline but created before it was renamed or transferred in, and its stars are not new.
+   */
+  readonly createdAt?: number;
 }
 
 /**
@@ -17,7 +22,7 @@ export interface Repository {
  * likers); `lastStargazers`/`lastDelta` describe the change this write made, which the stream
  * handler turns into a star frame (src/domain/star-events.ts).
  */
-export interface StoredRepository extends Repository {
+export interface StoredRepository extends Omit<Repository, "createdAt"> {
   readonly userId: string;
   readonly stargazers: readonly string[];
   readonly lastStargazers: readonly string[];
@@ -44,6 +49,8 @@ export type ReadPage = ListedPage & { readonly repositories?: readonly Repositor
 /** What the collector knows of the account before a poll that found a change. */
 export interface RepositorySnapshot {
   readonly baselined: boolean;
+  /** Epoch ms of the baseline, when taken. */
+  readonly baselinedAt?: number;
   readonly repositories: ReadonlyMap<string, StoredRepository>;
 }
 

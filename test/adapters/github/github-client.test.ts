@@ -56,7 +56,12 @@ describe("GitHubClient.listRepositories", () => {
     expect(pages.map((page) => page.repositories?.length)).toEqual([100, 100, 50]);
     expect(pages.map((page) => page.hasNext)).toEqual([true, true, false]);
     expect(pages.every((page) => /^W\/"[0-9a-f]+"$/.test(page.etag))).toBe(true);
-    expect(pages[0]?.repositories?.[0]).toEqual({ repo: "alice/repo-0001", url: "https://github.com/alice/repo-0001", stargazersCount: 1 });
+    expect(pages[0]?.repositories?.[0]).toEqual({
+      repo: "alice/repo-0001",
+      url: "https://github.com/alice/repo-0001",
+      stargazersCount: 1,
+      createdAt: Date.parse("2026-11-21T10:00:00Z"),
+    });
     expect(github.requests("/user/repos", 200)).toBe(3);
   });
 
@@ -103,7 +108,7 @@ describe("GitHubClient.listRepositories", () => {
     const second = await gh.listRepositories(kept(first));
 
     expect(second).toHaveLength(2);
-    expect(second[1]?.repositories).toEqual([{ repo: "alice/zzz-new", url: "https://github.com/alice/zzz-new", stargazersCount: 2 }]);
+    expect(second[1]?.repositories).toMatchObject([{ repo: "alice/zzz-new", url: "https://github.com/alice/zzz-new", stargazersCount: 2 }]);
   });
 });
 

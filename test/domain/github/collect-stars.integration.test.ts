@@ -133,6 +133,34 @@ describe("collectStars", () => {
     expect(await stored(repo)).toMatchObject({ stargazersCount: 2, lastStargazers: ["carol"] });
   });
 
+  it("a repository created after the baseline announces the stars it already has", async () => {
+    github.addRepo("alice", "hello", { stars: 1 });
+    await poll();
+    clock += 60_000;
+    const fresh = github.addRepo("alice", "fresh", { stars: ["bob", "carol"] });
+
+    await poll();
+
+    expect(await stored(fresh)).toMatchObject({ stargazersCount: 2, lastDelta: 2, lastStargazers: ["carol", "bob"] });
+  });
+
+  it("a renamed repository (created before the baseline) is written silently: its stars are not new", async () => {
+    // Prepare
+    clock -= 86_400_000;
+    const old = github.addRepo("alice", "old-name", { stars: 5 });
+    clock += 86_400_000;
+    await poll();
+    const renamed = github.rename(old, "new-name");
+
+    // Act
+    const summary = await poll();
+
+    // Assess
+    expect(summary.written).toBe(1);
+    expect(await stored(renamed)).toMatchObject({ stargazersCount: 5, lastDelta: 0, lastStargazers: [] });
+    expect((await stored(renamed))?.baseline).toBeUndefined();
+  });
+
   it("a primary limit (403, x-ratelimit-remaining 0) pauses until x-ratelimit-reset and writes nothing", async () => {
     const repo = github.addRepo("alice", "hello", { stars: 1 });
     await poll();
