@@ -493,6 +493,8 @@ export class StatelessStack extends Stack {
       .bindTable(deliveries, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
       // Each person's zone, digest hour and e-mail address.
       .bindTable(props.preferences, ["GetItem"])
+      // Presigns the GET of a large body kept in S3, linked from the digest.
+      .bindBodies(bodies, "read")
       .bindParameter(parameters.lineChannelToken)
       .bindParameter(parameters.lineRecipients);
     channelDefaults(sendDigests, settings);

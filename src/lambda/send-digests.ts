@@ -6,6 +6,7 @@
 import { emailDigestChannel, lineDigestChannel } from "#domain/digest/digest-channels.ts";
 import { createSendDigestsHandler } from "#handlers/send-digests.handler.ts";
 import {
+  deployedBodies,
   deployedEmail,
   deployedLineDelivery,
   deployedLineQuota,
@@ -18,6 +19,7 @@ import {
 
 const { lineFor } = deployedLineDelivery();
 const email = deployedEmail();
+const bodies = deployedBodies();
 
 export const handler = createSendDigestsHandler({
   backlog: digests,
@@ -27,6 +29,8 @@ export const handler = createSendDigestsHandler({
     line: lineDigestChannel({ lineFor, noteFor: deployedLineQuota().noteFor }),
     ...(email ? { email: emailDigestChannel(email) } : {}),
   },
+  // Presigns a large body's link when the digest goes out.
+  ...(bodies ? { bodies } : {}),
   logger,
   metrics,
 });

@@ -366,6 +366,7 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
           ledger,
           preferencesFor,
           channels: { line: lineDigestChannel({ lineFor, noteFor: lineQuota.noteFor }), email: emailDigestChannel(emailChannel) },
+          bodies,
           nowMs: clock,
         }),
       logger,

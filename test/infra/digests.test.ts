@@ -112,6 +112,9 @@ describe("daily digests, deployed", () => {
     const onPreferences = statements.filter((statement) => JSON.stringify(statement.Resource).includes(preferencesId));
     expect(onPreferences.flatMap(actionsOf)).toEqual(["dynamodb:GetItem"]);
     expect(statements.flatMap(actionsOf)).toContain("ses:SendEmail");
+    // A large body's link, presigned when the digest goes out.
+    expect(statements.flatMap(actionsOf)).toContain("s3:GetObject");
+    expect(statements.flatMap(actionsOf)).not.toContain("s3:PutObject");
     expect(variables).toMatchObject({ EMAIL_FROM: "likes@example.com", LINE_MODE: "fallback", EMAIL_MODE: "fallback" });
     expect(variables.PAGE_URL).toBeDefined();
   });

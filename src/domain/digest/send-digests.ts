@@ -14,8 +14,9 @@
  *    user drops what it owed (said in the summary); a failure leaves everything for the next run.
  */
 import { createLimiter } from "../concurrency.ts";
+import { linkBodies } from "../large-bodies.ts";
 import type { Notification } from "../notification.ts";
-import type { Channel, ChannelPush, DeliveryLedger, DigestBacklog } from "../ports.ts";
+import type { BodyStore, Channel, ChannelPush, DeliveryLedger, DigestBacklog } from "../ports.ts";
 import type { Preferences } from "../preferences/preferences.ts";
 import { pushOnce } from "../delivery/push-once.ts";
 import { dueDigest, owedBefore } from "./digest-time.ts";
@@ -42,6 +43,11 @@ export interface SendDigestsDeps {
   /** The channels wired here; a channel absent drops nothing and sends nothing (it waits). */
   readonly channels: Partial<Record<Channel, DigestChannel>>;
   readonly nowMs?: () => number;
+  /**
+   * Presigns the bodies kept in S3, so a digest links each large body as a live push does (the
+   * queue keeps the key: a link made when it was owed would have expired). Absent: no link.
+   */
+  readonly bodies?: Pick<BodyStore, "urlFor">;
   /** Users handled at once. */
   readonly concurrency?: number;
 }
@@ -89,7 +95,8 @@ export async function sendDigests(deps: SendDigestsDeps): Promise<DigestSummary>
           // 3. What was owed before its hour.
           const owed = (await deps.backlog.owed(channel, userId)).filter((item) => owedBefore(item.owedAt, preferences.timeZone, due));
           if (owed.length === 0) return;
-          const notifications = owed.map((item) => item.notification);
+          const kept = owed.map((item) => item.notification);
+          const notifications = deps.bodies ? await linkBodies(kept, deps.bodies) : kept;
           const ids = notifications.map((notification) => notification.id);
 
           // 4. One push (per 50 notifications) through the ledger.

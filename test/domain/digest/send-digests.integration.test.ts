@@ -10,6 +10,7 @@ import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender
 import { limitedLineFor, lineQuotaGuard } from "#domain/delivery/line-quota.ts";
 import { lineDigestChannel } from "#domain/digest/digest-channels.ts";
 import { type SendDigestsDeps, sendDigests } from "#domain/digest/send-digests.ts";
+import type { PublishedNotification } from "#domain/notification.ts";
 import type { DeliveryLedger } from "#domain/ports.ts";
 import { FakeLineServer } from "#test/fakes/fake-line-server.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamodb.ts";
@@ -183,5 +184,36 @@ describe("sendDigests", () => {
     expect(summary).toMatchObject({ digests: 0, dropped: 1 });
     expect(await queue.owed("line", user)).toEqual([]);
     expect(toUser()).toHaveLength(0);
+  });
+
+  it("links a large body kept in S3 with a URL presigned when the digest goes out", async () => {
+    // Prepare: the queue keeps the body's key only
+    const message: PublishedNotification = {
+      kind: "notification",
+      id: like(1).id,
+      to: `user:${user}`,
+      userId: user,
+      title: "Release notes",
+      body: "The first lines…",
+      bodyKey: "bodies/abc",
+      at: new Date(MORNING).toISOString(),
+    };
+    await queue.owe("line", user, [message]);
+    now = MORNING + HOUR;
+    const presigned: string[] = [];
+    const bodies = {
+      urlFor: async (key: string) => {
+        presigned.push(key);
+        return `https://bodies.example/${key}?signed=${now}`;
+      },
+    };
+
+    // Act
+    const summary = await sendDigests(deps({ bodies }));
+
+    // Assess
+    expect(summary).toMatchObject({ digests: 1, pushes: 1, problems: [] });
+    expect(presigned).toEqual(["bodies/abc"]);
+    expect(toUser()[0]?.texts.join("\n")).toContain(`Full text: https://bodies.example/bodies/abc?signed=${now}`);
   });
 });
