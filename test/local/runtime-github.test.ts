@@ -108,34 +108,42 @@ describe("local runtime: GitHub stars", () => {
     expect(starFrames(tab)).toEqual([]);
   });
 
-  it("GitHub's secondary limit pauses GitHub only: the tab sees github rate-limited and qiita ok, and likes still arrive", async ({
-    local,
-  }) => {
-    // Prepare
-    github.addRepo("octo-writer", "hello", { stars: 1 });
-    const runtime = await local.start(local.config({ ...env(), ...WITHOUT_LINE }));
-    const tab = await local.open();
-    const [itemId] = local.qiita.addArticles(WRITER, 1) as [string];
-    await runtime.collectNow();
-    github.secondaryLimit({ status: 429, retryAfterSeconds: 600 });
+  it.for([
+    ["secondary (429, retry-after)", () => github.secondaryLimit({ status: 429, retryAfterSeconds: 600 })],
+    ["primary (403, x-ratelimit-remaining 0)", () => github.setRateRemaining(GITHUB_TOKEN, 0, Math.floor(Date.now() / 1000) + 900)],
+  ] as const)(
+    "GitHub's %s limit pauses GitHub only: the tab sees github rate-limited and qiita ok, and likes still arrive",
+    async ([, limit], { local }) => {
+      // Prepare
+      github.addRepo("octo-writer", "hello", { stars: 1 });
+      const runtime = await local.start(local.config({ ...env(), ...WITHOUT_LINE }));
+      const tab = await local.open();
+      const [itemId] = local.qiita.addArticles(WRITER, 1) as [string];
+      await runtime.collectNow();
+      github.resetRequestCounts();
+      limit();
 
-    // Act
-    const limited = await runtime.github?.collectNow();
-    local.qiita.like(itemId, "fan");
-    await runtime.collectNow();
-    await waitFor(() => (parsed(tab).some((frame) => frame.type === "like") ? true : undefined), { what: "like frame" });
-    const sources = await waitFor(() => lastStatus(tab), { what: "status frame" });
+      // Act
+      const limited = await runtime.github?.collectNow();
+      local.qiita.like(itemId, "fan");
+      await runtime.collectNow();
+      await waitFor(() => (parsed(tab).some((frame) => frame.type === "like") ? true : undefined), { what: "like frame" });
+      const sources = await waitFor(() => lastStatus(tab), { what: "status frame" });
 
-    // Assess
-    expect(limited?.skippedUntil).toBeGreaterThan(Date.now() + 590_000);
-    expect(sources.map((source) => [source.name, source.state])).toEqual([
-      ["qiita", "ok"],
-      ["github", "rate-limited"],
-    ]);
-    expect(sources[1]?.message).toMatch(/GitHub asks to wait until/);
-    expect(runtime.github?.health().state).toBe("rate-limited");
-    expect(runtime.sourceStatus().state).toBe("ok");
-  });
+      // Assess
+      expect(limited?.skippedUntil).toBeGreaterThan(Date.now() + 590_000);
+      // One refused request, then none while paused.
+      await runtime.github?.collectNow();
+      expect(github.requests("/")).toBe(1);
+      expect(sources.map((source) => [source.name, source.state])).toEqual([
+        ["qiita", "ok"],
+        ["github", "rate-limited"],
+      ]);
+      expect(sources[1]?.message).toMatch(/GitHub asks to wait until/);
+      expect(runtime.github?.health().state).toBe("rate-limited");
+      expect(runtime.sourceStatus().state).toBe("ok");
+    },
+  );
 
   it("with GITHUB_TOKEN alone the served user is the GitHub login, and its stars reach it", async ({ local }) => {
     const repo = github.addRepo("octo-writer", "hello", { stars: 1 });
