@@ -219,6 +219,13 @@ export interface PublicationSchedule {
 /** What cancelling found: cancelled now, cancelled before, released or sent already, or no such notification. */
 export type CancelOutcome = "cancelled" | "already-cancelled" | "not-scheduled" | "unknown";
 
+/** What holds an Idempotency-Key: the notification it named, the request's hash, until when (epoch seconds). */
+export interface HeldClaim {
+  readonly id: string;
+  readonly requestHash: string;
+  readonly expiresAt: number;
+}
+
 /** A published notification as kept, with what its delivery recorded once the stream handler ran. */
 export interface StoredPublication {
   readonly notification: Publication;
@@ -256,7 +263,9 @@ export interface PublicationStore {
     notification: Publication,
     claim?: IdempotencyClaim,
     schedule?: PublicationSchedule,
-  ): Promise<{ readonly written: true } | { readonly written: false; readonly id: string; readonly requestHash: string }>;
+  ): Promise<{ readonly written: true } | ({ readonly written: false } & HeldClaim)>;
+  /** The unexpired claim of an Idempotency-Key at `nowMs`, if any. */
+  heldClaim(key: string, nowMs: number): Promise<HeldClaim | undefined>;
   get(id: string): Promise<StoredPublication | undefined>;
   recordDelivery(id: string, delivery: PublicationDelivery): Promise<void>;
   /**

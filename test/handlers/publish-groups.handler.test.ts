@@ -35,6 +35,7 @@ const publications: PublicationStore = {
   get: async () => undefined,
   recordDelivery: async () => {},
   recordFailure: async () => {},
+  heldClaim: async () => undefined,
   due: async () => [],
   release: async () => false,
   cancel: async () => "unknown",

@@ -14,6 +14,7 @@ import type { Publication } from "#domain/notification.ts";
 import type {
   CancelOutcome,
   GroupPartReceipts,
+  HeldClaim,
   IdempotencyClaim,
   PublicationDelivery,
   PublicationSchedule,
@@ -80,11 +81,8 @@ export class DynamoDbPublicationStore implements PublicationStore, GroupPartRece
         return { written: true as const };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const held = await this.client.send(new GetCommand({ TableName: this.tableName, Key: claimKey, ConsistentRead: true }));
-        const holder = held.Item;
-        if (holder && holder.expiresAt >= nowSeconds) {
-          return { written: false as const, id: holder.notificationId as string, requestHash: holder.requestHash as string };
-        }
+        const held = await this.heldClaim(claim.key, nowSeconds * 1000);
+        if (held) return { written: false as const, ...held };
         // Two requests with one key at once: the loser's transaction is cancelled as a conflict while
         // the winner's is still being written, so there is no claim to read yet. Try again: the
         // winner's claim then refuses it, and is read back.
@@ -93,6 +91,15 @@ export class DynamoDbPublicationStore implements PublicationStore, GroupPartRece
         await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
       }
     }
+  }
+
+  async heldClaim(key: string, nowMs: number): Promise<HeldClaim | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { id: `${IDEMPOTENCY_PREFIX}${key}` }, ConsistentRead: true }),
+    );
+    // TTL deletes late: an expired claim holds nothing.
+    if (!Item || Item.expiresAt < Math.floor(nowMs / 1000)) return undefined;
+    return { id: Item.notificationId as string, requestHash: Item.requestHash as string, expiresAt: Item.expiresAt as number };
   }
 
   async get(id: string): Promise<StoredPublication | undefined> {

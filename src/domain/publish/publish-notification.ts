@@ -6,7 +6,8 @@
  * 2. Validate the JSON body (zod): `to` one user or one group, title, body, url, data, and
  *    `sendAt` (ISO 8601 with an offset, from 60 s ago to 366 days ahead). Each refusal names its
  *    field and what to fix (400; a body over 256 KB: 413).
- * 3. Validate the Idempotency-Key header when present.
+ * 3. Validate the Idempotency-Key header when present. A request repeated with its key after its
+ *    sendAt passed answers what it answered the first time (not 400 on sendAt).
  * 4. Build the notification with a time-ordered event id (event-id.ts) of when it goes out (now,
  *    or a future sendAt); for a group, with its members as they are now. When its frame with the body
  *    inline would exceed API Gateway's 32 KB, put the body in S3 first (large-bodies.ts) and keep
@@ -23,7 +24,7 @@ import { eventId, randomTail } from "../event-id.ts";
 import { notificationFrame } from "../frames.ts";
 import type { Publication } from "../notification.ts";
 import { BODY_URL_ALLOWANCE, bodyKeyOf, SCHEDULED_BODY_KEY_PREFIX } from "../large-bodies.ts";
-import type { BodyStore, GroupDirectory, PublicationStore } from "../ports.ts";
+import type { BodyStore, GroupDirectory, HeldClaim, PublicationStore } from "../ports.ts";
 import { USER_ID } from "../token.ts";
 import { GROUP_NAME } from "./group-membership.ts";
 
@@ -136,8 +137,19 @@ export async function publishNotification(request: PublishRequest, ports: Publis
     return refuse(field === "body" && message.includes("256 KB") ? "too-large" : "invalid", field, message);
   }
   const input = result.data;
+
+  // 3. The Idempotency-Key.
+  const key = request.idempotencyKey;
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    return refuse("invalid", "Idempotency-Key", "Idempotency-Key must be 1-128 printable ASCII characters");
+  }
+  const requestHash = createHash("sha256").update(raw).digest("hex");
+
+  // 2b. When to send it: a repeat of a request accepted before its sendAt passed answers as then.
   const sendAtMs = input.sendAt === undefined ? undefined : Date.parse(input.sendAt);
   if (sendAtMs !== undefined && sendAtMs < now - SEND_AT_PAST_MS) {
+    const held = key === undefined ? undefined : await ports.store.heldClaim(key, now);
+    if (held) return repeatOf(held, requestHash, sendAtMs);
     return refuse("invalid", "sendAt", "sendAt is more than 60 s in the past: leave it out to send now, or give a future time");
   }
   if (sendAtMs !== undefined && sendAtMs > now + SEND_AT_AHEAD_MS) {
@@ -145,12 +157,6 @@ export async function publishNotification(request: PublishRequest, ports: Publis
   }
   // A sendAt already passed (by at most 60 s) goes at once, like none.
   const schedule = sendAtMs !== undefined && sendAtMs > now ? { sendAtMs } : undefined;
-
-  // 3. The Idempotency-Key.
-  const key = request.idempotencyKey;
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    return refuse("invalid", "Idempotency-Key", "Idempotency-Key must be 1-128 printable ASCII characters");
-  }
 
   // 4. The notification (a group's with its members now), and whether its frame fits.
   let audience: { to: `user:${string}`; userId: string } | { to: `group:${string}`; members: readonly string[] };
@@ -179,7 +185,6 @@ export async function publishNotification(request: PublishRequest, ports: Publis
   };
   // A member's frame is the group's with the member's own id, the same length.
   const frameBytes = (candidate: Publication) => utf8Bytes(notificationFrame({ ...candidate, to: candidate.to, userId: "" }));
-  const requestHash = createHash("sha256").update(raw).digest("hex");
   let notification = inline;
   if (frameBytes(inline) > MAX_FRAME_BYTES) {
     const { body, ...rest } = inline;
@@ -197,11 +202,24 @@ export async function publishNotification(request: PublishRequest, ports: Publis
   // 5. Write, once per key.
   const claim = key === undefined ? undefined : { key, requestHash, expiresAt: Math.floor(now / 1000) + IDEMPOTENCY_SECONDS };
   const written = await ports.store.publish(notification, claim, schedule);
-  const scheduled = schedule ? { sendAt: new Date(schedule.sendAtMs).toISOString() } : {};
-  if (written.written) return { ok: true, id: notification.id, repeated: false, ...scheduled };
-  if (written.requestHash === requestHash) return { ok: true, id: written.id, repeated: true, ...scheduled };
-  return refuse("conflict", "Idempotency-Key", "this Idempotency-Key was used with a different request in the last 24 h: use a new key");
+  if (written.written) return { ok: true, id: notification.id, repeated: false, ...(schedule ? { sendAt: iso(schedule.sendAtMs) } : {}) };
+  return repeatOf(written, requestHash, sendAtMs);
 }
+
+/**
+ * The answer to a request whose key is held: the same request gets the id again, with its sendAt
+ * when it was scheduled then (its sendAt came after the claim was made), whatever the time now.
+ */
+function repeatOf(held: HeldClaim, requestHash: string, sendAtMs: number | undefined): PublishOutcome {
+  if (held.requestHash !== requestHash) {
+    return refuse("conflict", "Idempotency-Key", "this Idempotency-Key was used with a different request in the last 24 h: use a new key");
+  }
+  const acceptedAtMs = (held.expiresAt - IDEMPOTENCY_SECONDS) * 1000;
+  const scheduled = sendAtMs !== undefined && sendAtMs > acceptedAtMs;
+  return { ok: true, id: held.id, repeated: true, ...(scheduled ? { sendAt: iso(sendAtMs) } : {}) };
+}
+
+const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 function refuse(refusal: "invalid" | "too-large" | "conflict", field: string | undefined, message: string): PublishOutcome {
   return { ok: false, refusal, ...(field ? { field } : {}), message };

@@ -38,7 +38,7 @@ describe("DynamoDbPublicationStore", () => {
     const later = await store.publish(published("alice", clock, "4"), claim("job-1", "hash-b"));
 
     // Assess
-    expect(again).toEqual({ written: false, id: first.id, requestHash: "hash-a" });
+    expect(again).toEqual({ written: false, id: first.id, requestHash: "hash-a", expiresAt: Math.floor((clock - 61_000) / 1000) + 60 });
     expect(later).toEqual({ written: true });
     expect(await itemCount()).toBe(before + 1);
   });
@@ -134,7 +134,7 @@ describe("DynamoDbPublicationStore", () => {
 
     // Assess
     expect(await first).toEqual({ written: true });
-    expect(second).toEqual({ written: false, id: a.id, requestHash: "same-hash" });
+    expect(second).toEqual({ written: false, id: a.id, requestHash: "same-hash", expiresAt: Math.floor(clock / 1000) + 60 });
     expect(await store.get(b.id)).toBeUndefined();
     client.destroy();
   });

@@ -13,7 +13,7 @@ class MemoryPublicationStore implements PublicationStore {
 
   async publish(notification: Publication, claim?: IdempotencyClaim, schedule?: PublicationSchedule) {
     const held = claim && this.claims.get(claim.key);
-    if (held) return { written: false as const, id: held.id, requestHash: held.requestHash };
+    if (held) return { written: false as const, id: held.id, requestHash: held.requestHash, expiresAt: held.expiresAt };
     if (claim) this.claims.set(claim.key, { ...claim, id: notification.id });
     this.written.push(notification);
     this.schedules.push(schedule);
@@ -27,6 +27,12 @@ class MemoryPublicationStore implements PublicationStore {
 
   async recordDelivery(): Promise<void> {}
   async recordFailure(): Promise<void> {}
+  async heldClaim(key: string, nowMs: number) {
+    const held = this.claims.get(key);
+    return held && held.expiresAt >= Math.floor(nowMs / 1000)
+      ? { id: held.id, requestHash: held.requestHash, expiresAt: held.expiresAt }
+      : undefined;
+  }
   async due() {
     return [];
   }
@@ -159,6 +165,26 @@ describe("publishNotification", () => {
 
       expect(again.outcome).toEqual({ ...first.outcome, repeated: true });
       expect(first.store.written).toHaveLength(1);
+    });
+
+    it("answers a repeat with its key as the first time even once its sendAt is long past; another body 409", async () => {
+      // Prepare: accepted at NOW for NOW + 10 s
+      const body = { to: "user:alice", title: "t", sendAt: new Date(NOW + 10_000).toISOString() };
+      const store = new MemoryPublicationStore();
+      const first = await publishNotification({ body: JSON.stringify(body), idempotencyKey: "late" }, { store, nowMs: () => NOW });
+
+      // Act: the client retries 5 minutes later, the same bytes
+      const later = { store, nowMs: () => NOW + 300_000 };
+      const again = await publishNotification({ body: JSON.stringify(body), idempotencyKey: "late" }, later);
+      const other = await publishNotification({ body: JSON.stringify({ ...body, title: "u" }), idempotencyKey: "late" }, later);
+      const noKey = await publishNotification({ body: JSON.stringify(body) }, later);
+
+      // Assess
+      expect(again).toEqual({ ...first, repeated: true });
+      expect(first).toMatchObject({ ok: true, sendAt: body.sendAt });
+      expect(other).toMatchObject({ ok: false, refusal: "conflict", field: "Idempotency-Key" });
+      expect(noKey).toMatchObject({ ok: false, field: "sendAt", message: /60 s in the past/ });
+      expect(store.written).toHaveLength(1);
     });
 
     it("sends at once (no schedule) a sendAt up to 60 s past, and refuses one further back", async () => {
