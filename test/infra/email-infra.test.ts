@@ -5,6 +5,7 @@
  * the page's $default route and the publish API; the channel defaults in every function that answers them.
  */
 import { Template } from "aws-cdk-lib/assertions";
+import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { DeploySettingError } from "../../infra/deploy-settings.ts";
 import { actionsOf, logicalId, type Statement, statementsOfFunction, testApp } from "./test-app.ts";
@@ -50,6 +51,14 @@ describe("e-mail, deployed", () => {
         expect(statements).toEqual([]);
         expect(envOf(stateless, id!).EMAIL_FROM).toBeUndefined();
       }
+    }
+  });
+
+  it("leaves nothing for cdk-nag to find with e-mail on, an address or a domain", () => {
+    for (const context of [{ emailFrom: "likes@example.com" }, { emailFrom: "likes@example.com", emailDomain: "example.com" }]) {
+      const { app } = testApp(context);
+      const report = new AwsSolutionsChecks().validateScope(app);
+      expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
     }
   });
 
