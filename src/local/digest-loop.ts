@@ -35,21 +35,34 @@ export function startDigestLoop(deps: DigestLoopDeps): DigestLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<DigestSummary> = Promise.resolve(EMPTY);
+  // A digest waiting for LINE's monthly limit fails the same way every minute until next month: say it once.
+  let said = new Set<string>();
 
+  const report = (summary: DigestSummary): DigestSummary => {
+    if (summary.digests > 0) deps.logger.info("daily digests sent", { digests: summary.digests, pushes: summary.pushes });
+    if (summary.dropped > 0)
+      deps.logger.warn("digest items dropped: their channel is not set up for the user", { dropped: summary.dropped });
+    const now = new Set<string>();
+    for (const problem of summary.problems) {
+      const key = `${problem.channel} ${problem.userId} ${String(problem.error)}`;
+      now.add(key);
+      if (said.has(key)) continue;
+      deps.logger.warn(problem.message, { channel: problem.channel, userId: problem.userId, error: problem.error as Error });
+    }
+    said = now;
+    return summary;
+  };
   const run = (): Promise<DigestSummary> => {
-    running = running.catch(() => EMPTY).then(() => deps.run());
+    running = running
+      .catch(() => EMPTY)
+      .then(() => deps.run())
+      .then(report);
     return running;
   };
   const tick = async () => {
     if (stopped) return;
     try {
-      const summary = await run();
-      if (summary.digests > 0) deps.logger.info("daily digests sent", { digests: summary.digests, pushes: summary.pushes });
-      if (summary.dropped > 0)
-        deps.logger.warn("digest items dropped: their channel is not set up for the user", { dropped: summary.dropped });
-      for (const problem of summary.problems) {
-        deps.logger.warn(problem.message, { channel: problem.channel, userId: problem.userId, error: problem.error as Error });
-      }
+      await run();
     } catch (error) {
       // DynamoDB away for a moment: the next run finds everything still owed.
       deps.logger.error("sending digests failed; the next run tries again", { error: error as Error });
