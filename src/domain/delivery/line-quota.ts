@@ -49,13 +49,21 @@ export function quotaMonth(nowMs: number): QuotaMonth {
 }
 
 /**
+ * The shortest time a pace is measured over. Without it the month's first push, an hour after
+ * midnight in Japan, would be a pace of 24 a day and switch everyone to digests at once; measured
+ * over at least a day, it takes 7 pushes on the first day (7 a day × 31 days > 200) to switch.
+ */
+export const MIN_PACE_WINDOW_MS = 24 * 3_600_000;
+
+/**
  * Whether what is left would not last the month at the pace so far: left < used per elapsed time
- * × time left, in whole milliseconds so the threshold is exact. Nothing used: never.
+ * (at least MIN_PACE_WINDOW_MS) × time left, in whole milliseconds so the threshold is exact.
+ * Nothing used: never.
  */
 export function paceExceedsQuota(used: number, limit: number, nowMs: number, month: QuotaMonth = quotaMonth(nowMs)): boolean {
   if (used <= 0) return false;
   const left = Math.max(limit - used, 0);
-  const elapsed = Math.max(nowMs - month.startMs, 1);
+  const elapsed = Math.max(nowMs - month.startMs, MIN_PACE_WINDOW_MS);
   const remaining = Math.max(month.endMs - nowMs, 0);
   return left * elapsed < used * remaining;
 }

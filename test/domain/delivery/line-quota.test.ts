@@ -65,6 +65,15 @@ describe("paceExceedsQuota", () => {
     expect(paceExceedsQuota(200, 200, NOV_11_JST)).toBe(true);
   });
 
+  it("measures the pace over at least a day, so the month's first pushes do not switch LINE to digests", () => {
+    // An hour into December in Japan (15:00 UTC on Nov 30 is midnight of Dec 1 there).
+    const anHourIn = Date.parse("2026-11-30T16:00:00Z");
+    expect(paceExceedsQuota(1, 200, anHourIn)).toBe(false);
+    expect(paceExceedsQuota(6, 200, anHourIn)).toBe(false);
+    // 7 in a day would spend 217 in December's 31.
+    expect(paceExceedsQuota(7, 200, anHourIn)).toBe(true);
+  });
+
   it("lets the month's last moments spend what is left", () => {
     expect(paceExceedsQuota(199, 200, Date.parse("2026-11-30T14:59:59Z"))).toBe(false);
   });
