@@ -1,14 +1,20 @@
 /** One like as the stream handler receives it: a MODIFY record of the articles table, Lambda's shape. */
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { AttributeValue, DynamoDBStreamEvent } from "aws-lambda";
-import { eventIdFromSequence } from "#domain/like-events.ts";
+import { eventId } from "#domain/event-id.ts";
 import { audienceOf, type LikeNotification } from "#domain/notification.ts";
 
 const image = (value: Record<string, unknown>) => marshall(value) as Record<string, AttributeValue>;
 
+/**
+ * The time on every bench like. A like's id is its time and its sequence number (event-id.ts), so
+ * with one time for all, `frameIdOf` knows the id the handler derives from the sequence alone.
+ */
+const CHANGED_AT = Date.now();
+
 export function likeStreamEvent(sequence: number, userId: string, itemId = "bench0000000000000001"): DynamoDBStreamEvent {
   const article = { userId, itemId, title: "Benchmarking a fan-out", url: `https://qiita.com/${userId}/items/${itemId}`, likers: [] };
-  const changedAt = Date.now();
+  const changedAt = CHANGED_AT;
   return {
     Records: [
       {
@@ -33,7 +39,7 @@ export function likeStreamEvent(sequence: number, userId: string, itemId = "benc
 }
 
 /** The frame id the stream handler derives from `likeStreamEvent(sequence, …)`. */
-export const frameIdOf = (sequence: number): string => eventIdFromSequence(String(sequence));
+export const frameIdOf = (sequence: number): string => eventId(CHANGED_AT, "articles", String(sequence));
 
 /** The same like as a notification, for the variants that post a frame without the handler. */
 export function likeEventFor(sequence: number, userId: string): LikeNotification {
@@ -48,6 +54,6 @@ export function likeEventFor(sequence: number, userId: string): LikeNotification
     delta: 1,
     likesCount: sequence + 1,
     likers: ["bench-liker"],
-    at: new Date().toISOString(),
+    at: new Date(CHANGED_AT).toISOString(),
   };
 }
