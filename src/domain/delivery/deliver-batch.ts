@@ -62,7 +62,14 @@ export interface EmailChannel {
 }
 
 /** What step 4 reads of a user's preferences. */
-export type ChannelChoices = Pick<Preferences, "line" | "email" | "emailAddress">;
+export type ChannelChoices = Pick<Preferences, "line" | "email" | "emailAddress"> & {
+  /**
+   * A digest the user did not choose (LINE's quota turned `always` or `fallback` into `digest`,
+   * line-quota.ts) keeps what the chosen mode would have sent: a fallback user's digest leaves out
+   * what a tab received.
+   */
+  readonly digestOf?: Partial<Record<Channel, ChannelMode>>;
+};
 
 export interface DeliverBatchPorts {
   readonly connections: ConnectionStore;
@@ -210,7 +217,8 @@ export async function deliverBatch(items: readonly BatchItem[], ports: DeliverBa
               for (const item of owedItems) outcomes[channel].set(item.notification.id, outcome);
             };
             set(finished, "not-needed");
-            const owed = finished.filter((item) => needsChannel(mode, delivered.get(item.notification.id) ?? 0));
+            const chosen = mode === "digest" ? (choices.digestOf?.[channel] ?? mode) : mode;
+            const owed = finished.filter((item) => needsChannel(chosen, delivered.get(item.notification.id) ?? 0));
             if (owed.length === 0) return;
             try {
               const sent = await deliverOnChannel(channel, mode, userId, owed, choices, ports);

@@ -153,9 +153,11 @@ export function limitedLineFor<T extends { readonly sender: LineSender }>(
 export function pacedPreferencesFor<T extends { readonly line: ChannelMode }>(
   preferencesFor: (userId: string) => Promise<T>,
   guard: LineQuotaGuard,
-): (userId: string) => Promise<T> {
+): (userId: string) => Promise<T & { readonly digestOf?: { readonly line?: ChannelMode } }> {
   return async (userId) => {
     const choices = await preferencesFor(userId);
-    return { ...choices, line: await guard.modeFor(choices.line) };
+    const line = await guard.modeFor(choices.line);
+    // The digest the quota forces keeps what the chosen mode would have sent (deliver-batch).
+    return line === choices.line ? { ...choices, line } : { ...choices, line, digestOf: { line: choices.line } };
   };
 }

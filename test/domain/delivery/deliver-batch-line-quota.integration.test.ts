@@ -99,6 +99,28 @@ describe("deliverBatch with LINE's monthly quota", () => {
     expect((await quota.usage("2026-11")).used).toBe(69);
   });
 
+  it("keeps a digest the quota forced on a fallback user to what no tab received", async () => {
+    // Prepare: far past the pace on 11 November; carol has a tab open, dave none
+    await setUsed(150);
+    const { ports } = wiring(200);
+    const withTab: DeliverBatchPorts = {
+      ...ports,
+      connections: {
+        listByUser: async (userId: string) => (userId === "carol" ? ["carol-tab"] : []),
+      } as unknown as DeliverBatchPorts["connections"],
+    };
+
+    // Act
+    const seen = await deliverBatch(batch([likeEvent("carol", 1)]), withTab);
+    const missed = await deliverBatch(batch([likeEvent("dave", 2)]), withTab);
+
+    // Assess: carol's tab got hers, so her digest owes nothing; dave's waits for his
+    expect(seen.line.get(likeEvent("carol", 1).id)).toBe("not-needed");
+    expect(missed.line.get(likeEvent("dave", 2).id)).toBe("digest");
+    expect(await digests.debtors()).toEqual([{ channel: "line", userId: "dave" }]);
+    expect(line.deliveries).toEqual([]);
+  });
+
   it("never lets concurrent batches push more than the month's limit; the rest wait in the digest queue", async () => {
     // Prepare: a limit of 3, early enough in a fresh month that the pace never switches
     now = Date.parse("2026-11-30T14:00:00Z"); // the month's last hour: the pace allows what is left
