@@ -47,8 +47,9 @@ import { createConnectHandler } from "#handlers/connect.handler.ts";
 import { createDefaultHandler } from "#handlers/default.handler.ts";
 import { createDisconnectHandler } from "#handlers/disconnect.handler.ts";
 import { createPublishHandler } from "#handlers/publish.handler.ts";
+import { createGroupPartHandler } from "#handlers/group-part.handler.ts";
 import { createStreamHandler } from "#handlers/stream.handler.ts";
-import type { EmailChannel, LineTarget } from "#domain/delivery/deliver-batch.ts";
+import type { DeliverBatchPorts, EmailChannel, LineTarget } from "#domain/delivery/deliver-batch.ts";
 import { limitedLineFor, lineQuotaGuard, pacedPreferencesFor } from "#domain/delivery/line-quota.ts";
 import { emailDigestChannel, lineDigestChannel } from "#domain/digest/digest-channels.ts";
 import { sendDigests } from "#domain/digest/send-digests.ts";
@@ -314,7 +315,8 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       pageUrl: config.email.pageUrl ?? `${emulator.managementEndpoint}/`,
     };
     const metrics = new Metrics({ namespace: "LiveLikes", serviceName: "live-likes-local" });
-    const streamHandler = createStreamHandler({
+    // What every delivery uses, the stream's and a large group's parts alike.
+    const delivery: DeliverBatchPorts = {
       connections,
       poster,
       events,
@@ -325,11 +327,22 @@ export async function startLocalRuntime(config: LocalConfig, options: RuntimeOpt
       preferencesFor: pacedPreferencesFor(preferencesFor, lineQuota),
       email: emailChannel,
       digests: digestQueue,
+      bodies,
+    };
+    // A large group message's parts, as deployed (group-parts.ts), but each run here in process and
+    // awaited: a part that fails fails its record, and the poller's retry hands the parts on again.
+    const groupPart = createGroupPartHandler({ ...delivery, logger, publications });
+    const streamHandler = createStreamHandler({
+      ...delivery,
       logger,
       metrics,
       publications,
-      bodies,
       rollups: stats,
+      groupParts: {
+        dispatch: async (parts) => {
+          for (const part of parts) await groupPart(part);
+        },
+      },
     });
     const failedRecordsFile = config.dataDir ? join(config.dataDir, "failed-records.jsonl") : undefined;
     // One poller per table's stream, as Lambda has one event source mapping per stream, both into the same handler.
