@@ -196,9 +196,29 @@ export function deployedEmail(): EmailChannel | undefined {
   return EMAIL_FROM ? { sender: new SesV2EmailSender(EMAIL_FROM), pageUrl: PAGE_URL ?? "" } : undefined;
 }
 
-/** The daily rollups of `stats`, days in TIME_ZONE (a person's own zone once the preferences table is wired here). */
+/** The daily rollups of `stats`, days in each person's own zone (preferences), else TIME_ZONE. */
 export function deployedStats(): { readonly rollups: DynamoDbRollupStore; readonly timeZoneOf: TimeZoneOf } {
-  return { rollups, timeZoneOf: userTimeZones(deployedSettings().TIME_ZONE) };
+  return { rollups, timeZoneOf: userTimeZones(deployedSettings().TIME_ZONE, preferenceStore) };
+}
+
+/**
+ * What every deployed delivery uses, the stream function's and the GroupPart function's alike:
+ * connections, posts, the resume log, the ledger, LINE under its monthly limit, e-mail from
+ * EMAIL_FROM, each person's channels, digests, and bodies kept in S3.
+ */
+export function deployedDelivery(): DeliverBatchPorts {
+  const email = deployedEmail();
+  const bodies = deployedBodies();
+  return {
+    connections,
+    poster,
+    events,
+    ledger,
+    lineMode: deployedSettings().lineMode,
+    ...deployedLineDelivery(),
+    ...(email ? { email } : {}),
+    ...(bodies ? { bodies } : {}),
+  };
 }
 
 /**

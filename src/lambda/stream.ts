@@ -1,33 +1,10 @@
-/** Lambda entry of the articles and notifications streams: see src/handlers/stream.handler.ts. */
+/** Lambda entry of the articles, repositories and notifications streams: see src/handlers/stream.handler.ts. */
 import { createStreamHandler } from "#handlers/stream.handler.ts";
-import {
-  connections,
-  deployedBodies,
-  deployedGroupParts,
-  deployedEmail,
-  deployedLineDelivery,
-  deployedSettings,
-  deployedStats,
-  events,
-  ledger,
-  logger,
-  metrics,
-  poster,
-  publications,
-} from "./deployed-dependencies.ts";
-
-const email = deployedEmail();
+import { deployedDelivery, deployedGroupParts, deployedStats, logger, metrics, publications } from "./deployed-dependencies.ts";
 
 export const handler = createStreamHandler({
-  connections,
-  poster,
-  events,
-  ledger,
-  lineMode: deployedSettings().lineMode,
-  // LINE under LINE_MONTHLY_LIMIT: a slot per push, daily digests when the pace says so.
-  ...deployedLineDelivery(),
-  // E-mail through SES from EMAIL_FROM, per each person's preferences.
-  ...(email ? { email } : {}),
+  // Frames, the resume log, LINE under its monthly limit, e-mail, each person's channels, digests, S3 bodies.
+  ...deployedDelivery(),
   logger,
   metrics,
   // Receipts of published notifications (the notifications stream's records).
@@ -36,6 +13,4 @@ export const handler = createStreamHandler({
   groupParts: deployedGroupParts(),
   // Likes and stars counted into days for `stats`.
   rollups: deployedStats(),
-  // Presigns bodies kept in S3 as each frame's bodyUrl.
-  bodies: deployedBodies(),
 });
