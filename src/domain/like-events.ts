@@ -4,6 +4,7 @@
  * Decreases, title-only edits, baseline writes, removals and the account marker announce nothing.
  */
 import { eventId } from "./event-id.ts";
+import { imageCount, imageNames, imageText, MalformedChangeError } from "./image-fields.ts";
 import { audienceOf, type LikeNotification } from "./notification.ts";
 
 export interface ArticleChange {
@@ -16,12 +17,7 @@ export interface ArticleChange {
   readonly approximateCreationMs: number;
 }
 
-export class MalformedChangeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "MalformedChangeError";
-  }
-}
+export { MalformedChangeError } from "./image-fields.ts";
 
 /**
  * Sequence numbers are decimal strings of varying length; padding makes them sort as numbers.
@@ -38,11 +34,11 @@ export function likeEventFromChange(change: ArticleChange): LikeNotification | n
   if (change.eventName === "REMOVE") return null;
   const next = change.newImage;
   if (!next) throw new MalformedChangeError(`${change.eventName} record has no NewImage`);
-  const userId = text(next, "userId");
-  const itemId = text(next, "itemId");
+  const userId = imageText(next, "userId");
+  const itemId = imageText(next, "itemId");
   // Items whose sort key starts with "#" are the collector's bookkeeping, not articles.
   if (itemId.startsWith("#")) return null;
-  const likesCount = count(next, "likesCount");
+  const likesCount = imageCount(next, "likesCount");
 
   let delta: number;
   if (change.eventName === "INSERT") {
@@ -50,7 +46,7 @@ export function likeEventFromChange(change: ArticleChange): LikeNotification | n
     delta = likesCount;
   } else {
     if (!change.oldImage) throw new MalformedChangeError("MODIFY record has no OldImage");
-    delta = likesCount - count(change.oldImage, "likesCount");
+    delta = likesCount - imageCount(change.oldImage, "likesCount");
   }
   if (delta <= 0) return null;
 
@@ -63,37 +59,11 @@ export function likeEventFromChange(change: ArticleChange): LikeNotification | n
     to: audienceOf(userId),
     userId,
     itemId,
-    title: text(next, "title"),
-    url: text(next, "url"),
+    title: imageText(next, "title"),
+    url: imageText(next, "url"),
     delta,
     likesCount,
-    likers: likers(next.lastLikers),
+    likers: imageNames(next, "lastLikers", "user ids"),
     at: new Date(changedAt).toISOString(),
   };
-}
-
-function text(image: Readonly<Record<string, unknown>>, name: string): string {
-  const value = image[name];
-  if (typeof value !== "string" || value.length === 0) {
-    throw new MalformedChangeError(`image has no string "${name}"`);
-  }
-  return value;
-}
-
-function count(image: Readonly<Record<string, unknown>>, name: string): number {
-  const value = image[name];
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new MalformedChangeError(`image has no whole non-negative "${name}"`);
-  }
-  return value;
-}
-
-function likers(value: unknown): string[] {
-  if (value === undefined) return [];
-  // lib-dynamodb reads a string set as a Set and a list as an array; accept both.
-  const list = value instanceof Set ? [...value] : value;
-  if (!Array.isArray(list) || !list.every((id) => typeof id === "string")) {
-    throw new MalformedChangeError('"lastLikers" is not a list of user ids');
-  }
-  return list;
 }

@@ -12,14 +12,15 @@
  */
 import { memberEventId } from "./event-id.ts";
 import { EVENT_ID } from "./frames.ts";
-import { type ArticleChange, MalformedChangeError } from "./like-events.ts";
+import { imageText, MalformedChangeError } from "./image-fields.ts";
+import type { ArticleChange } from "./like-events.ts";
 import type { PublishedNotification } from "./notification.ts";
 
 export function publishedNotificationsFromChange(change: ArticleChange): PublishedNotification[] {
   if (change.eventName === "INSERT" && !change.newImage) throw new MalformedChangeError("INSERT record has no NewImage");
   if (!deliversPublication(change)) return [];
   const next = change.newImage as Readonly<Record<string, unknown>>;
-  const id = text(next, "id");
+  const id = imageText(next, "id");
   if (!EVENT_ID.test(id)) throw new MalformedChangeError(`notification id "${id}" is not 40 digits`);
   const data = next.data;
   if (data !== undefined && (typeof data !== "object" || data === null || Array.isArray(data))) {
@@ -27,12 +28,12 @@ export function publishedNotificationsFromChange(change: ArticleChange): Publish
   }
   const content = {
     kind: "notification" as const,
-    title: text(next, "title"),
-    ...(next.url !== undefined ? { url: text(next, "url") } : {}),
+    title: imageText(next, "title"),
+    ...(next.url !== undefined ? { url: imageText(next, "url") } : {}),
     ...(next.body !== undefined ? { body: optionalText(next, "body") } : {}),
-    ...(next.bodyKey !== undefined ? { bodyKey: text(next, "bodyKey") } : {}),
+    ...(next.bodyKey !== undefined ? { bodyKey: imageText(next, "bodyKey") } : {}),
     ...(data !== undefined ? { data: data as Record<string, unknown> } : {}),
-    at: text(next, "at"),
+    at: imageText(next, "at"),
   };
   const to = next.to;
   if (typeof to === "string" && to.startsWith("group:")) {
@@ -42,7 +43,7 @@ export function publishedNotificationsFromChange(change: ArticleChange): Publish
     }
     return (members as string[]).map((userId) => ({ ...content, id: memberEventId(id, userId), to: to as `group:${string}`, userId }));
   }
-  const userId = text(next, "userId");
+  const userId = imageText(next, "userId");
   return [{ ...content, id, to: `user:${userId}`, userId }];
 }
 
@@ -52,12 +53,6 @@ export function deliversPublication(change: ArticleChange): boolean {
   if (next?.kind !== "notification") return false;
   if (change.eventName === "INSERT") return next.status === undefined;
   return change.eventName === "MODIFY" && next.status === "due" && next.delivery === undefined && next.parts === undefined;
-}
-
-function text(image: Readonly<Record<string, unknown>>, name: string): string {
-  const value = image[name];
-  if (typeof value !== "string" || value.length === 0) throw new MalformedChangeError(`image has no string "${name}"`);
-  return value;
 }
 
 /** A body may be empty. */

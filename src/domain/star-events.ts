@@ -4,7 +4,8 @@
  * Unstars, url-only edits, baseline writes, removals and the account's "#" items announce nothing.
  */
 import { eventId } from "./event-id.ts";
-import { type ArticleChange, eventIdFromSequence, MalformedChangeError } from "./like-events.ts";
+import { imageCount, imageNames, imageText, MalformedChangeError } from "./image-fields.ts";
+import { type ArticleChange, eventIdFromSequence } from "./like-events.ts";
 import { audienceOf, type StarNotification } from "./notification.ts";
 
 /** A stream record of the repositories table: the same shape as the articles table's. */
@@ -14,11 +15,11 @@ export function starEventFromChange(change: RepositoryChange): StarNotification 
   if (change.eventName === "REMOVE") return null;
   const next = change.newImage;
   if (!next) throw new MalformedChangeError(`${change.eventName} record has no NewImage`);
-  const userId = text(next, "userId");
-  const repo = text(next, "repo");
+  const userId = imageText(next, "userId");
+  const repo = imageText(next, "repo");
   // "#account" and "#page#…" items are the collector's bookkeeping (baseline mark, ETags).
   if (repo.startsWith("#")) return null;
-  const stargazersCount = count(next, "stargazersCount");
+  const stargazersCount = imageCount(next, "stargazersCount");
 
   let delta: number;
   if (change.eventName === "INSERT") {
@@ -27,7 +28,7 @@ export function starEventFromChange(change: RepositoryChange): StarNotification 
     delta = typeof next.lastDelta === "number" ? next.lastDelta : stargazersCount;
   } else {
     if (!change.oldImage) throw new MalformedChangeError("MODIFY record has no OldImage");
-    delta = stargazersCount - count(change.oldImage, "stargazersCount");
+    delta = stargazersCount - imageCount(change.oldImage, "stargazersCount");
   }
   if (delta <= 0) return null;
 
@@ -40,33 +41,10 @@ export function starEventFromChange(change: RepositoryChange): StarNotification 
     userId,
     title: repo,
     repo,
-    url: text(next, "url"),
+    url: imageText(next, "url"),
     delta,
     stargazersCount,
-    stargazers: logins(next.lastStargazers),
+    stargazers: imageNames(next, "lastStargazers", "logins"),
     at: new Date(changedAt).toISOString(),
   };
-}
-
-function text(image: Readonly<Record<string, unknown>>, name: string): string {
-  const value = image[name];
-  if (typeof value !== "string" || value.length === 0) throw new MalformedChangeError(`image has no string "${name}"`);
-  return value;
-}
-
-function count(image: Readonly<Record<string, unknown>>, name: string): number {
-  const value = image[name];
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new MalformedChangeError(`image has no whole non-negative "${name}"`);
-  }
-  return value;
-}
-
-function logins(value: unknown): string[] {
-  if (value === undefined) return [];
-  const list = value instanceof Set ? [...value] : value;
-  if (!Array.isArray(list) || !list.every((login) => typeof login === "string")) {
-    throw new MalformedChangeError('"lastStargazers" is not a list of logins');
-  }
-  return list;
 }
