@@ -4,16 +4,15 @@
  * stars are watched and how often, GITHUB_TOKEN alone serves the GitHub login, a refused token
  * stops the start in one line, never a stack.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeGitHubServer } from "#test/fakes/fake-github-server.ts";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
+import { killNpmStarts, startNpmStart } from "#test/support/npm-start-process.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
-const children: ChildProcess[] = [];
 let github: FakeGitHubServer;
 let dataDir: string;
 
@@ -25,23 +24,13 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  killNpmStarts();
   await github.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
 function start(overrides: Record<string, string>) {
-  const env = { ...localRuntimeEnv({ DATA_DIR: dataDir, GITHUB_API_BASE_URL: github.baseUrl, ...overrides }) };
-  const child = spawn(process.execPath, ["--import", "tsx", "src/local/main.ts"], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  const output = { stdout: "", stderr: "" };
-  child.stdout?.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output, exited };
+  return startNpmStart(localRuntimeEnv({ DATA_DIR: dataDir, GITHUB_API_BASE_URL: github.baseUrl, ...overrides }));
 }
 
 describe("npm start with GITHUB_TOKEN", () => {

@@ -3,7 +3,6 @@
  * src/local/main.ts on the run's DynamoDB Local): the banner names it, objects persist in
  * DATA_DIR/s3 across a restart, and a taken S3_PORT stops the start in one line.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
@@ -14,32 +13,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { S3_LOCAL_CREDENTIALS, S3_LOCAL_REGION } from "#local/aws/s3-local.ts";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
+import { type NpmStart, killNpmStarts, startNpmStart } from "#test/support/npm-start-process.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
-interface Started {
-  readonly child: ChildProcess;
-  readonly output: { stdout: string; stderr: string };
-  readonly exited: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
 const BANNER_S3 = /S3 \(large bodies\): {2}(http:\/\/127\.0\.0\.1:(\d+)) {2}\(bucket live-likes-bodies, path-style; s3rver started here\)/;
 
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/local/main.ts"], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  const output = { stdout: "", stderr: "" };
-  child.stdout?.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output, exited };
-}
-
 /** The S3 endpoint the banner printed. */
-const s3Endpoint = ({ output }: Started) =>
+const s3Endpoint = ({ output }: NpmStart) =>
   waitFor(() => BANNER_S3.exec(output.stdout)?.[1], {
     timeoutMs: 30_000,
     what: `the banner's S3 line (stdout: ${output.stdout}, stderr: ${output.stderr})`,
@@ -59,7 +39,7 @@ afterAll(async () => {
   await qiita.close();
 });
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  killNpmStarts();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -70,7 +50,7 @@ describe("npm start's S3-compatible server", () => {
   it("prints it in the banner, keeps its objects in DATA_DIR/s3 across a restart, and stops it with npm start", async () => {
     // Prepare
     dataDir = await mkdtemp(join(tmpdir(), "live-likes-s3-"));
-    const first = start(env());
+    const first = startNpmStart(env());
     const endpoint = await s3Endpoint(first);
     const client = clientFor(endpoint);
     await client.send(new PutObjectCommand({ Bucket: "live-likes-bodies", Key: "bodies/kept", Body: "across restarts" }));
@@ -82,7 +62,7 @@ describe("npm start's S3-compatible server", () => {
       () => "answered",
       () => "refused",
     );
-    const second = start(env());
+    const second = startNpmStart(env());
     const again = clientFor(await s3Endpoint(second));
     const object = await again.send(new GetObjectCommand({ Bucket: "live-likes-bodies", Key: "bodies/kept" }));
 
@@ -103,7 +83,7 @@ describe("npm start's S3-compatible server", () => {
     const { port } = server.address() as { port: number };
 
     // Act
-    const refused = start(env({ S3_PORT: String(port) }));
+    const refused = startNpmStart(env({ S3_PORT: String(port) }));
     const code = await refused.exited;
     await new Promise<void>((resolve) => server.close(() => resolve()));
 

@@ -2,39 +2,16 @@
  * `npm start` and its SES emulator, as a user meets them (a real process on the run's DynamoDB
  * Local): the banner says where to read the mail, and that page answers; SES_PORT taken is one line.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { createServer, type Server } from "node:net";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
+import { freePort, killNpmStarts, startNpmStart } from "#test/support/npm-start-process.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
-const children: ChildProcess[] = [];
 const servers: Server[] = [];
 
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/local/main.ts"], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  const output = { stdout: "", stderr: "" };
-  child.stdout?.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { output, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  killNpmStarts();
   for (const server of servers.splice(0)) server.close();
 });
 
@@ -44,7 +21,7 @@ describe("npm start's SES emulator", () => {
     const sesPort = await freePort();
 
     // Act
-    const started = start(localRuntimeEnv({ SES_PORT: String(sesPort), EMAIL_TO: "me@example.com" }));
+    const started = startNpmStart(localRuntimeEnv({ SES_PORT: String(sesPort), EMAIL_TO: "me@example.com" }));
     const line = await waitFor(() => /^ {2}Mail \(SES v2\): +read it at (\S+)/m.exec(started.output.stdout)?.[1], {
       timeoutMs: 30_000,
       what: `the banner (stdout: ${started.output.stdout}, stderr: ${started.output.stderr})`,
@@ -66,7 +43,7 @@ describe("npm start's SES emulator", () => {
     const { port } = taken.address() as AddressInfo;
 
     // Act
-    const started = start(localRuntimeEnv({ SES_PORT: String(port) }));
+    const started = startNpmStart(localRuntimeEnv({ SES_PORT: String(port) }));
     const code = await started.exited;
 
     // Assess

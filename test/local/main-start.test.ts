@@ -3,53 +3,23 @@
  * pid is main's own) on the run's DynamoDB Local: one start per DATA_DIR, a stale lock taken over,
  * Qiita unreachable at start, a refused token — each one line, never a stack.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FakeQiitaServer } from "#test/fakes/fake-qiita-server.ts";
 import { localRuntimeEnv } from "#test/support/local-runtime.ts";
+import { type NpmStart, freePort, killNpmStarts, startNpmStart } from "#test/support/npm-start-process.ts";
 import { waitFor } from "#test/support/wait-for.ts";
 
-interface Started {
-  readonly child: ChildProcess;
-  readonly output: { stdout: string; stderr: string };
-  readonly exited: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
-
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/local/main.ts"], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  const output = { stdout: "", stderr: "" };
-  child.stdout?.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output, exited };
-}
-
 /** Waits for the banner and returns the port the page is on. */
-async function running({ output }: Started): Promise<number> {
+async function running({ output }: NpmStart): Promise<number> {
   const url = await waitFor(() => /Open in a browser: {2}http:\/\/localhost:(\d+)\//.exec(output.stdout)?.[1], {
     timeoutMs: 20_000,
     what: `the banner (stdout: ${output.stdout}, stderr: ${output.stderr})`,
   });
   return Number(url);
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const stack = /^\s+at /m;
@@ -64,7 +34,7 @@ afterAll(async () => {
   await qiita.close();
 });
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  killNpmStarts();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -75,11 +45,11 @@ describe("npm start and its DATA_DIR", () => {
   it("refuses a second start on the same DATA_DIR in one line naming the first (pid, port), and frees the folder on stop", async () => {
     // Prepare
     dataDir = await mkdtemp(join(tmpdir(), "live-likes-lock-"));
-    const first = start(env());
+    const first = startNpmStart(env());
     const port = await running(first);
 
     // Act
-    const second = start(env());
+    const second = startNpmStart(env());
     const code = await second.exited;
 
     // Assess
@@ -99,13 +69,13 @@ describe("npm start and its DATA_DIR", () => {
   it("takes over the lock of a start that was killed (SIGKILL)", async () => {
     // Prepare
     dataDir = await mkdtemp(join(tmpdir(), "live-likes-lock-"));
-    const killed = start(env());
+    const killed = startNpmStart(env());
     await running(killed);
     killed.child.kill("SIGKILL");
     await killed.exited;
 
     // Act
-    const next = start(env());
+    const next = startNpmStart(env());
 
     // Assess
     expect(await running(next)).toBeGreaterThan(0);
@@ -121,7 +91,7 @@ describe("npm start and a DATA_DIR that is a file", () => {
     await writeFile(file, "not a folder");
 
     // Act
-    const started = start(env({ DATA_DIR: file }));
+    const started = startNpmStart(env({ DATA_DIR: file }));
     const code = await started.exited;
 
     // Assess
@@ -134,10 +104,10 @@ describe("npm start and Qiita", () => {
   it("starts while Qiita is unreachable, says so in one line and how to get a token, without a stack or the SDK's Node notice", async () => {
     // Prepare
     dataDir = await mkdtemp(join(tmpdir(), "live-likes-unreachable-"));
-    const port = await closedPort();
+    const port = await freePort();
 
     // Act
-    const started = start(env({ QIITA_BASE_URL: `http://127.0.0.1:${port}` }));
+    const started = startNpmStart(env({ QIITA_BASE_URL: `http://127.0.0.1:${port}` }));
     await running(started);
 
     // Assess
@@ -156,7 +126,7 @@ describe("npm start and Qiita", () => {
     dataDir = await mkdtemp(join(tmpdir(), "live-likes-badtoken-"));
 
     // Act
-    const started = start(env({ QIITA_TOKEN: "bogus" }));
+    const started = startNpmStart(env({ QIITA_TOKEN: "bogus" }));
     const code = await started.exited;
 
     // Assess
