@@ -426,3 +426,14 @@ export interface BodyStore {
   /** A presigned GET URL of the object, valid for at least an hour from now. */
   urlFor(key: string): Promise<string>;
 }
+
+/**
+ * Wakes the release of one scheduled notification at its time (deployed: a one-time EventBridge
+ * Scheduler schedule that invokes the release function with `{"id"}`). Set before the item is
+ * written; setting it twice for one id is one alarm. An alarm whose notification was never written,
+ * was cancelled or was released already finds nothing to release when it fires.
+ */
+export interface ReleaseAlarm {
+  /** Resolves once the alarm is set (or was set before) for `sendAtMs` (epoch ms); rejects when it could not be. */
+  setFor(id: string, sendAtMs: number): Promise<void>;
+}

@@ -11,7 +11,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { EVENT_ID } from "#domain/frames.ts";
-import type { BodyStore, GroupDirectory, PublicationStore, PublishKeyStore, StoredPublication } from "#domain/ports.ts";
+import type { BodyStore, GroupDirectory, PublicationStore, PublishKeyStore, ReleaseAlarm, StoredPublication } from "#domain/ports.ts";
 import { cancelNotification } from "#domain/publish/cancel-notification.ts";
 import { addMember, listMembers, type MembershipOutcome, removeMember } from "#domain/publish/group-membership.ts";
 import { bearerKey, hashPublishKey } from "#domain/publish/publish-keys.ts";
@@ -25,6 +25,8 @@ export interface PublishDeps {
   readonly groups?: GroupDirectory;
   /** Where bodies too large for a frame go (S3); without it, such a body answers 413. */
   readonly bodies?: Pick<BodyStore, "put">;
+  /** Wakes a scheduled notification's release at its sendAt (deployed: a one-time schedule); without it a sweep releases it (the laptop). */
+  readonly alarm?: ReleaseAlarm;
   /** Each person's channel choices; without it the preferences routes answer 501. */
   readonly preferences?: PreferencePorts;
   readonly logger: Logger;
@@ -61,6 +63,7 @@ export function createPublishHandler(deps: PublishDeps) {
           store: deps.publications,
           ...(deps.groups ? { groups: deps.groups } : {}),
           ...(deps.bodies ? { bodies: deps.bodies } : {}),
+          ...(deps.alarm ? { alarm: deps.alarm } : {}),
           ...(deps.nowMs ? { nowMs: deps.nowMs } : {}),
         },
       );

@@ -15,7 +15,11 @@
  *    not fit even so, or a large body where no body store is wired.
  * 5. Write it (a future sendAt: as scheduled, which delivers nothing until released), and with a
  *    key the key's claim, in one transaction. A key already claimed within 24 h by the same request
- *    answers its id again, writing nothing; by another request, 409.
+ *    answers its id again, writing nothing; by another request, 409. Where a release alarm is wired
+ *    (deployed), a scheduled one's alarm is set BEFORE the write: a crash in between leaves an alarm
+ *    for an id never written, which releases nothing when it fires; the reverse order could leave a
+ *    scheduled item that nothing ever releases. A repeated request sets an alarm for the fresh id it
+ *    then does not use: harmless the same way. An alarm that cannot be set fails the request, unwritten.
  * Nothing is written for a refused request.
  */
 import { createHash } from "node:crypto";
@@ -24,7 +28,7 @@ import { eventId, randomTail } from "../event-id.ts";
 import { notificationFrame } from "../frames.ts";
 import type { Publication } from "../notification.ts";
 import { BODY_URL_ALLOWANCE, bodyKeyOf, SCHEDULED_BODY_KEY_PREFIX } from "../large-bodies.ts";
-import type { BodyStore, GroupDirectory, HeldClaim, PublicationStore } from "../ports.ts";
+import type { BodyStore, GroupDirectory, HeldClaim, PublicationStore, ReleaseAlarm } from "../ports.ts";
 import { USER_ID } from "../token.ts";
 import { GROUP_NAME } from "./group-membership.ts";
 
@@ -71,6 +75,8 @@ export interface PublishPorts {
   readonly groups?: Pick<GroupDirectory, "members">;
   /** Where a body too large for a frame is kept; without it, such a body is refused (413). */
   readonly bodies?: Pick<BodyStore, "put">;
+  /** Wakes a scheduled one's release at its sendAt (deployed); without it, a sweep of the due index releases it (the laptop). */
+  readonly alarm?: ReleaseAlarm;
   readonly nowMs?: () => number;
   readonly randomBytes?: (size: number) => Uint8Array;
 }
@@ -201,6 +207,8 @@ export async function publishNotification(request: PublishRequest, ports: Publis
 
   // 5. Write, once per key.
   const claim = key === undefined ? undefined : { key, requestHash, expiresAt: Math.floor(now / 1000) + IDEMPOTENCY_SECONDS };
+  // Its release's alarm first: a rejection here leaves nothing written.
+  if (schedule && ports.alarm) await ports.alarm.setFor(notification.id, schedule.sendAtMs);
   const written = await ports.store.publish(notification, claim, schedule);
   if (written.written) return { ok: true, id: notification.id, repeated: false, ...(schedule ? { sendAt: iso(schedule.sendAtMs) } : {}) };
   return repeatOf(written, requestHash, sendAtMs);
