@@ -1,4 +1,7 @@
-/** Lambda entry of the scheduled notifications' per-minute sweep: see src/handlers/release-scheduled.handler.ts. */
+/**
+ * Lambda entry of the scheduled notifications' release: `{"id"}` from its one-time schedule, or `{}`
+ * by hand to sweep what is due. See src/handlers/release-scheduled.handler.ts.
+ */
 import { createReleaseScheduledHandler } from "#handlers/release-scheduled.handler.ts";
 import { logger, publications, releaseSettings } from "./deployed-dependencies.ts";
 

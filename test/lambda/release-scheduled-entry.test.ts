@@ -1,6 +1,6 @@
 /**
- * The scheduled sweep's entry (src/lambda/release-scheduled.ts): it needs the notifications table's
- * name the stack binds, and refuses to start without it instead of sweeping a default-named table.
+ * The scheduled release's entry (src/lambda/release-scheduled.ts): it needs the notifications table's
+ * name the stack binds, and refuses to start without it instead of releasing in a default-named table.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { releaseSettings } from "../../src/lambda/deployed-dependencies.ts";
