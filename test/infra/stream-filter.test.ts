@@ -50,6 +50,16 @@ function written(fresh: Article, stored: StoredArticle | undefined, baselined: b
   return toStoredArticle("alice", change!, plan.baseline, fetched, 1_700_000_000_000);
 }
 
+/** The `health` map as the collector writes it on `#account`: a number of failures among its fields. */
+const healthOf = (state: "ok" | "failing" | "rate-limited") => ({
+  name: "qiita",
+  state,
+  since: 1_700_000_000_000,
+  ...(state === "ok" ? {} : { retryAt: 1_700_000_300_000 }),
+  message: state,
+  failures: state === "failing" ? 1 : 0,
+});
+
 describe("the stream's FilterCriteria", () => {
   const baseline = written(article(4), undefined, false);
   const afterBaseline = { ...baseline, baseline: undefined };
@@ -62,6 +72,16 @@ describe("the stream's FilterCriteria", () => {
     ["a MODIFY of the title only", record("MODIFY", written(article(4, "New title"), afterBaseline as StoredArticle, true), afterBaseline)],
     ["a REMOVE", record("REMOVE", undefined, afterBaseline)],
     ["the account marker", record("INSERT", { userId: "alice", itemId: "#account", baselinedAt: 1_700_000_000_000 })],
+    // Qiita's health on the marker (src/adapters/dynamodb/dynamodb-source-health.ts): first recorded, then changed.
+    ["the marker's first health", record("INSERT", { userId: "alice", itemId: "#account", health: healthOf("failing") })],
+    [
+      "a change of Qiita's health",
+      record(
+        "MODIFY",
+        { userId: "alice", itemId: "#account", baselinedAt: 1_700_000_000_000, health: healthOf("ok") },
+        { userId: "alice", itemId: "#account", baselinedAt: 1_700_000_000_000, health: healthOf("rate-limited") },
+      ),
+    ],
   ];
 
   it.each(cases)("agrees with the stream handler on %s", (_name, streamRecord) => {

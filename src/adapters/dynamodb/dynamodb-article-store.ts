@@ -7,7 +7,7 @@
  *   const snapshot = await store.load("alice"); // articles + whether the baseline was taken
  */
 import type { ConsumedCapacity } from "@aws-sdk/client-dynamodb";
-import { paginateQuery, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { paginateQuery, PutCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { StoredArticle } from "#domain/model.ts";
 import type { AccountSnapshot, ArticleStore } from "#domain/ports.ts";
 import { createDocumentClient } from "./document-client.ts";
@@ -85,10 +85,13 @@ export class DynamoDBArticleStore implements ArticleStore {
   }
 
   async markBaselined(userId: string, at: number): Promise<void> {
+    // An update, not a put: the marker also carries the source's health (dynamodb-source-health.ts).
     const result = await this.client.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: { userId, itemId: ACCOUNT_MARKER_ITEM_ID, baselinedAt: at },
+        Key: { userId, itemId: ACCOUNT_MARKER_ITEM_ID },
+        UpdateExpression: "SET baselinedAt = :at",
+        ExpressionAttributeValues: { ":at": at },
         ReturnConsumedCapacity: "TOTAL",
       }),
     );

@@ -12,7 +12,7 @@
  *   const { baselined, pages } = await store.listing("alice"); // what the last poll read
  */
 import type { ConsumedCapacity } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, paginateQuery } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, paginateQuery, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ListedPage, ReadPage, RepositorySnapshot, StoredRepository } from "#domain/github/repository.ts";
 import type { RepositoryStore } from "#domain/ports.ts";
 import { createDocumentClient } from "./document-client.ts";
@@ -93,13 +93,29 @@ export class DynamoDbRepositoryStore implements RepositoryStore {
         ? []
         : [{ userId, repo: pageKey(index), etag: page.etag, repos: [...page.repos], hasNext: page.hasNext }],
     );
-    if (baselinedAt !== undefined) puts.push({ userId, repo: REPOSITORY_ACCOUNT_ITEM, baselinedAt });
     const stale = Array.from({ length: Math.max(0, previousPageCount - pages.length) }, (_, i) => pageKey(pages.length + i));
     await Promise.all([
       ...puts.map(async (Item) => {
         const result = await this.#client.send(new PutCommand({ TableName: this.#tableName, Item, ReturnConsumedCapacity: "TOTAL" }));
         this.#writeUnits += units(result.ConsumedCapacity);
       }),
+      // An update, not a put: the mark also carries GitHub's health (dynamodb-source-health.ts).
+      ...(baselinedAt === undefined
+        ? []
+        : [
+            (async () => {
+              const result = await this.#client.send(
+                new UpdateCommand({
+                  TableName: this.#tableName,
+                  Key: { userId, repo: REPOSITORY_ACCOUNT_ITEM },
+                  UpdateExpression: "SET baselinedAt = :at",
+                  ExpressionAttributeValues: { ":at": baselinedAt },
+                  ReturnConsumedCapacity: "TOTAL",
+                }),
+              );
+              this.#writeUnits += units(result.ConsumedCapacity);
+            })(),
+          ]),
       ...stale.map(async (repo) => {
         const result = await this.#client.send(
           new DeleteCommand({ TableName: this.#tableName, Key: { userId, repo }, ReturnConsumedCapacity: "TOTAL" }),

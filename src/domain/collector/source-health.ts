@@ -106,6 +106,42 @@ export function sourceStatus(health: SourceHealth): SourceStatus {
   };
 }
 
+/**
+ * Deployed, where the collector keeps each account's health between invocations (the account's
+ * `#account` items), so that it writes only when the health says something new.
+ */
+export interface SourceHealthStore {
+  /** The stored health of `source` for the user, or undefined when none was recorded yet. */
+  read(source: string, userId: string): Promise<SourceHealth | undefined>;
+  write(source: string, userId: string, health: SourceHealth): Promise<void>;
+}
+
+/**
+ * The health after a poll's outcome, and whether it must be stored: the first outcome ever
+ * (nothing stored yet), a change of state, or a new rate-limit reset. A failing source's moving
+ * retry is not stored: deployed, the next try is the next scheduled run whatever the backoff says,
+ * and storing it would be a write per failed poll.
+ */
+export function healthToRecord(
+  stored: SourceHealth | undefined,
+  name: string,
+  outcome: PollOutcome,
+  now: number,
+  backoff: Backoff = DEFAULT_BACKOFF,
+): { readonly health: SourceHealth; readonly write: boolean } {
+  const { health, changed } = nextHealth(stored ?? initialHealth(name, now), outcome, now, backoff);
+  const newReset = changed === "retry" && health.state === "rate-limited" && health.retryAt !== stored?.retryAt;
+  return { health, write: stored === undefined || changed === "state" || newReset };
+}
+
+/** What a rate-limited poll of `name` says, in the same words on the laptop and deployed. */
+export function rateLimitMessage(name: "qiita" | "github", until: number): string {
+  const at = new Date(until).toISOString();
+  return name === "qiita"
+    ? `Qiita's rate limit is spent until ${at}; polls resume then, nothing is lost.`
+    : `GitHub asks to wait until ${at}; stars resume then, nothing is lost.`;
+}
+
 /** Where the $default handler reads the health of the sources feeding a user (local: the runtime). */
 export interface SourceHealthReader {
   statuses(userId: string): Promise<readonly SourceStatus[]>;
