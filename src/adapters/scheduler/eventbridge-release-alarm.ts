@@ -1,7 +1,8 @@
 /**
  * ReleaseAlarm on EventBridge Scheduler: one one-time schedule per scheduled notification,
  * `release-<id>` in the stack's schedule group, `at(YYYY-MM-DDTHH:MM:SS)` in UTC (sendAt rounded
- * DOWN to the second: the release function waits out the rest, never sends before sendAt), no
+ * DOWN to the second, or the next second when that is too close: the release function waits out
+ * the rest, never sends before sendAt), no
  * flexible window, deleted by Scheduler once it has run. Its target is the release function with
  * `{"id": ID}` as the event, invoked by the scheduler role the stack made for that only.
  * A schedule of that name already there (ConflictException: a retried request, a repeated publish
@@ -34,6 +35,8 @@ export interface EventBridgeReleaseAlarmOptions {
   /** The release function's ARN (RELEASE_FUNCTION_ARN). */
   readonly targetArn: string;
   readonly client?: SchedulerClient;
+  /** Epoch ms (tests). */
+  readonly nowMs?: () => number;
 }
 
 export class EventBridgeReleaseAlarm implements ReleaseAlarm {
@@ -51,7 +54,7 @@ export class EventBridgeReleaseAlarm implements ReleaseAlarm {
         new CreateScheduleCommand({
           Name: scheduleNameOf(id),
           GroupName: this.options.groupName,
-          ScheduleExpression: atExpression(sendAtMs),
+          ScheduleExpression: atExpression(alarmTimeMs(sendAtMs, (this.options.nowMs ?? Date.now)())),
           ScheduleExpressionTimezone: "UTC",
           FlexibleTimeWindow: { Mode: "OFF" },
           ActionAfterCompletion: "DELETE",
@@ -75,6 +78,16 @@ export class EventBridgeReleaseAlarm implements ReleaseAlarm {
 /** `release-<id>`: ids are 40-digit event ids, so 48 characters, inside the 64 of `[0-9a-zA-Z-_.]` a schedule name may have. */
 export function scheduleNameOf(id: string): string {
   return `${RELEASE_SCHEDULE_PREFIX}${id}`;
+}
+
+/**
+ * When the schedule fires: sendAt rounded down to the second, never before a whole second at least
+ * 1 s from now. A sendAt within a second or two of the request would otherwise name a time already
+ * past when Scheduler reads it, which the API reference does not promise to run; the release waits
+ * for sendAt anyway, so the later of the two is never early.
+ */
+export function alarmTimeMs(sendAtMs: number, nowMs: number): number {
+  return Math.max(Math.floor(sendAtMs / 1000) * 1000, Math.ceil((nowMs + 1000) / 1000) * 1000);
 }
 
 /** `at(YYYY-MM-DDTHH:MM:SS)` of an epoch ms in UTC, rounded down to the second. */

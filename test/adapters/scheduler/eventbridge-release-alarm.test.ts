@@ -2,6 +2,7 @@
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  alarmTimeMs,
   atExpression,
   EventBridgeReleaseAlarm,
   RELEASE_RETRY_POLICY,
@@ -87,6 +88,12 @@ describe("EventBridgeReleaseAlarm", () => {
     // Assess: run once, then deleted
     expect(seen).toEqual([{ id }]);
     expect(scheduler.schedule(scheduleNameOf(id), GROUP)).toBeUndefined();
+  });
+
+  it("never names a time less than a second ahead: a sendAt that close fires at the next whole second after", () => {
+    const now = Date.parse("2026-12-24T09:00:00.300Z");
+    expect(alarmTimeMs(now + 400, now)).toBe(Date.parse("2026-12-24T09:00:02Z"));
+    expect(alarmTimeMs(now + 5_900, now)).toBe(Date.parse("2026-12-24T09:00:06Z"));
   });
 
   it("writes at() in UTC whatever the offset sendAt was given with", () => {
