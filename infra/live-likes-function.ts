@@ -12,17 +12,26 @@
 import { fileURLToPath } from "node:url";
 import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type { WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
-import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from "aws-cdk-lib/aws-lambda";
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { ApplicationLogLevel, Architecture, type IFunction, LoggingFormat, Runtime, SystemLogLevel } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { IEmailIdentity } from "aws-cdk-lib/aws-ses";
 import type { Construct } from "constructs";
+import { RELEASE_SCHEDULE_PREFIX } from "#adapters/scheduler/eventbridge-release-alarm.ts";
 import { BODY_KEY_PREFIX, SCHEDULED_BODY_KEY_PREFIX } from "#domain/large-bodies.ts";
 import type { LogLevel } from "./deploy-settings.ts";
 import type { ProjectParameter } from "./project-parameters.ts";
 import type { ProjectTable } from "./project-table.ts";
+
+/** What a scheduled notification's one-time schedule needs: its group, the role Scheduler assumes, the release function. */
+export interface ReleaseAlarmTarget {
+  /** A literal name (not a token), so the grant and its cdk-nag acknowledgement name it. */
+  readonly groupName: string;
+  readonly role: IRole;
+  readonly target: IFunction;
+}
 
 /**
  * The DynamoDB data-plane actions a handler may be given; nothing table-wide like Scan.
@@ -219,6 +228,39 @@ export class LiveLikesFunction extends NodejsFunction {
         reason: `Each body's key is its request's hash, known only at run time, so the grant is on the ${prefix} prefix of the bodies bucket and on nothing else.`,
       });
     }
+    return this;
+  }
+
+  /**
+   * Sets RELEASE_SCHEDULE_GROUP, RELEASE_SCHEDULER_ROLE_ARN and RELEASE_FUNCTION_ARN (the publish
+   * function's one-time schedules, src/adapters/scheduler/eventbridge-release-alarm.ts) and allows
+   * exactly: scheduler:CreateSchedule of `release-*` schedules in that one group (no update, no
+   * delete, no other group), and iam:PassRole of that one role, to Scheduler only.
+   */
+  bindReleaseAlarm(alarm: ReleaseAlarmTarget): this {
+    this.addEnvironment("RELEASE_SCHEDULE_GROUP", alarm.groupName);
+    this.addEnvironment("RELEASE_SCHEDULER_ROLE_ARN", alarm.role.roleArn);
+    this.addEnvironment("RELEASE_FUNCTION_ARN", alarm.target.functionArn);
+    const stack = Stack.of(this);
+    const schedules = stack.formatArn({
+      service: "scheduler",
+      resource: "schedule",
+      resourceName: `${alarm.groupName}/${RELEASE_SCHEDULE_PREFIX}*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    this.addToRolePolicy(new PolicyStatement({ actions: ["scheduler:CreateSchedule"], resources: [schedules] }));
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["iam:PassRole"],
+        resources: [alarm.role.roleArn],
+        conditions: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
+      }),
+    );
+    Validations.of(this.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${alarm.groupName}/${RELEASE_SCHEDULE_PREFIX}*]`,
+      reason:
+        "One schedule per scheduled notification, named release-<id> with an id known only at publish time: CreateSchedule is on that prefix in the stack's own group, nothing else.",
+    });
     return this;
   }
 

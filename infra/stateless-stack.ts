@@ -11,12 +11,12 @@
  *   CloudFront ──▶ S3: web/ + config.json {"websocketUrl", "hotPollUrl"}
  */
 import { type CfnElement, CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
-import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { FilterCriteria, FilterRule, FunctionUrlAuthType, HttpMethod, StartingPosition, type FunctionUrl } from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import type { IEmailIdentity } from "aws-cdk-lib/aws-ses";
-import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
+import { Schedule, ScheduleExpression, ScheduleGroup } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { Construct } from "constructs";
 import type { DeploySettings } from "./deploy-settings.ts";
@@ -98,9 +98,6 @@ export const RELEASED_RECORDS = FilterCriteria.filter({
   },
 });
 
-/** Told apart from the collector's schedule by `npm run cost` (scripts/cost/template-inventory.ts). */
-export const RELEASE_SCHEDULE_DESCRIPTION = "live-likes: release the scheduled notifications due within the next minute, every minute";
-
 /** Told apart from the other schedules by `npm run cost`. */
 export const DIGEST_SCHEDULE_DESCRIPTION = "live-likes: send the daily digests that are due, every 15 minutes";
 
@@ -124,9 +121,13 @@ export class StatelessStack extends Stack {
   readonly parameters: ProjectParameters;
   readonly failureBucket: Bucket;
   readonly collectSchedule: Schedule;
-  /** The per-minute sweep releasing scheduled notifications, and its schedule. */
+  /**
+   * The release of scheduled notifications, woken by one one-time schedule per notification that
+   * the publish function creates in `releaseSchedules`, assuming `releaseSchedulerRole`.
+   */
   readonly releaseScheduled: LiveLikesFunction;
-  readonly releaseSchedule: Schedule;
+  readonly releaseSchedules: ScheduleGroup;
+  readonly releaseSchedulerRole: Role;
   /** The daily digests (issue 13): its function and its 15-minute schedule. */
   readonly sendDigests: LiveLikesFunction;
   readonly digestSchedule: Schedule;
@@ -182,7 +183,10 @@ export class StatelessStack extends Stack {
       // resume presigns the GET of each replayed body kept in S3.
       .bindBodies(bodies, "read")
       // {"action":"preferences"}: the user's own row, read (GetItem) and changed (one UpdateItem).
-      .bindTable(props.preferences, ["GetItem", "UpdateItem"]);
+      .bindTable(props.preferences, ["GetItem", "UpdateItem"])
+      // The status frame: each source's health on the user's `#account` items, one GetItem per source.
+      .bindTable(articles, ["GetItem"])
+      .bindTable(repositories, ["GetItem"]);
     defaultRoute.addEnvironment("TIME_ZONE", settings.timeZone);
     channelDefaults(defaultRoute, settings);
 
@@ -371,12 +375,16 @@ export class StatelessStack extends Stack {
       ...common,
       timeout: collectTimeout,
     })
-      // One Query per account, then conditional PutItems; the article store never updates in place.
-      .bindTable(articles, ["Query", "PutItem"])
+      // One Query per account, then conditional PutItems of articles; the `#account` item's baseline
+      // mark and Qiita's health are UpdateItems (each keeps the other), the health read by one GetItem.
+      .bindTable(articles, ["Query", "PutItem", "GetItem", "UpdateItem"])
       .bindParameter(parameters.qiitaAccounts)
-      // Stars: Queries of the partition, conditional PutItems, and DeleteItem of a list page past a shrunk list's end.
-      .bindTable(repositories, ["Query", "PutItem", "DeleteItem"])
+      // Stars: Queries of the partition, conditional PutItems, and DeleteItem of a list page past a shrunk list's end;
+      // the `#account` item as for the articles (GitHub's health).
+      .bindTable(repositories, ["Query", "PutItem", "DeleteItem", "GetItem", "UpdateItem"])
       .bindParameter(parameters.githubToken);
+    // A failing source's next try is the next run: its status says that time.
+    collect.addEnvironment("SWEEP_INTERVAL_SECONDS", String(settings.collectRateMinutes * 60));
     // No retry of a failed poll: the next scheduled one starts again from the stored counts, and
     // a retry would only spend Qiita's 1000 requests/hour sooner. Scheduler invokes
     // asynchronously, so Lambda's own async retries are turned off too.
@@ -448,29 +456,47 @@ export class StatelessStack extends Stack {
     channelDefaults(publish, settings);
     this.publishApi = new PublishHttpApi(this, "PublishApi", { handler: publish });
 
-    // Scheduled notifications (docs/ARCHITECTURE.md "Scheduled notifications"; cost in docs/SCALE.md):
-    // a sweep of the due index every minute that releases, each at its sendAt, what falls due
-    // before the next sweep; the release's MODIFY then reaches the stream function (RELEASED_RECORDS).
+    // Scheduled notifications (docs/ARCHITECTURE.md "Scheduled notifications, deployed"; cost in
+    // docs/SCALE.md): the publish function creates one one-time schedule per scheduled notification,
+    // which invokes this function with {"id"} at its sendAt; nothing runs while nothing is scheduled.
+    // The release's MODIFY then reaches the stream function (RELEASED_RECORDS).
     const releaseScheduled = new LiveLikesFunction(this, "ReleaseScheduled", {
       entry: "release-scheduled",
-      description: "schedule, every minute: releases the scheduled notifications due before the next run, each at its sendAt",
+      description: "one-time schedule release-<id>: releases that scheduled notification at its sendAt; {} by hand: sweeps what is due",
       ...common,
-      // It waits for sendAts up to 65 s ahead (SWEEP_LOOKAHEAD_MS) and stops waiting 10 s before this.
-      timeout: Duration.seconds(90),
-      // It waits and makes a few small DynamoDB calls: 128 MB halves the GB-seconds of its waits.
+      // It waits at most 5 s for a sendAt (MAX_EARLY_WAIT_MS); a sweep by hand stops 10 s before this.
+      timeout: Duration.seconds(30),
+      // A GetItem, a short wait and one UpdateItem: 128 MB halves the GB-seconds.
       memorySize: 128,
     })
-      // Which scheduled items are due: a Query of the sparse due index, never of the table.
-      .bindTable(notifications, ["Query"], { index: DUE_INDEX })
-      // The release: one conditional UpdateItem per item, scheduled → due.
-      .bindTable(notifications, ["UpdateItem"]);
-    // A failed run is not retried: the next one, a minute later, finds the same items still scheduled.
-    releaseScheduled.configureAsyncInvoke({ retryAttempts: 0 });
+      // The notification the alarm is for: its status and sendAt.
+      .bindTable(notifications, ["GetItem", "UpdateItem"])
+      // {} by hand: what is due, a Query of the sparse due index (notifications scheduled before this
+      // deploy, or whose alarm was lost), never of the table.
+      .bindTable(notifications, ["Query"], { index: DUE_INDEX });
+    // Scheduler invokes asynchronously: Lambda tries a failed release (a DynamoDB error) twice more,
+    // 1 and 2 minutes later; a repeat of one that did release finds it released.
+    releaseScheduled.configureAsyncInvoke({ retryAttempts: 2 });
     this.releaseScheduled = releaseScheduled;
-    this.releaseSchedule = new Schedule(this, "ReleaseSchedule", {
-      description: RELEASE_SCHEDULE_DESCRIPTION,
-      schedule: ScheduleExpression.rate(Duration.minutes(1)),
-      target: new LambdaInvoke(releaseScheduled, { retryAttempts: 0 }),
+    // The stack's own group: the publish function may create schedules here only, and deleting the
+    // stack deletes what is left in it.
+    this.releaseSchedules = new ScheduleGroup(this, "ReleaseSchedules", {
+      scheduleGroupName: `${this.stackName}-releases`,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // The role every release schedule runs as: may invoke the release function, nothing else, and
+    // only Scheduler acting for this account may assume it.
+    this.releaseSchedulerRole = new Role(this, "ReleaseSchedulerRole", {
+      assumedBy: new ServicePrincipal("scheduler.amazonaws.com", { conditions: { StringEquals: { "aws:SourceAccount": this.account } } }),
+      description: "live-likes: the one-time schedules of scheduled notifications invoke the release function",
+    });
+    this.releaseSchedulerRole.addToPolicy(
+      new PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [releaseScheduled.functionArn] }),
+    );
+    publish.bindReleaseAlarm({
+      groupName: this.releaseSchedules.scheduleGroupName,
+      role: this.releaseSchedulerRole,
+      target: releaseScheduled,
     });
 
     // The daily digests (issue 13). Every 15 minutes: a digest goes out within 15 minutes of its
@@ -581,7 +607,6 @@ function pascal(name: string): string {
 /** CDK's own singletons of this stack: the bucket-notifications handler and the Scheduler's role. */
 function acknowledgeCdkSingletons(stack: StatelessStack): void {
   const collect = stack.getLogicalId(stack.functions.collect.node.defaultChild as CfnElement);
-  const release = stack.getLogicalId(stack.releaseScheduled.node.defaultChild as CfnElement);
   const digests = stack.getLogicalId(stack.sendDigests.node.defaultChild as CfnElement);
   const findings: Record<string, readonly (readonly [string, string])[]> = {
     BucketNotificationsHandler: [
@@ -599,10 +624,6 @@ function acknowledgeCdkSingletons(stack: StatelessStack): void {
       [
         `AwsSolutions-IAM5[Resource::<${collect}.Arn>:*]`,
         "The Scheduler's role may invoke the collector function and its versions/aliases (ARN:*), nothing else.",
-      ],
-      [
-        `AwsSolutions-IAM5[Resource::<${release}.Arn>:*]`,
-        "The Scheduler's role may invoke the scheduled-notification sweep and its versions/aliases (ARN:*), nothing else.",
       ],
       [
         `AwsSolutions-IAM5[Resource::<${digests}.Arn>:*]`,

@@ -25,8 +25,8 @@ export interface Bill {
 
 /** Custom metrics the handlers emit when detailedMonitoring is on (stream 4, collector 5). */
 export const CUSTOM_METRIC_COUNT = 9;
-/** The sweep's memory (infra/stateless-stack.ts ReleaseScheduled). */
-const SWEEP_MEMORY_MB = 128;
+/** The release function's memory (infra/stateless-stack.ts ReleaseScheduled). */
+const RELEASE_MEMORY_MB = 128;
 /** The daily digests' function: 128 MB, a run of two index Queries and nothing owed takes ~0.3 s. */
 const DIGEST_MEMORY_MB = 128;
 const DIGEST_RUN_SECONDS = 0.3;
@@ -40,9 +40,9 @@ export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PR
     lines.push({ service, item, quantity, price, usd: quantity * unit, arithmetic: `${formatQuantity(quantity)} × $${formatUnit(unit)}` });
   };
 
-  // The scheduled notifications' sweep: one run a minute, a Query of the due index that finds nothing
-  // (waiting for a sendAt adds up to 65 s × memory per scheduled notification: docs/SCALE.md).
-  const sweepRuns = inv.releaseSweeps * usage.daysPerMonth * 24 * 60;
+  // Scheduled notifications: one one-time schedule each, which invokes the release function once at
+  // its sendAt (docs/SCALE.md "Scheduled notifications, deployed"). None scheduled, nothing runs.
+  const releases = inv.releaseScheduleGroups > 0 ? usage.writers * usage.scheduledPerWriterPerMonth : 0;
   // The daily digests: a run every 15 minutes, two Queries of the byChannel index (line, email).
   const digestRuns = inv.digestSchedules * usage.daysPerMonth * 24 * 4;
   // Lambda
@@ -51,10 +51,10 @@ export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PR
     counts.defaultInvocations * behaviour.defaultSeconds * gb +
     counts.connects * (behaviour.connectSeconds + behaviour.disconnectSeconds) * gb +
     counts.streamInvocations * behaviour.streamSeconds * gb +
-    sweepRuns * behaviour.sweepSeconds * (SWEEP_MEMORY_MB / 1024) +
+    releases * behaviour.releaseSeconds * (RELEASE_MEMORY_MB / 1024) +
     digestRuns * DIGEST_RUN_SECONDS * (DIGEST_MEMORY_MB / 1024);
   const invocations =
-    counts.collectorRuns + counts.defaultInvocations + 2 * counts.connects + counts.streamInvocations + sweepRuns + digestRuns;
+    counts.collectorRuns + counts.defaultInvocations + 2 * counts.connects + counts.streamInvocations + releases + digestRuns;
   line("Lambda", `compute, ${inv.functionMemoryMb} MB arm64 (GB-s)`, gbSeconds, "lambdaArmGbSecond");
   line("Lambda", "requests", invocations, "lambdaRequest");
 
@@ -66,8 +66,12 @@ export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PR
   // DynamoDB
   line("DynamoDB", "read request units", counts.readUnits, "dynamoReadUnit");
   line("DynamoDB", "write request units", counts.writeUnits, "dynamoWriteUnit");
+  // A release: one consistent GetItem (1 read unit), one conditional UpdateItem (1 write unit).
+  if (releases > 0) {
+    line("DynamoDB", "read request units, scheduled releases", releases, "dynamoReadUnit");
+    line("DynamoDB", "write request units, scheduled releases", releases, "dynamoWriteUnit");
+  }
   // An eventually consistent Query reading nothing costs half a read unit.
-  if (sweepRuns > 0) line("DynamoDB", "read request units, due-index sweeps", sweepRuns * 0.5, "dynamoReadUnit");
   if (digestRuns > 0) line("DynamoDB", "read request units, digest runs (2 index Queries)", digestRuns * 2 * 0.5, "dynamoReadUnit");
   line("DynamoDB", "storage, articles (GB-month)", counts.articleStorageGb, "dynamoStorageGbMonth");
   line("DynamoDB", "point-in-time recovery, articles (GB-month)", counts.articleStorageGb, "dynamoPitrGbMonth");
@@ -84,7 +88,8 @@ export function monthlyBill(inv: Inventory, usage: Usage, prices: PriceList = PR
   // Schedule
   if (inv.schedules > 0)
     line("EventBridge Scheduler", "collector invocations", counts.collectorRuns * inv.schedules, "schedulerInvocation");
-  if (sweepRuns > 0) line("EventBridge Scheduler", "scheduled-notification sweeps (1 a minute)", sweepRuns, "schedulerInvocation");
+  // CreateSchedule itself is not billed; each one-time schedule's one invocation is.
+  if (releases > 0) line("EventBridge Scheduler", "one-time schedules, one per scheduled notification", releases, "schedulerInvocation");
   if (digestRuns > 0) line("EventBridge Scheduler", "daily-digest runs (1 every 15 minutes)", digestRuns, "schedulerInvocation");
 
   // CloudWatch

@@ -10,7 +10,7 @@ export function usd(value: number): string {
 export function renderBill(bill: Bill): string {
   const { usage, counts } = bill;
   const header = [
-    `### ${usage.writers.toLocaleString("en-US")} writer${usage.writers === 1 ? "" : "s"}: ${usage.articlesPerWriter} articles each, a poll every ${usage.pollIntervalMinutes} min, ${usage.tabsPerWriter} tab ${usage.hoursOpenPerDay} h a day, ${usage.likesPerWriterPerDay} likes a day, ${usage.daysPerMonth} days`,
+    `### ${usage.writers.toLocaleString("en-US")} writer${usage.writers === 1 ? "" : "s"}: ${usage.articlesPerWriter} articles each, a poll every ${usage.pollIntervalMinutes} min, ${usage.tabsPerWriter} tab ${usage.hoursOpenPerDay} h a day, ${usage.likesPerWriterPerDay} likes a day, ${usage.scheduledPerWriterPerMonth} scheduled notifications a month, ${usage.daysPerMonth} days`,
     "",
     `Collector: ${counts.collectorRuns.toLocaleString("en-US")} runs of ${counts.collectorSeconds.toFixed(1)} s; Qiita ${counts.qiitaRequestsPerHourPerToken.toFixed(0)} requests/hour per token (limit 1,000). Likes: ${counts.likes.toLocaleString("en-US")}; stream invocations: ${counts.streamInvocations.toLocaleString("en-US")}.`,
     ...(counts.collectorSeconds > BEHAVIOUR.collectorTimeoutSeconds

@@ -4,7 +4,7 @@
  * function memory, log retention). Pure: takes template JSON, does no I/O.
  */
 
-import { DIGEST_SCHEDULE_DESCRIPTION, RELEASE_SCHEDULE_DESCRIPTION } from "../../infra/stateless-stack.ts";
+import { DIGEST_SCHEDULE_DESCRIPTION } from "../../infra/stateless-stack.ts";
 
 interface CfnResource {
   readonly Type: string;
@@ -24,8 +24,11 @@ export interface Inventory {
   readonly customerKeys: number;
   /** The collector's schedules (every poll interval). */
   readonly schedules: number;
-  /** The scheduled notifications' sweeps (every minute; infra/stateless-stack.ts RELEASE_SCHEDULE_DESCRIPTION). */
-  readonly releaseSweeps: number;
+  /**
+   * Schedule groups that hold one one-time schedule per scheduled notification (infra/stateless-stack.ts
+   * ReleaseSchedules): nothing runs, and nothing is billed, until a notification is scheduled.
+   */
+  readonly releaseScheduleGroups: number;
   /** The daily digests' runs (every 15 minutes; infra/stateless-stack.ts DIGEST_SCHEDULE_DESCRIPTION). */
   readonly digestSchedules: number;
   readonly distributions: number;
@@ -49,9 +52,6 @@ export function inventory(templates: readonly CfnTemplate[]): Inventory {
   const projectFunctions = ofType("AWS::Lambda::Function").filter(
     (fn) => fn.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === PROJECT_SERVICE,
   );
-  const releaseSweeps = ofType("AWS::Scheduler::Schedule").filter(
-    (schedule) => schedule.Properties?.Description === RELEASE_SCHEDULE_DESCRIPTION,
-  ).length;
   const digestSchedules = ofType("AWS::Scheduler::Schedule").filter(
     (schedule) => schedule.Properties?.Description === DIGEST_SCHEDULE_DESCRIPTION,
   ).length;
@@ -69,10 +69,9 @@ export function inventory(templates: readonly CfnTemplate[]): Inventory {
     customerKeys: count("AWS::KMS::Key"),
     schedules:
       count("AWS::Scheduler::Schedule") -
-      releaseSweeps -
       digestSchedules +
       ofType("AWS::Events::Rule").filter((rule) => rule.Properties?.ScheduleExpression).length,
-    releaseSweeps,
+    releaseScheduleGroups: count("AWS::Scheduler::ScheduleGroup"),
     digestSchedules,
     distributions: count("AWS::CloudFront::Distribution"),
     customMetrics: projectFunctions.some((fn) => fn.Properties?.Environment?.Variables?.POWERTOOLS_METRICS_DISABLED !== "true"),

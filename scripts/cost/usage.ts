@@ -12,6 +12,8 @@ export interface Usage {
   readonly hoursOpenPerDay: number;
   /** New likes a writer gets a day, each assumed to land on a different poll (worst case). */
   readonly likesPerWriterPerDay: number;
+  /** Notifications a writer's systems publish with a future sendAt (POST /v1/notifications), a month. */
+  readonly scheduledPerWriterPerMonth: number;
   readonly daysPerMonth: number;
 }
 
@@ -23,13 +25,18 @@ export const DEFAULT_USAGE: Usage = {
   tabsPerWriter: 1,
   hoursOpenPerDay: 8,
   likesPerWriterPerDay: 10,
+  // One a day: a generous reading of "a group's subscribers receive a message at a chosen date and hour".
+  scheduledPerWriterPerMonth: 30,
   daysPerMonth: 30,
 };
 
 /** How the code behaves, measured or read from it; change with the code. */
 export const BEHAVIOUR = {
-  /** A scheduled-notification sweep that finds nothing due: one Query and return. */
-  sweepSeconds: 0.1,
+  /**
+   * One scheduled notification's release: a GetItem, the wait for the under-a-second rest of its
+   * sendAt (at() is rounded down to the second; 0.5 s on average), one conditional UpdateItem.
+   */
+  releaseSeconds: 0.6,
   /** web/app.js PING_EVERY_MS. */
   pingIntervalMinutes: 5,
   /** API Gateway closes a WebSocket after 2 h; the page reconnects and resumes. */

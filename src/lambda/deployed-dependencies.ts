@@ -6,6 +6,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { z } from "zod";
 import { ManagementApiPoster } from "#adapters/apigateway/management-api-poster.ts";
 import { LambdaGroupPartDispatcher } from "#adapters/lambda/lambda-group-part-dispatcher.ts";
@@ -21,6 +22,7 @@ import { SesV2EmailSender } from "#adapters/ses/sesv2-email-sender.ts";
 import { DynamoDbPublishKeyStore } from "#adapters/dynamodb/dynamodb-publish-key-store.ts";
 import { DynamoDbRevocationStore } from "#adapters/dynamodb/dynamodb-revocation-store.ts";
 import { DynamoDbRepositoryStore } from "#adapters/dynamodb/dynamodb-repository-store.ts";
+import { DynamoDbSourceHealth } from "#adapters/dynamodb/dynamodb-source-health.ts";
 import { GitHubClient } from "#adapters/github/github-client.ts";
 import { DynamoDbRollupStore } from "#adapters/dynamodb/dynamodb-rollup-store.ts";
 import { DynamoDbDigestQueue } from "#adapters/dynamodb/dynamodb-digest-queue.ts";
@@ -29,6 +31,7 @@ import { articlesTable, groupsTable, notificationsTable, publishKeysTable, table
 import { MessagingApiLineSender } from "#adapters/line/messaging-api-line-sender.ts";
 import { QiitaClient } from "#adapters/qiita/qiita-client.ts";
 import { S3BodyStore } from "#adapters/s3/s3-body-store.ts";
+import { EventBridgeReleaseAlarm } from "#adapters/scheduler/eventbridge-release-alarm.ts";
 import { type Account, readLineChannelToken, readLineRecipients } from "#adapters/secrets/deployed-settings.ts";
 import type { ChannelChoices, DeliverBatchPorts, EmailChannel, LineTarget } from "#domain/delivery/deliver-batch.ts";
 import {
@@ -87,6 +90,16 @@ const hotPollEnvironment = z
     message: "must not be below HOT_POLL_MIN_SECONDS",
   });
 
+/**
+ * The collector's settings: the schedule's interval, which the stack sets from collectRateMinutes.
+ * A failing source's next try is the next scheduled run, so its status says that time.
+ */
+export function collectSettings(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = parseEnvironment(z.object({ SWEEP_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300) }), env);
+  const every = parsed.SWEEP_INTERVAL_SECONDS * 1000;
+  return { retryBackoff: { baseMs: every, capMs: every } };
+}
+
 export function hotPollSettings(env: NodeJS.ProcessEnv = process.env) {
   const parsed = parseEnvironment(hotPollEnvironment, env);
   return {
@@ -116,7 +129,28 @@ export function publishSettings(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
-/** The scheduled sweep's one setting, required for the same reason as the publish function's. */
+/**
+ * The publish function's release alarm (docs/ARCHITECTURE.md "Scheduled notifications, deployed"):
+ * the schedule group, the role Scheduler assumes and the release function, which the stack's
+ * bindReleaseAlarm sets. Required: without them a scheduled notification would never be released.
+ */
+const releaseAlarmEnvironment = z.object({
+  RELEASE_SCHEDULE_GROUP: z.string({ required_error: "is not set" }).min(1, "is empty"),
+  RELEASE_SCHEDULER_ROLE_ARN: z.string({ required_error: "is not set" }).startsWith("arn:", "is not an ARN"),
+  RELEASE_FUNCTION_ARN: z.string({ required_error: "is not set" }).startsWith("arn:", "is not an ARN"),
+});
+
+export function deployedReleaseAlarm(env: NodeJS.ProcessEnv = process.env, client?: SchedulerClient): EventBridgeReleaseAlarm {
+  const parsed = parseEnvironment(releaseAlarmEnvironment, env);
+  return new EventBridgeReleaseAlarm({
+    groupName: parsed.RELEASE_SCHEDULE_GROUP,
+    roleArn: parsed.RELEASE_SCHEDULER_ROLE_ARN,
+    targetArn: parsed.RELEASE_FUNCTION_ARN,
+    ...(client ? { client } : {}),
+  });
+}
+
+/** The scheduled release's one setting, required for the same reason as the publish function's. */
 export function releaseSettings(env: NodeJS.ProcessEnv = process.env) {
   const parsed = parseEnvironment(publishEnvironment.pick({ [notificationsTable.envVar]: true }), env);
   return { notificationsTable: parsed[notificationsTable.envVar] as string };
@@ -140,6 +174,8 @@ export const ledger = /* @__PURE__ */ new DynamoDbDeliveryLedger();
 export const revocations = /* @__PURE__ */ new DynamoDbRevocationStore();
 export const articles = /* @__PURE__ */ new DynamoDBArticleStore(tableName(articlesTable));
 export const repositories = /* @__PURE__ */ new DynamoDbRepositoryStore();
+/** Each source's health on the accounts' `#account` items: the collector writes it, $default reads it. */
+export const sourceHealth = /* @__PURE__ */ new DynamoDbSourceHealth();
 export const poster = /* @__PURE__ */ new ManagementApiPoster({ endpoint: process.env.MANAGEMENT_API_ENDPOINT });
 export const hotPollLease = /* @__PURE__ */ new DynamoDbHotPollLease({ tableName: tableName(articlesTable) });
 /** Published notifications and their receipts: the publish function writes them, the stream function records deliveries. */

@@ -3,6 +3,7 @@ import { createPublishHandler } from "#handlers/publish.handler.ts";
 import {
   deployedBodies,
   deployedPreferences,
+  deployedReleaseAlarm,
   groups,
   logger,
   publications,
@@ -14,12 +15,15 @@ import {
 publishSettings();
 
 const bodies = deployedBodies();
+// A scheduled notification's one-time schedule; a missing setting fails the start in one line too.
+const alarm = deployedReleaseAlarm();
 
 export const handler = createPublishHandler({
   publications,
   keys: publishKeys,
   groups,
   ...(bodies ? { bodies } : {}),
+  alarm,
   // PUT/GET /v1/users/USER_ID/preferences.
   preferences: deployedPreferences(),
   logger,

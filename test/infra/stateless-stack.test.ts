@@ -136,6 +136,8 @@ describe("StatelessStack", () => {
           "ROLLUPS_TABLE",
           "TIME_ZONE",
           ...["PREFERENCES_TABLE", "LINE_MODE", "EMAIL_MODE", "DIGEST_HOUR"],
+          // The status frame: each source's health on the `#account` items.
+          ...["ARTICLES_TABLE", "REPOSITORIES_TABLE"],
         ],
         stream: [
           "CONNECTIONS_TABLE",
@@ -158,7 +160,8 @@ describe("StatelessStack", () => {
           ...["DIGESTS_TABLE", "LINE_MONTHLY_LIMIT"],
         ],
         // GitHub stars (issue 12) beside Qiita's accounts.
-        collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER", "REPOSITORIES_TABLE", "GITHUB_TOKEN_PARAMETER"],
+        // SWEEP_INTERVAL_SECONDS: a failing source's next try, in its status.
+        collect: ["ARTICLES_TABLE", "QIITA_ACCOUNTS_PARAMETER", "REPOSITORIES_TABLE", "GITHUB_TOKEN_PARAMETER", "SWEEP_INTERVAL_SECONDS"],
         hotPoll: ["ARTICLES_TABLE", "REVOCATIONS_TABLE", "TOKEN_SECRET_PARAMETER", "QIITA_ACCOUNTS_PARAMETER", "SWEEP_INTERVAL_SECONDS"],
         publish: [
           "NOTIFICATIONS_TABLE",
@@ -166,6 +169,8 @@ describe("StatelessStack", () => {
           "GROUPS_TABLE",
           "BODIES_BUCKET",
           ...["PREFERENCES_TABLE", "LINE_MODE", "EMAIL_MODE", "TIME_ZONE", "DIGEST_HOUR"],
+          // A scheduled notification's one-time schedule (issue 10).
+          ...["RELEASE_SCHEDULE_GROUP", "RELEASE_SCHEDULER_ROLE_ARN", "RELEASE_FUNCTION_ARN"],
         ],
       };
       const common = [
@@ -187,6 +192,7 @@ describe("StatelessStack", () => {
       expect(environmentOf("stream").LINE_MODE).toBe("fallback");
       expect(environmentOf("connect").MAX_CONNECTIONS_PER_USER).toBe("20");
       expect(environmentOf("hotPoll").SWEEP_INTERVAL_SECONDS).toBe("300");
+      expect(environmentOf("collect").SWEEP_INTERVAL_SECONDS).toBe("300");
     });
 
     it("pass MAX_CONNECTIONS_PER_USER from the maxConnectionsPerUser deploy setting, and emit metrics with detailedMonitoring", () => {
@@ -292,6 +298,9 @@ describe("StatelessStack", () => {
           // {"action":"preferences"}: the user's own row.
           { action: "dynamodb:GetItem", on: table("preferences") },
           { action: "dynamodb:UpdateItem", on: table("preferences") },
+          // The status frame: the sources' health on the user's `#account` items, read only.
+          { action: "dynamodb:GetItem", on: table("articles") },
+          { action: "dynamodb:GetItem", on: table("repositories") },
         ],
         stream: [
           { action: "dynamodb:Query", on: index("connections", "byUser") },
@@ -321,6 +330,11 @@ describe("StatelessStack", () => {
           { action: "dynamodb:PutItem", on: table("repositories") },
           { action: "dynamodb:Query", on: table("repositories") },
           { action: "dynamodb:DeleteItem", on: table("repositories") },
+          // The `#account` items: the baseline mark and the source's health (UpdateItem), the health read (GetItem).
+          { action: "dynamodb:GetItem", on: table("articles") },
+          { action: "dynamodb:UpdateItem", on: table("articles") },
+          { action: "dynamodb:GetItem", on: table("repositories") },
+          { action: "dynamodb:UpdateItem", on: table("repositories") },
         ],
         hotPoll: [
           // The #hot-lease conditional put and the collector's conditional puts.
@@ -742,67 +756,99 @@ describe("StatelessStack", () => {
     });
   });
 
-  describe("scheduled notifications sweep", () => {
-    const sweepId = () => logicalId(stack.releaseScheduled);
-    const sweepSchedule = () =>
-      Object.values(template.findResources("AWS::Scheduler::Schedule")).filter(
-        (schedule) => schedule.Properties.Target.Arn["Fn::GetAtt"][0] === sweepId(),
+  describe("scheduled notifications: one one-time schedule each (issue 10)", () => {
+    const releaseId = () => logicalId(stack.releaseScheduled);
+    const groupName = () => stack.releaseSchedules.scheduleGroupName;
+    const publishStatements = () => statementsOfFunction(template, fnId("publish"));
+
+    it("runs no recurring schedule for them: the release function is invoked only by the schedules the publish function creates", () => {
+      // Act
+      const recurring = Object.values(template.findResources("AWS::Scheduler::Schedule")).filter((schedule) =>
+        JSON.stringify(schedule.Properties.Target.Arn).includes(releaseId()),
       );
 
-    it("runs every minute from EventBridge Scheduler, without retries (the next run finds what is still scheduled)", () => {
-      // Act
-      const schedules = sweepSchedule();
-
       // Assess
-      expect(schedules).toHaveLength(1);
-      expect(schedules[0]!.Properties).toMatchObject({
-        ScheduleExpression: "rate(1 minute)",
-        State: "ENABLED",
-        FlexibleTimeWindow: { Mode: "OFF" },
-        Target: { RetryPolicy: { MaximumRetryAttempts: 0 } },
-      });
-      template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", { FunctionName: { Ref: sweepId() }, MaximumRetryAttempts: 0 });
+      expect(recurring).toEqual([]);
+      template.resourceCountIs("AWS::Scheduler::ScheduleGroup", 1);
+      template.hasResourceProperties("AWS::Scheduler::ScheduleGroup", { Name: groupName() });
+      expect(groupName()).toMatch(/^[0-9a-zA-Z\-_.]{1,64}$/);
     });
 
-    it("waits for sendAts within the next 65 s inside a 90 s timeout, at 128 MB, on Node.js 22 arm64", () => {
-      const { Properties } = resources[sweepId()]!;
+    it("releases within a 30 s timeout at 128 MB, on Node.js 22 arm64, with Lambda retrying a failed release twice", () => {
+      const { Properties } = resources[releaseId()]!;
 
-      expect(Properties).toMatchObject({ Timeout: 90, MemorySize: 128, Runtime: "nodejs22.x", Architectures: ["arm64"] });
+      expect(Properties).toMatchObject({ Timeout: 30, MemorySize: 128, Runtime: "nodejs22.x", Architectures: ["arm64"] });
       expect(Object.keys(Properties.Environment.Variables)).toContain("NOTIFICATIONS_TABLE");
+      template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", { FunctionName: { Ref: releaseId() }, MaximumRetryAttempts: 2 });
     });
 
-    it("may only Query the due index and UpdateItem the notifications table (the conditional release)", () => {
+    it("may GetItem and UpdateItem the notifications table (the conditional release) and Query only the due index (a sweep by hand)", () => {
       // Prepare
       const arn = `ExportsOutputFnGetAtt${logicalId(stateful.notifications.table)}Arn`;
 
       // Act
-      const grants = statementsOfFunction(template, sweepId()).flatMap((statement) =>
+      const grants = statementsOfFunction(template, releaseId()).flatMap((statement) =>
         actionsOf(statement)
           .filter((action) => !action.startsWith("logs:"))
           .map((action) => ({ action, resource: JSON.stringify(statement.Resource) })),
       );
 
       // Assess
-      expect(grants.map(({ action }) => action).sort()).toEqual(["dynamodb:Query", "dynamodb:UpdateItem"]);
+      expect(grants.map(({ action }) => action).sort()).toEqual(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
       expect(grants.find(({ action }) => action === "dynamodb:Query")?.resource).toMatch(
         new RegExp(`${arn}[0-9A-F]{8}"},"/index/byDueTime"`),
       );
-      expect(grants.find(({ action }) => action === "dynamodb:UpdateItem")?.resource).toMatch(
-        new RegExp(`^\\{"Fn::ImportValue":"[^"]*${arn}[0-9A-F]{8}"\\}$`),
-      );
+      for (const action of ["dynamodb:GetItem", "dynamodb:UpdateItem"]) {
+        expect(grants.find((grant) => grant.action === action)?.resource).toMatch(
+          new RegExp(`^\\{"Fn::ImportValue":"[^"]*${arn}[0-9A-F]{8}"\\}$`),
+        );
+      }
     });
 
-    it("gives its schedule a role that may invoke only the sweep", () => {
+    it("gives the schedules a role only Scheduler of this account may assume, that may invoke only the release function", () => {
+      // Prepare
+      const roleId = logicalId(stack.releaseSchedulerRole);
+
       // Act
-      const roleId = sweepSchedule()[0]!.Properties.Target.RoleArn["Fn::GetAtt"][0];
+      const role = resources[roleId]!;
       const statements = Object.values(template.findResources("AWS::IAM::Policy"))
         .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId))
         .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 
       // Assess
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Action: "sts:AssumeRole",
+          Effect: "Allow",
+          Principal: { Service: "scheduler.amazonaws.com" },
+          Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+        },
+      ]);
       expect(statements.flatMap(actionsOf)).toEqual(["lambda:InvokeFunction"]);
-      expect(JSON.stringify(statements.map((statement) => statement.Resource))).toContain(sweepId());
-      expect(JSON.stringify(statements.map((statement) => statement.Resource))).not.toContain(fnId("collect"));
+      expect(statements.map((statement) => statement.Resource)).toEqual([{ "Fn::GetAtt": [releaseId(), "Arn"] }]);
+    });
+
+    it("lets the publish function create release-* schedules in that group only, and pass that role to Scheduler only", () => {
+      // Act
+      const create = publishStatements().filter((statement) => actionsOf(statement).some((action) => action.startsWith("scheduler:")));
+      const pass = publishStatements().filter((statement) => actionsOf(statement).some((action) => action.startsWith("iam:")));
+
+      // Assess
+      expect(create.flatMap(actionsOf)).toEqual(["scheduler:CreateSchedule"]);
+      expect(JSON.stringify(create[0]!.Resource)).toMatch(new RegExp(`:schedule/${groupName()}/release-\\*"\\]\\]\\}$`));
+      expect(pass.flatMap(actionsOf)).toEqual(["iam:PassRole"]);
+      expect(pass[0]!.Resource).toEqual({ "Fn::GetAtt": [logicalId(stack.releaseSchedulerRole), "Arn"] });
+      expect((pass[0] as Statement & { Condition?: unknown }).Condition).toEqual({
+        StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" },
+      });
+    });
+
+    it("tells the publish function the group, the role and the release function to target", () => {
+      const variables = environmentOf("publish");
+
+      expect(variables.RELEASE_SCHEDULE_GROUP).toBe(groupName());
+      expect(variables.RELEASE_SCHEDULER_ROLE_ARN).toEqual({ "Fn::GetAtt": [logicalId(stack.releaseSchedulerRole), "Arn"] });
+      expect(variables.RELEASE_FUNCTION_ARN).toEqual({ "Fn::GetAtt": [releaseId(), "Arn"] });
     });
   });
 

@@ -10,6 +10,11 @@ import { publishSettings } from "../../src/lambda/deployed-dependencies.ts";
 
 const fixture: APIGatewayProxyEventV2 = JSON.parse(readFileSync(new URL("../events/apigw-http/request.json", import.meta.url), "utf8"));
 const tables = { NOTIFICATIONS_TABLE: "stack-notifications", PUBLISH_KEYS_TABLE: "stack-publish-keys", GROUPS_TABLE: "stack-groups" };
+const releaseAlarm = {
+  RELEASE_SCHEDULE_GROUP: "stack-releases",
+  RELEASE_SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/stack-ReleaseSchedulerRole",
+  RELEASE_FUNCTION_ARN: "arn:aws:lambda:us-east-1:123456789012:function:stack-ReleaseScheduled",
+};
 
 describe("publishSettings", () => {
   it("reads the three table names the stack binds", () => {
@@ -40,7 +45,7 @@ describe("the publish entry's handler", () => {
 
   it("answers 401 to an HTTP API event without a publish key", async () => {
     // Prepare
-    for (const [name, value] of Object.entries(tables)) vi.stubEnv(name, value);
+    for (const [name, value] of Object.entries({ ...tables, ...releaseAlarm })) vi.stubEnv(name, value);
     const { handler } = await import("../../src/lambda/publish.ts");
     const event = structuredClone(fixture);
     event.rawPath = "/v1/notifications";
@@ -53,6 +58,14 @@ describe("the publish entry's handler", () => {
     // Assess
     expect(result.statusCode).toBe(401);
     expect(JSON.parse(result.body as string).error.message).toMatch(/Authorization: Bearer KEY/);
+  });
+
+  it("refuses to start without its release alarm's settings, naming the variable", async () => {
+    // Prepare
+    for (const [name, value] of Object.entries({ ...tables, ...releaseAlarm, RELEASE_SCHEDULER_ROLE_ARN: "" })) vi.stubEnv(name, value);
+
+    // Act / Assess
+    await expect(import("../../src/lambda/publish.ts")).rejects.toThrow(/RELEASE_SCHEDULER_ROLE_ARN is "": is not an ARN/);
   });
 
   it("refuses to start without its tables", async () => {

@@ -4,7 +4,6 @@ import { PRICES } from "../../../scripts/cost/prices.ts";
 import { renderBill, renderSummary, usd } from "../../../scripts/cost/render.ts";
 import { inventory, type CfnTemplate } from "../../../scripts/cost/template-inventory.ts";
 import { BEHAVIOUR, DEFAULT_USAGE, monthlyCounts } from "../../../scripts/cost/usage.ts";
-import { RELEASE_SCHEDULE_DESCRIPTION } from "../../../infra/stateless-stack.ts";
 
 const fn = (env: Record<string, string> = {}, memory = 256) => ({
   Type: "AWS::Lambda::Function",
@@ -107,28 +106,36 @@ describe("monthlyBill", () => {
     expect(reads.quantity).toBe(monthlyCounts(DEFAULT_USAGE).readUnits);
   });
 
-  it("bills the scheduled-notification sweep apart from the collector: a run, a Scheduler invocation and half a read unit a minute", () => {
+  it("bills scheduled notifications per notification: one one-time schedule's invocation, a release run, a read and a write each", () => {
     // Prepare
-    const sweep = { Type: "AWS::Scheduler::Schedule", Properties: { Description: RELEASE_SCHEDULE_DESCRIPTION } };
-    const withSweep: CfnTemplate = { Resources: { ...lean.Resources, Sweep: sweep } };
-    const runs = DEFAULT_USAGE.daysPerMonth * 24 * 60;
+    const group = { Type: "AWS::Scheduler::ScheduleGroup", Properties: { Name: "live-likes-releases" } };
+    const withReleases: CfnTemplate = { Resources: { ...lean.Resources, Releases: group } };
+    const releases = DEFAULT_USAGE.scheduledPerWriterPerMonth;
 
     // Act
-    const inv = inventory([withSweep]);
+    const inv = inventory([withReleases]);
     const bill = monthlyBill(inv, DEFAULT_USAGE);
     const without = monthlyBill(inventory([lean]), DEFAULT_USAGE);
+    const none = monthlyBill(inv, { ...DEFAULT_USAGE, scheduledPerWriterPerMonth: 0 });
 
-    // Assess
-    expect(inv).toMatchObject({ schedules: 1, releaseSweeps: 1 });
+    // Assess: the group is no collector schedule
+    expect(inv).toMatchObject({ schedules: inventory([lean]).schedules, releaseScheduleGroups: 1 });
     expect(bill.lines).toContainEqual(
-      expect.objectContaining({ price: "schedulerInvocation", quantity: runs, item: expect.stringMatching(/sweep/) }),
+      expect.objectContaining({ price: "schedulerInvocation", quantity: releases, item: expect.stringMatching(/one-time/) }),
     );
-    expect(bill.lines).toContainEqual(expect.objectContaining({ price: "dynamoReadUnit", quantity: runs / 2 }));
+    expect(bill.lines).toContainEqual(
+      expect.objectContaining({ price: "dynamoReadUnit", quantity: releases, item: expect.stringMatching(/release/) }),
+    );
+    expect(bill.lines).toContainEqual(
+      expect.objectContaining({ price: "dynamoWriteUnit", quantity: releases, item: expect.stringMatching(/release/) }),
+    );
     const requests = (b: typeof bill) => b.lines.find((line) => line.item === "requests")!.quantity;
-    expect(requests(bill) - requests(without)).toBe(runs);
-    // 43,200 × ($1/M Scheduler + $0.20/M requests + 0.1 s × 128 MB + 0.5 × $0.125/M reads): under a dime.
-    expect(bill.totalUsd - without.totalUsd).toBeGreaterThan(0.04);
-    expect(bill.totalUsd - without.totalUsd).toBeLessThan(0.1);
+    expect(requests(bill) - requests(without)).toBe(releases);
+    // 30 × ($1/M Scheduler + $0.20/M requests + 0.6 s × 128 MB + a read and a write unit): a few thousandths of a cent.
+    expect(bill.totalUsd - without.totalUsd).toBeGreaterThan(0);
+    expect(bill.totalUsd - without.totalUsd).toBeLessThan(0.0001);
+    // Idle costs nothing: no sweep runs while nothing is scheduled.
+    expect(none.totalUsd).toBeCloseTo(without.totalUsd, 12);
   });
 
   it("keeps the default writer at or under $0.50 a month with the lean template", () => {
