@@ -1,7 +1,7 @@
 /**
  * The deployed GitHub stars (issue 12): the repositories table from its shared definition, kept and
  * backed up; the stream function's third event source on its stream with the likes' filter; the
- * collector's grants on it (Query, PutItem, DeleteItem, nothing else) and on the github-token
+ * collector's grants on it (Query, PutItem, DeleteItem, GetItem/UpdateItem for the `#account` item's health) and on the github-token
  * parameter alone; and which records that filter lets through, as the collector writes them.
  */
 import { marshall } from "@aws-sdk/util-dynamodb";
@@ -60,12 +60,18 @@ describe("GitHub stars deployed", () => {
     });
   });
 
-  it("lets the collector Query, PutItem and DeleteItem on the repositories table only, and read the github-token parameter", () => {
+  it("lets the collector Query, PutItem, DeleteItem (and GetItem/UpdateItem for `#account`) on the repositories table only, and read the github-token parameter", () => {
     const statements = statementsOfFunction(stateless, ids.collect);
     const onRepositories = statements.filter((statement) => JSON.stringify(statement.Resource).includes("Repositories"));
     const environment = stateless.toJSON().Resources[ids.collect].Properties.Environment.Variables;
 
-    expect(onRepositories.flatMap(actionsOf).sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"]);
+    expect(onRepositories.flatMap(actionsOf).sort()).toEqual([
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ]);
     expect(JSON.stringify(onRepositories.map((statement) => statement.Resource))).not.toContain("/index/");
     expect(environment.GITHUB_TOKEN_PARAMETER).toBe("/live-likes/github-token");
     expect(environment.REPOSITORIES_TABLE).toBeDefined();
@@ -81,6 +87,10 @@ describe("GitHub stars deployed", () => {
     }
   });
 });
+
+/** The `health` map as the collector writes it on `#account` (a count of failures among its fields). */
+const HEALTH_FAILING = { name: "github", state: "failing", since: 1, retryAt: 2, message: "GitHub unreachable", failures: 1 };
+const HEALTH_OK = { name: "github", state: "ok", since: 3, message: "ok", failures: 0 };
 
 describe("the repositories stream's filter", () => {
   const pattern = JSON.parse(NOTIFYING_RECORDS.pattern as string) as Pattern;
@@ -121,6 +131,16 @@ describe("the repositories stream's filter", () => {
     ["an unstar", record("MODIFY", written(repository(3), stored, true), stored)],
     ["a list page item", record("INSERT", { userId: "alice", repo: "#page#0001", etag: 'W/"x"', repos: ["alice/hello"], hasNext: false })],
     ["the account item", record("INSERT", { userId: "alice", repo: "#account", baselinedAt: 1 })],
+    // GitHub's health (src/adapters/dynamodb/dynamodb-source-health.ts): first recorded, then changed.
+    ["the account item's first health", record("INSERT", { userId: "alice", repo: "#account", health: HEALTH_FAILING })],
+    [
+      "a change of GitHub's health",
+      record(
+        "MODIFY",
+        { userId: "alice", repo: "#account", baselinedAt: 1, health: HEALTH_OK },
+        { userId: "alice", repo: "#account", baselinedAt: 1, health: HEALTH_FAILING },
+      ),
+    ],
   ])("passes %s exactly when the handler makes a star of it", (_name, streamRecord) => {
     const star = starEventFromChange(articleChangeFromRecord(streamRecord));
 
