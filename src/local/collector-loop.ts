@@ -19,6 +19,7 @@ import {
   DEFAULT_BACKOFF,
   initialHealth,
   nextHealth,
+  rateLimitMessage,
   type PollOutcome,
   type SourceHealth,
   sourceStatus,
@@ -129,7 +130,7 @@ export function createCollectorLoop(deps: CollectorLoopDeps): CollectorLoop {
             : {
                 kind: "rate-limited",
                 until,
-                message: `Qiita's rate limit is spent until ${new Date(until).toISOString()}; polls resume then, nothing is lost.`,
+                message: rateLimitMessage(SOURCE_NAME, until),
               },
         );
         return true;

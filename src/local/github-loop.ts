@@ -19,6 +19,7 @@ import {
   DEFAULT_BACKOFF,
   initialHealth,
   nextHealth,
+  rateLimitMessage,
   type PollOutcome,
   type SourceHealth,
   sourceStatus,
@@ -108,7 +109,7 @@ export function createGitHubLoop(deps: GitHubLoopDeps): GitHubLoop {
           : {
               kind: "rate-limited",
               until,
-              message: `GitHub asks to wait until ${new Date(until).toISOString()}; stars resume then, nothing is lost.`,
+              message: rateLimitMessage(GITHUB_SOURCE_NAME, until),
             },
       );
       if (until === undefined && !summary.notModified) logger.info("github polled", { ...summary });
