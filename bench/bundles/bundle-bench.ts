@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { tablesByRole } from "#adapters/dynamodb/table-definitions.ts";
 import type { BundleRow } from "../report/results.ts";
 import { median, round1 } from "#test/support/statistics.ts";
 
@@ -71,11 +72,23 @@ async function bundle(file: string, outDir: string, external: string[]): Promise
   return outfile;
 }
 
+/**
+ * What the stack sets on its functions (infra/: bindTable, bindReleaseAlarm), with placeholder
+ * values: entries that require their settings at start (the publish and release functions) refuse
+ * to load without them, as they should when deployed.
+ */
+const DEPLOYED_ENV: Record<string, string> = {
+  ...Object.fromEntries(Object.values(tablesByRole).map((table) => [table.envVar, `bench-${table.envVar.toLowerCase()}`])),
+  RELEASE_SCHEDULE_GROUP: "bench-release",
+  RELEASE_SCHEDULER_ROLE_ARN: "arn:aws:iam::000000000000:role/bench-scheduler",
+  RELEASE_FUNCTION_ARN: "arn:aws:lambda:local:000000000000:function:bench-release",
+};
+
 /** Import time in a fresh process, as a cold start pays it (the handler module's own top level included). */
 function importMs(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
-    env: { ...process.env, NODE_OPTIONS: "" },
+    env: { ...process.env, ...DEPLOYED_ENV, NODE_OPTIONS: "" },
     encoding: "utf8",
   });
   return Number(out);
