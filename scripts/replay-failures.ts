@@ -22,6 +22,9 @@ import { replayDeployedFailures } from "./replay-failures/replay-deployed.ts";
 import { replayLocalFailures } from "./replay-failures/replay-local.ts";
 import type { ReplaySummary } from "./replay-failures/summary.ts";
 
+// As in npm start (src/local/main.ts): the SDK's "upgrade to node >=22" notice would bury the one line a user reads.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 export const USAGE = `usage: npm run replay-failures [-- --dry-run] [--include-old]
        npm run replay-failures -- --bucket NAME [--region REGION] [--function NAME] [--dry-run] [--include-old]
 

@@ -21,6 +21,9 @@ import { loadConfig } from "./config.ts";
 import { ensureTable } from "./tables.ts";
 import { openDatabase } from "./token-cli.ts";
 
+// As in npm start (src/local/main.ts): the SDK's "upgrade to node >=22" notice would bury the one line a user reads.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 const USAGE = "usage: npm run --silent key -- create NAME | revoke NAME | list [--table DEPLOYED_TABLE [--region REGION]]";

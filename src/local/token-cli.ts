@@ -24,6 +24,9 @@ import { loadConfig, type LocalConfig } from "./config.ts";
 import { ensureTable } from "./tables.ts";
 import { resolveTokenSecret } from "./token-secret.ts";
 
+// As in npm start (src/local/main.ts): the SDK's "upgrade to node >=22" notice would bury the one line a user reads.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_TTL = "30d";
