@@ -103,6 +103,11 @@ describe("stream handler: daily rollups", () => {
         if (count.item === "item-b" && refuse) throw new Error("ProvisionedThroughputExceededException");
         return rollups.count(count);
       },
+      // A transaction holding item-b is refused whole, as a throttled one would be.
+      countMany: async (counts) => {
+        if (refuse && counts.some((count) => count.item === "item-b")) throw new Error("ProvisionedThroughputExceededException");
+        return rollups.countMany(counts);
+      },
       read: (userId, from, to) => rollups.read(userId, from, to),
     };
     const handler = handlerWith(flaky);

@@ -56,6 +56,12 @@ export interface RollupStore {
    * when that id was counted already (a retried batch, the same notification in two batches).
    */
   count(count: RollupCount): Promise<boolean>;
+  /**
+   * Counts many at once (one user's notifications of a batch), with the same once-per-id promise:
+   * resolves, in order, whether each was counted now (false: counted already). Rejects when they
+   * could not be counted; then none of them was, or only some, and count() tells which.
+   */
+  countMany(counts: readonly RollupCount[]): Promise<boolean[]>;
   /** The user's stored days and item counts from `from` to `to` (YYYY-MM-DD, both included). */
   read(userId: string, from: string, to: string): Promise<RollupRange>;
 }

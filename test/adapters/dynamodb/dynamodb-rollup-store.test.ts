@@ -28,6 +28,53 @@ describe("DynamoDbRollupStore", () => {
     rollups = new DynamoDbRollupStore({ tableName: tables.rollups, client: tables.doc, now: () => NOW });
   });
 
+  describe("countMany", () => {
+    const many = (userId: string, n: number, start = 0) =>
+      Array.from({ length: n }, (_, i) =>
+        count({
+          id: String(start + i + 1).padStart(40, "0"),
+          userId,
+          date: (start + i) % 2 === 0 ? "2026-11-30" : "2026-12-01",
+          kind: (start + i) % 3 === 0 ? "star" : "like",
+          item: `item-${(start + i) % 3}`,
+          delta: 1,
+        }),
+      );
+
+    it("counts 120 at once in a few transactions, the days and items added up as one by one would", async () => {
+      const counts = many("many-1", 120);
+
+      const results = await rollups.countMany(counts);
+
+      expect(results).toEqual(Array(120).fill(true));
+      const { days, items } = await rollups.read("many-1", "2026-11-30", "2026-12-01");
+      expect(days).toEqual([
+        { date: "2026-11-30", likes: counts.filter((c) => c.date === "2026-11-30" && c.kind === "like").length, stars: 20 },
+        { date: "2026-12-01", likes: counts.filter((c) => c.date === "2026-12-01" && c.kind === "like").length, stars: 20 },
+      ]);
+      expect(items.reduce((sum, item) => sum + item.count, 0)).toBe(120);
+    });
+
+    it("tells what was counted already from what is new, and adds only the new", async () => {
+      const counts = many("many-2", 30);
+      await rollups.countMany(counts.slice(0, 10));
+
+      const results = await rollups.countMany(counts);
+
+      expect(results).toEqual([...Array(10).fill(false), ...Array(20).fill(true)]);
+      const { days } = await rollups.read("many-2", "2026-11-30", "2026-12-01");
+      expect(days.reduce((sum, day) => sum + day.likes + day.stars, 0)).toBe(30);
+    });
+
+    it("counts an id given twice in one call once", async () => {
+      const [first, second] = many("many-3", 2);
+
+      expect(await rollups.countMany([first!, second!, first!])).toEqual([true, true, false]);
+      const { days } = await rollups.read("many-3", "2026-11-30", "2026-12-01");
+      expect(days.reduce((sum, day) => sum + day.likes + day.stars, 0)).toBe(2);
+    });
+  });
+
   it("keeps a day, its items and a marker, with their TTLs, and refuses the same id twice", async () => {
     expect(await rollups.count(count({ delta: 2 }))).toBe(true);
     expect(await rollups.count(count({ delta: 2 }))).toBe(false);

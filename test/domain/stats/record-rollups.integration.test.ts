@@ -102,6 +102,11 @@ describe("recordRollups on DynamoDB Local", () => {
         if (count.item === "flaky" && refusals-- > 0) throw new Error("ProvisionedThroughputExceededException");
         return rollups.count(count);
       },
+      // A transaction holding that article is refused whole, as a throttled one would be.
+      countMany: async (counts) => {
+        if (refusals > 0 && counts.some((count) => count.item === "flaky")) throw new Error("ProvisionedThroughputExceededException");
+        return rollups.countMany(counts);
+      },
       read: (userId, from, to) => rollups.read(userId, from, to),
     };
     const batch = [like("erin", "2026-12-01T01:00:00.000Z"), like("erin", "2026-12-01T01:00:00.000Z", { itemId: "flaky" })];
