@@ -47,7 +47,8 @@ export interface StarNotification extends NotificationBase {
  * A message another system published through the HTTP API (`POST /v1/notifications`,
  * src/domain/publish/publish-notification.ts), as one user receives it: to `user:ID`, or one
  * member's copy of a message to `group:NAME` (`to` stays the group, `userId` is the member, `id`
- * the member's own: event-id.ts memberEventId). Scheduling and S3 bodies come later.
+ * the member's own: event-id.ts memberEventId). A scheduled one is delivered at its `sendAt`; a body
+ * too large for a frame is kept in S3 (`bodyKey`) and goes out as a presigned `bodyUrl`.
  */
 export interface PublishedNotification extends NotificationBase {
   readonly kind: "notification";
