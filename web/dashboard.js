@@ -1,6 +1,8 @@
 // The dashboard view: one's own numbers per source (likes, stars) from the server's `stats` frame,
 // kept live as like and star frames arrive. Pure helpers first (unit-tested), then the DOM.
 
+import { jsonObject } from "./live-feed.js";
+
 /** @typedef {{ date: string, likes: number, stars: number }} StatsDay */
 /** @typedef {{ kind: "like" | "star", title: string, url: string, count: number }} StatsTopItem */
 /** @typedef {{ type: "stats", days: StatsDay[], totals: { likes: number, stars: number }, top: StatsTopItem[] }} StatsFrame */
@@ -33,15 +35,8 @@ export function statsRequest() {
  * @returns {StatsFrame | undefined}
  */
 export function parseStatsFrame(text) {
-  /** @type {unknown} */
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== "object" || parsed === null) return undefined;
-  const frame = /** @type {Record<string, unknown>} */ (parsed);
+  const frame = jsonObject(text);
+  if (!frame) return undefined;
   if (frame.type !== "stats" || !Array.isArray(frame.days) || !Array.isArray(frame.top)) return undefined;
   if (!frame.days.every(isDay) || !frame.top.every(isTopItem)) return undefined;
   const days = /** @type {StatsDay[]} */ (frame.days);

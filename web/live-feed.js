@@ -90,11 +90,11 @@ export function backoffDelay(attempt, random = Math.random, { baseMs = 1_000, ca
 export const EVENT_ID = /^\d{40}$/;
 
 /**
- * One server frame read defensively: undefined for anything this client cannot use.
+ * A frame's JSON object, or undefined for text that is not one: where every frame reader starts.
  * @param {string} text
- * @returns {ServerFrame | undefined}
+ * @returns {Record<string, unknown> | undefined}
  */
-export function parseFrame(text) {
+export function jsonObject(text) {
   /** @type {unknown} */
   let parsed;
   try {
@@ -102,8 +102,17 @@ export function parseFrame(text) {
   } catch {
     return undefined;
   }
-  if (typeof parsed !== "object" || parsed === null) return undefined;
-  const frame = /** @type {Record<string, unknown>} */ (parsed);
+  return typeof parsed === "object" && parsed !== null ? /** @type {Record<string, unknown>} */ (parsed) : undefined;
+}
+
+/**
+ * One server frame read defensively: undefined for anything this client cannot use.
+ * @param {string} text
+ * @returns {ServerFrame | undefined}
+ */
+export function parseFrame(text) {
+  const frame = jsonObject(text);
+  if (!frame) return undefined;
   switch (frame.type) {
     case "like":
       return isLike(frame) ? { type: "like", like: frame } : undefined;

@@ -2,6 +2,8 @@
 // time zone and digest hour, read and changed with the `preferences` action on the page's own
 // socket (docs/ARCHITECTURE.md "Preferences"). Pure helpers first (unit-tested), then the DOM.
 
+import { jsonObject } from "./live-feed.js";
+
 /** @typedef {"always" | "fallback" | "digest" | "off"} ChannelMode */
 /** @typedef {{ line: ChannelMode, email: ChannelMode, emailAddress?: string, timeZone: string, digestHour: number }} Preferences */
 /** @typedef {{ line?: ChannelMode, email?: ChannelMode, emailAddress?: string | null, timeZone?: string, digestHour?: number }} PreferenceChanges */
@@ -33,15 +35,9 @@ export function preferencesRequest(set) {
  * @returns {Preferences | undefined}
  */
 export function parsePreferencesFrame(text) {
-  /** @type {unknown} */
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== "object" || parsed === null) return undefined;
-  const { type, preferences } = /** @type {{ type?: unknown, preferences?: unknown }} */ (parsed);
+  const frame = jsonObject(text);
+  if (!frame) return undefined;
+  const { type, preferences } = frame;
   if (type !== "preferences" || typeof preferences !== "object" || preferences === null) return undefined;
   const p = /** @type {Record<string, unknown>} */ (preferences);
   if (!isMode(p.line) || !isMode(p.email) || typeof p.timeZone !== "string" || typeof p.digestHour !== "number") return undefined;
