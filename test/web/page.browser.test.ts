@@ -208,9 +208,11 @@ describe("the page in Chromium", () => {
     const { page } = await openPage(pageUrl());
     await status(page, "live");
     await expect.poll(() => shownLikes(page), { timeout: UI_TIMEOUT_MS }).toBe(likes);
-    await context?.setOffline(true);
+    // The server drops the socket first: a close sent while Chromium emulates offline may never
+    // reach the page. The network goes before the reconnect, which waits at least half a second.
     const [connectionId] = runtime.emulator.connectionIds();
     const dropped = await fetch(`${runtime.httpUrl}/@connections/${connectionId}`, { method: "DELETE" });
+    await context?.setOffline(true);
     await status(page, "reconnecting");
     expect(await page.locator("#status").innerText()).toMatch(/^offline since .* · retrying in \d+ s$/);
     expect(await page.locator("#retry").isVisible()).toBe(true);
@@ -279,10 +281,11 @@ describe("the page in Chromium", () => {
     // Prepare: live and caught up, then away
     const { page } = await openPage(pageUrl());
     await status(page, "live");
-    await context?.setOffline(true);
+    // Dropped first, then offline, as in the reconnect test above.
     for (const connectionId of runtime.emulator.connectionIds()) {
       await fetch(`${runtime.httpUrl}/@connections/${connectionId}`, { method: "DELETE" });
     }
+    await context?.setOffline(true);
     await status(page, "reconnecting");
 
     // Act: one page and one more of likes while away (new articles, liked once each), then back
