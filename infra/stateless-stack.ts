@@ -199,6 +199,37 @@ export class StatelessStack extends Stack {
     const { api, stage } = this.webSocket;
     defaultRoute.bindManagementApi(stage);
 
+    // What every delivering function holds (the stream's and a large group's parts alike, as
+    // deployedDelivery() wires them): connections, the resume log, the ledger, receipts, digests,
+    // bodies, posts, LINE (never a Qiita token), each person's channels, e-mail.
+    const bindDelivery = (fn: LiveLikesFunction): LiveLikesFunction => {
+      fn.bindTable(connections, ["Query"], { index: "byUser" })
+        .bindTable(connections, ["DeleteItem"])
+        // The event log appends a batch's likes in one BatchWriteItem (no single PutItem).
+        .bindTable(events, ["BatchWriteItem"])
+        // The delivery ledger: live-delivery records and LINE claims read many at a time
+        // (BatchGetItem), a push and its claims written together (TransactWriteItems of Puts, with
+        // ConditionCheckItem for a claim that must already exist), the push marked sent (UpdateItem).
+        // LINE's monthly count is kept there too (GetItem, UpdateItem, PutItem).
+        .bindTable(deliveries, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
+        // The receipt of a published notification (or of a group's part), set once on its item.
+        .bindTable(notifications, ["UpdateItem"])
+        // What a `digest` mode (or LINE's monthly limit) owes: one UpdateItem per notification, if_not_exists keeping its first time.
+        .bindTable(digests, ["UpdateItem"])
+        // Presigns the GET of each body kept in S3 as its frame's bodyUrl.
+        .bindBodies(bodies, "read")
+        .bindManagementApi(stage)
+        .bindParameter(parameters.lineChannelToken)
+        .bindParameter(parameters.lineRecipients)
+        // Each user's channel choices, read once per user and batch.
+        .bindTable(props.preferences, ["GetItem"]);
+      channelDefaults(fn, settings);
+      if (props.emailIdentity && settings.email) fn.bindEmail(props.emailIdentity, settings.email.from);
+      fn.addEnvironment("LINE_MODE", settings.lineMode);
+      fn.addEnvironment("LINE_MONTHLY_LIMIT", String(settings.lineMonthlyLimit));
+      return fn;
+    };
+
     const stream = new LiveLikesFunction(this, "Stream", {
       entry: "stream",
       description: "articles and notifications streams: posts frames to live connections, then LINE (once per notification)",
@@ -206,35 +237,11 @@ export class StatelessStack extends Stack {
       // A batch posts to every connection with retries on throttling; a minute covers a slow
       // Management API without holding up the shard for long when something hangs.
       timeout: Duration.seconds(60),
-    })
-      .bindTable(connections, ["Query"], { index: "byUser" })
-      .bindTable(connections, ["DeleteItem"])
-      // The event log appends a batch's likes in one BatchWriteItem (no single PutItem).
-      .bindTable(events, ["BatchWriteItem"])
-      // The delivery ledger: live-delivery records and LINE claims read many at a time
-      // (BatchGetItem), a push and its claims written together (TransactWriteItems of Puts, with
-      // ConditionCheckItem for a claim that must already exist), the push marked sent (UpdateItem).
-      .bindTable(deliveries, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
-      // The receipt of a published notification: what its delivery did, set once on its item.
-      .bindTable(notifications, ["UpdateItem"])
+    });
+    bindDelivery(stream)
       // The daily rollups: one transaction per like or star, the counted#<id> marker put only if
       // absent (PutItem) with ADD to its day and item (UpdateItem). No read, no delete.
-      .bindTable(rollups, ["PutItem", "UpdateItem"])
-      // What a `digest` mode (or LINE's monthly limit) owes: one UpdateItem per notification, if_not_exists keeping its first time.
-      .bindTable(digests, ["UpdateItem"])
-      // Presigns the GET of each body kept in S3 as its frame's bodyUrl.
-      .bindBodies(bodies, "read")
-      .bindManagementApi(stage)
-      // LINE only: the stream function never holds a Qiita token.
-      .bindParameter(parameters.lineChannelToken)
-      .bindParameter(parameters.lineRecipients)
-      // Each user's channel choices, read once per user and batch.
-      .bindTable(props.preferences, ["GetItem"]);
-    channelDefaults(stream, settings);
-    if (props.emailIdentity && settings.email) stream.bindEmail(props.emailIdentity, settings.email.from);
-    stream.addEnvironment("LINE_MODE", settings.lineMode);
-    // LINE's monthly count is kept in the deliveries table (GetItem, UpdateItem, PutItem above).
-    stream.addEnvironment("LINE_MONTHLY_LIMIT", String(settings.lineMonthlyLimit));
+      .bindTable(rollups, ["PutItem", "UpdateItem"]);
     stream.addEnvironment("TIME_ZONE", settings.timeZone);
 
     this.failureBucket = new Bucket(this, "StreamFailures", {
@@ -262,23 +269,8 @@ export class StatelessStack extends Stack {
       // A part is at most 250 members × 20 connections = 5,000 posts: ~2.4 s at 64 open posts of ~30 ms.
       timeout: Duration.seconds(60),
       ...(settings.groupPartConcurrency !== undefined ? { reservedConcurrency: settings.groupPartConcurrency } : {}),
-    })
-      .bindTable(connections, ["Query"], { index: "byUser" })
-      .bindTable(connections, ["DeleteItem"])
-      .bindTable(events, ["BatchWriteItem"])
-      .bindTable(deliveries, ["GetItem", "BatchGetItem", "PutItem", "UpdateItem", "ConditionCheckItem"])
-      // The part's receipt, set under its index on the message's item.
-      .bindTable(notifications, ["UpdateItem"])
-      .bindTable(digests, ["UpdateItem"])
-      .bindBodies(bodies, "read")
-      .bindManagementApi(stage)
-      .bindParameter(parameters.lineChannelToken)
-      .bindParameter(parameters.lineRecipients)
-      .bindTable(props.preferences, ["GetItem"]);
-    channelDefaults(groupPart, settings);
-    if (props.emailIdentity && settings.email) groupPart.bindEmail(props.emailIdentity, settings.email.from);
-    groupPart.addEnvironment("LINE_MODE", settings.lineMode);
-    groupPart.addEnvironment("LINE_MONTHLY_LIMIT", String(settings.lineMonthlyLimit));
+    });
+    bindDelivery(groupPart);
     // Lambda retries a failed part twice, then keeps the event in the failure bucket for replay.
     groupPart.configureAsyncInvoke({
       retryAttempts: 2,
